@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// The authentication gateway: one executable, `gateway`, built from small modules with one job each.
+import PackageDescription
+
+let package = Package(
+    name: "AuthGateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gateway", targets: ["gateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries: a module map and a header each, nothing else.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+        // Typed wrappers for what Swift cannot call: variadic functions and OpenSSL macros.
+        .target(name: "CGatewayShims", dependencies: ["COpenSSL", "CCurl", "CHiredis"]),
+
+        .target(name: "GatewayHTTP"),
+        .target(name: "GatewayConfig"),
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "CGatewayShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "GatewayAuth", dependencies: ["CGatewayShims", "COpenSSL"]),
+        .target(name: "GatewaySessions", dependencies: ["GatewayAuth"]),
+        .target(
+            name: "GatewayProxy",
+            dependencies: [
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayAuth", "GatewaySessions",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "gateway",
+            dependencies: [
+                "GatewayProxy", "GatewayConfig", "GatewayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
+        // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
+        .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// libcurl headers for Swift: outbound HTTP to identity providers.
+#include <curl/curl.h>

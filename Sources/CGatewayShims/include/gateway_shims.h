@@ -1,0 +1,31 @@
+// Typed C wrappers for what Swift cannot call: variadic C functions and OpenSSL macros.
+#ifndef GATEWAY_SHIMS_H
+#define GATEWAY_SHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/ssl.h>
+#include <curl/curl.h>
+
+/* OpenSSL 3 macros. */
+int gw_ssl_ctx_set_min_proto_tls12(SSL_CTX *ctx);
+long gw_ssl_ctx_set_mode_partial_write(SSL_CTX *ctx);
+
+/* libcurl's variadic setters, one per argument type. */
+CURLcode gw_curl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode gw_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode gw_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLMcode gw_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+CURLMcode gw_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
+
+/* Socket helpers: errno is a macro in glibc, and setsockopt wants typed sizes. */
+int gw_errno(void);
+int gw_set_nonblocking(int fd);
+int gw_set_int_sockopt(int fd, int level, int name, int value);
+/* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (accept4 needs _GNU_SOURCE). */
+int gw_accept_nonblocking(int fd, void *addr, unsigned int *len);
+/* A non-blocking, close-on-exec stream socket of the given family. */
+int gw_stream_socket(int family);
+int gw_sock_stream(void);
+
+#endif

@@ -1,0 +1,59 @@
+#define _GNU_SOURCE
+// Typed wrappers around variadic libcurl setters and OpenSSL macros.
+#include "gateway_shims.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+
+int gw_ssl_ctx_set_min_proto_tls12(SSL_CTX *ctx) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+}
+
+long gw_ssl_ctx_set_mode_partial_write(SSL_CTX *ctx) {
+    return SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
+
+CURLcode gw_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode gw_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode gw_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLMcode gw_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLMcode gw_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+int gw_errno(void) { return errno; }
+
+int gw_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int gw_set_int_sockopt(int fd, int level, int name, int value) {
+    return setsockopt(fd, level, name, &value, (socklen_t)sizeof(value));
+}
+
+int gw_accept_nonblocking(int fd, void *addr, unsigned int *len) {
+    socklen_t l = (socklen_t)*len;
+    int r = accept4(fd, (struct sockaddr *)addr, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    *len = (unsigned int)l;
+    return r;
+}
+
+int gw_stream_socket(int family) {
+    return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+int gw_sock_stream(void) { return SOCK_STREAM; }

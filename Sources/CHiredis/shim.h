@@ -1,0 +1,3 @@
+// hiredis headers for Swift: the Redis session and identity store.
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>

@@ -1,0 +1,304 @@
+// The frozen, validated gateway configuration: what the rest of the gateway reads.
+
+/// A validated configuration. Built only by `ConfigLoader`; immutable afterwards.
+public struct GatewayConfiguration: Sendable {
+    /// The file the configuration was loaded from (for messages).
+    public var sourceFile: String
+    /// `listen HOST:PORT [tls cert=FILE key=FILE];` — at least one; default `0.0.0.0:8080`.
+    public var listeners: [ListenerConfig]
+    /// `public_url URL;` — callback URLs are built from it; decides the cookie's `Secure`.
+    public var publicURL: PublicURL?
+    /// `auto_redirect on|off;` — with exactly one provider, skip the sign-in page. Default off.
+    public var autoRedirect: Bool
+    /// `auth_prefix /auth;` — where the sign-in endpoints live. Default `/auth`.
+    public var authPrefix: String
+    /// `workers N;` — event loops. Default: the number of online cores.
+    public var workers: Int
+    /// `max_connections N;` — client connections open at once. Default 10_000.
+    public var maxConnections: Int
+    /// `max_header_size SIZE;` — a request head larger than this gets 431. Default 16 KiB.
+    public var maxHeaderSize: Int
+    /// `client_header_timeout DURATION;` — time to receive a whole request head (408). Default 10s.
+    public var clientHeaderTimeout: Duration
+    /// `client_body_timeout DURATION;` — longest pause between two reads of a request body. Default 60s.
+    public var clientBodyTimeout: Duration
+    /// `keepalive_timeout DURATION;` — idle client keep-alive connections are closed after it. Default 75s.
+    public var keepaliveTimeout: Duration
+    /// `send_timeout DURATION;` — longest pause while the client does not take bytes. Default 60s.
+    public var sendTimeout: Duration
+    /// `shutdown_timeout DURATION;` — grace period for in-flight requests on SIGTERM. Default 10s.
+    public var shutdownTimeout: Duration
+    /// `health_check_interval DURATION;` — how often /readyz probes upstreams. Default 5s.
+    public var healthCheckInterval: Duration
+    /// `access_log PATH|stdout|stderr|off;` — JSON lines, one per request. Default stdout.
+    public var accessLog: LogTarget
+    /// `error_log PATH|stdout|stderr [LEVEL];` — default stderr, level info.
+    public var errorLog: LogTarget
+    public var errorLogLevel: LogLevel
+    /// `upstream NAME { ... }` blocks, in file order.
+    public var upstreams: [UpstreamConfig]
+    /// `session { ... }` — defaults when absent.
+    public var session: SessionConfig
+    /// `provider NAME { ... }` blocks, in file order (the sign-in page shows them in this order).
+    public var providers: [ProviderConfig]
+    /// `location PREFIX { ... }` blocks, in file order.
+    public var locations: [LocationConfig]
+
+    public init(
+        sourceFile: String, listeners: [ListenerConfig], publicURL: PublicURL?, autoRedirect: Bool,
+        authPrefix: String, workers: Int, maxConnections: Int, maxHeaderSize: Int,
+        clientHeaderTimeout: Duration, clientBodyTimeout: Duration, keepaliveTimeout: Duration,
+        sendTimeout: Duration, shutdownTimeout: Duration, healthCheckInterval: Duration,
+        accessLog: LogTarget, errorLog: LogTarget, errorLogLevel: LogLevel,
+        upstreams: [UpstreamConfig], session: SessionConfig, providers: [ProviderConfig],
+        locations: [LocationConfig]
+    ) {
+        self.sourceFile = sourceFile
+        self.listeners = listeners
+        self.publicURL = publicURL
+        self.autoRedirect = autoRedirect
+        self.authPrefix = authPrefix
+        self.workers = workers
+        self.maxConnections = maxConnections
+        self.maxHeaderSize = maxHeaderSize
+        self.clientHeaderTimeout = clientHeaderTimeout
+        self.clientBodyTimeout = clientBodyTimeout
+        self.keepaliveTimeout = keepaliveTimeout
+        self.sendTimeout = sendTimeout
+        self.shutdownTimeout = shutdownTimeout
+        self.healthCheckInterval = healthCheckInterval
+        self.accessLog = accessLog
+        self.errorLog = errorLog
+        self.errorLogLevel = errorLogLevel
+        self.upstreams = upstreams
+        self.session = session
+        self.providers = providers
+        self.locations = locations
+    }
+
+    public func upstream(named name: String) -> UpstreamConfig? {
+        upstreams.first { $0.name == name }
+    }
+}
+
+/// Where a config item was written, for messages raised after validation.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+public struct ListenerConfig: Sendable, Hashable {
+    /// A numeric IPv4 or IPv6 address (`0.0.0.0`, `127.0.0.1`, `[::1]` is stored as `::1`) or `localhost`.
+    public var host: String
+    public var port: Int
+    /// Present for `listen ... tls cert=FILE key=FILE`.
+    public var tls: TLSFiles?
+    public init(host: String, port: Int, tls: TLSFiles? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}
+
+public struct TLSFiles: Sendable, Hashable {
+    public var certificatePath: String
+    public var keyPath: String
+    public init(certificatePath: String, keyPath: String) {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+}
+
+/// `public_url`: scheme, host and optional port; no path, query or fragment.
+public struct PublicURL: Sendable, Hashable, CustomStringConvertible {
+    public var isHTTPS: Bool
+    public var host: String
+    public var port: Int?
+    public init(isHTTPS: Bool, host: String, port: Int?) {
+        self.isHTTPS = isHTTPS
+        self.host = host
+        self.port = port
+    }
+    public var description: String {
+        (isHTTPS ? "https://" : "http://") + host + (port.map { ":\($0)" } ?? "")
+    }
+}
+
+public enum LogTarget: Sendable, Hashable {
+    case off
+    case stdout
+    case stderr
+    case file(String)
+}
+
+public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+    case debug, info, notice, warning, error
+}
+
+public struct UpstreamConfig: Sendable, Hashable {
+    public var name: String
+    /// `server HOST:PORT;` — at least one.
+    public var servers: [UpstreamServer]
+    /// `keepalive N;` — idle connections kept per event loop. Default 32; 0 disables pooling.
+    public var keepalive: Int
+    /// `connect_timeout DURATION;` — default 2s; a timeout answers 504.
+    public var connectTimeout: Duration
+    /// `read_timeout DURATION;` — longest wait for upstream bytes; default 60s; 504 before the head.
+    public var readTimeout: Duration
+    /// `send_timeout DURATION;` — longest wait for the upstream to take bytes; default 60s.
+    public var sendTimeout: Duration
+    public var location: SourceLocation
+    public init(
+        name: String, servers: [UpstreamServer], keepalive: Int, connectTimeout: Duration,
+        readTimeout: Duration, sendTimeout: Duration, location: SourceLocation
+    ) {
+        self.name = name
+        self.servers = servers
+        self.keepalive = keepalive
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.sendTimeout = sendTimeout
+        self.location = location
+    }
+}
+
+public struct UpstreamServer: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+public struct SessionConfig: Sendable, Hashable {
+    public var store: SessionStoreConfig
+    /// `cookie_name NAME;` — default `__gateway`.
+    public var cookieName: String
+    /// `cookie_secret SECRET;` — at least 32 bytes; required once any location needs auth.
+    public var cookieSecret: String?
+    /// `lifetime DURATION;` — default 12h.
+    public var lifetime: Duration
+    /// `idle_timeout DURATION;` — default 2h.
+    public var idleTimeout: Duration
+    public init(
+        store: SessionStoreConfig, cookieName: String, cookieSecret: String?, lifetime: Duration,
+        idleTimeout: Duration
+    ) {
+        self.store = store
+        self.cookieName = cookieName
+        self.cookieSecret = cookieSecret
+        self.lifetime = lifetime
+        self.idleTimeout = idleTimeout
+    }
+}
+
+public enum SessionStoreConfig: Sendable, Hashable {
+    case memory
+    /// `redis://[:password@]host:port[/db]`
+    case redis(host: String, port: Int, database: Int, password: String?)
+}
+
+public enum ProviderType: String, Sendable, Hashable, CaseIterable {
+    case github, google, facebook, gitlab, microsoft, twitter, oidc, oauth2
+}
+
+public struct ProviderConfig: Sendable, Hashable {
+    /// The block's name: `provider NAME { ... }`; used in URLs (`/auth/NAME`).
+    public var name: String
+    /// `type ...;` — defaults to the name when the name is a preset (`github`, `twitter`, ...).
+    public var type: ProviderType
+    /// For `twitter`: `type oauth1` (the default) or `type oauth2` selects the protocol.
+    public var useOAuth2: Bool
+    /// `display_name "Text";` — the button text; default from the preset or the name.
+    public var displayName: String
+    /// Every other `key value...;` of the block, by key, values joined with one space
+    /// (`client_id`, `client_secret`, `issuer`, `scopes`, `consumer_key`, `consumer_secret`,
+    /// `authorize_url`, `token_url`, `api_url`, `userinfo_url`, `request_token_url`,
+    /// `access_token_url`, `tenant`, `token_auth`, `claim_id`, `claim_email`, `claim_name`, `ca_file`).
+    public var options: [String: String]
+    public var location: SourceLocation
+    public init(
+        name: String, type: ProviderType, useOAuth2: Bool, displayName: String,
+        options: [String: String], location: SourceLocation
+    ) {
+        self.name = name
+        self.type = type
+        self.useOAuth2 = useOAuth2
+        self.displayName = displayName
+        self.options = options
+        self.location = location
+    }
+}
+
+public enum AuthMode: String, Sendable, Hashable {
+    case off
+    case required
+}
+
+public enum AllowRule: Sendable, Hashable {
+    case email(String)  // lowercased
+    case emailDomain(String)  // lowercased, without "@"
+    case provider(String)
+    case user(String)  // a user id
+    case githubOrg(String)
+    case anyone  // `allow any;` — every signed-in user
+}
+
+/// The identity fields the gateway can send upstream, and their default header names.
+public enum IdentityField: String, Sendable, Hashable, CaseIterable {
+    case userID = "user_id"
+    case user
+    case email
+    case name
+    case provider
+    case identities
+
+    public var defaultHeader: String {
+        switch self {
+        case .userID: "X-Auth-User-Id"
+        case .user: "X-Auth-User"
+        case .email: "X-Auth-Email"
+        case .name: "X-Auth-Name"
+        case .provider: "X-Auth-Provider"
+        case .identities: "X-Auth-Identities"
+        }
+    }
+}
+
+public struct LocationConfig: Sendable, Hashable {
+    /// Starts with `/`. Longest prefix wins.
+    public var prefix: String
+    /// `auth off|required;` — default required.
+    public var auth: AuthMode
+    /// `allow ...;` rules; any one matching admits the user. Empty means any signed-in user.
+    public var allow: [AllowRule]
+    /// `proxy_pass NAME;` — an upstream's name (required).
+    public var proxyPass: String
+    /// `identity_header FIELD HEADER;` — header names that replace the defaults for this location.
+    public var identityHeaders: [IdentityField: String]
+    public var location: SourceLocation
+    public init(
+        prefix: String, auth: AuthMode, allow: [AllowRule], proxyPass: String,
+        identityHeaders: [IdentityField: String], location: SourceLocation
+    ) {
+        self.prefix = prefix
+        self.auth = auth
+        self.allow = allow
+        self.proxyPass = proxyPass
+        self.identityHeaders = identityHeaders
+        self.location = location
+    }
+
+    public func headerName(for field: IdentityField) -> String {
+        identityHeaders[field] ?? field.defaultHeader
+    }
+}

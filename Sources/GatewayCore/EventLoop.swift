@@ -1,0 +1,66 @@
+// One event loop: a serial queue that owns its sockets, plus a coarse tick for deadlines.
+import Dispatch
+
+/// Something with deadlines, checked by its loop's tick.
+public protocol LoopTickable: AnyObject {
+    func tick(now: UInt64)
+}
+
+/// A serial `DispatchQueue` with the sockets that live on it.
+///
+/// Thread-safety: `@unchecked Sendable` because all mutable state is touched only on `queue`.
+public final class EventLoop: @unchecked Sendable {
+    public let index: Int
+    public let queue: DispatchQueue
+    /// How often deadlines are checked: the precision of every timeout.
+    public static let tickInterval: DispatchTimeInterval = .milliseconds(100)
+
+    private var tickables: [ObjectIdentifier: LoopTickable] = [:]
+    private var tickTimer: DispatchSourceTimer?
+
+    public init(index: Int) {
+        self.index = index
+        self.queue = DispatchQueue(label: "gateway.loop.\(index)", qos: .userInitiated)
+    }
+
+    /// Starts the tick timer. Call once.
+    public func start() {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + Self.tickInterval, repeating: Self.tickInterval, leeway: .milliseconds(10))
+        timer.setEventHandler { [unowned self] in self.runTick() }
+        timer.resume()
+        tickTimer = timer
+    }
+
+    public func execute(_ work: @escaping @Sendable () -> Void) {
+        queue.async(execute: work)
+    }
+
+    public func schedule(after delay: DispatchTimeInterval, _ work: @escaping @Sendable () -> Void) {
+        queue.asyncAfter(deadline: .now() + delay, execute: work)
+    }
+
+    /// Registers a deadline owner; must be called on `queue`.
+    public func register(_ tickable: LoopTickable) {
+        tickables[ObjectIdentifier(tickable)] = tickable
+    }
+
+    /// Unregisters a deadline owner; must be called on `queue`.
+    public func unregister(_ tickable: LoopTickable) {
+        tickables.removeValue(forKey: ObjectIdentifier(tickable))
+    }
+
+    public var registeredCount: Int { tickables.count }
+
+    /// Every registered object, for shutdown sweeps. Must be called on `queue`.
+    public var registered: [LoopTickable] { Array(tickables.values) }
+
+    private func runTick() {
+        guard !tickables.isEmpty else { return }
+        let now = MonotonicClock.now()
+        // Copy first: a tick may close a connection, which unregisters it.
+        for tickable in Array(tickables.values) {
+            tickable.tick(now: now)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+// A reusable receive buffer: read() into its tail, parse from its head, compact as needed.
+import CGatewayShims
+import Glibc
+
+/// Thread-safety: owned by one connection on one loop.
+public final class ReadBuffer {
+    private var storage: UnsafeMutableRawPointer
+    public private(set) var capacity: Int
+    private var start = 0
+    private var end = 0
+
+    public init(capacity: Int = 16 * 1024) {
+        self.capacity = capacity
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { storage.deallocate() }
+
+    public var count: Int { end - start }
+    public var isEmpty: Bool { end == start }
+
+    /// The unconsumed bytes. Valid until the next read, append or consume.
+    public var readable: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage + start, count: end - start)
+    }
+
+    public func consume(_ n: Int) {
+        precondition(n <= end - start, "consumed more than is buffered")
+        start += n
+        if start == end {
+            start = 0
+            end = 0
+        }
+    }
+
+    public func removeAll() {
+        start = 0
+        end = 0
+    }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        ensureSpace(bytes.count)
+        (storage + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        end += bytes.count
+    }
+
+    public enum ReadResult {
+        case bytes(Int)
+        case eof
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    /// One read() into the free space, growing the buffer up to `maxCapacity` when full.
+    public func read(from fd: Int32, maxCapacity: Int) -> ReadResult {
+        if start > 0 && end == capacity { compact() }
+        if end == capacity {
+            guard capacity < maxCapacity else { return .bytes(0) }
+            grow(to: min(maxCapacity, capacity * 2))
+        }
+        let n = Glibc.read(fd, storage + end, capacity - end)
+        if n > 0 {
+            end += n
+            return .bytes(n)
+        }
+        if n == 0 { return .eof }
+        let e = gw_errno()
+        if e == EAGAIN || e == EWOULDBLOCK || e == EINTR { return .wouldBlock }
+        return .failed(e)
+    }
+
+    /// Free space at the tail right now.
+    public var freeSpace: Int { capacity - end + start }
+
+    private func ensureSpace(_ n: Int) {
+        if capacity - end >= n { return }
+        compact()
+        if capacity - end >= n { return }
+        var newCapacity = capacity
+        while newCapacity - end < n { newCapacity *= 2 }
+        grow(to: newCapacity)
+    }
+
+    private func compact() {
+        guard start > 0 else { return }
+        let n = end - start
+        if n > 0 { storage.copyMemory(from: storage + start, byteCount: n) }
+        start = 0
+        end = n
+    }
+
+    private func grow(to newCapacity: Int) {
+        compact()
+        let newStorage = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        if end > 0 { newStorage.copyMemory(from: storage, byteCount: end) }
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,82 @@
+// Bytes waiting to be written to a socket: written at once when possible, queued otherwise.
+import CGatewayShims
+import Glibc
+
+/// Thread-safety: owned by one connection on one loop.
+public final class WriteQueue {
+    private var storage: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+
+    public init(capacity: Int = 16 * 1024) {
+        self.capacity = capacity
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Bytes queued and not yet written.
+    public var pending: Int { end - start }
+    public var isEmpty: Bool { end == start }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (storage + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        end += bytes.count
+    }
+
+    public func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    public func removeAll() {
+        start = 0
+        end = 0
+    }
+
+    public enum FlushResult: Equatable {
+        /// Everything was written.
+        case drained
+        /// The socket would block with bytes still queued: wait for writability.
+        case pending
+        case failed(Int32)
+    }
+
+    /// Writes as much as the socket takes.
+    public func flush(to fd: Int32) -> FlushResult {
+        while start < end {
+            let n = send(fd, storage + start, end - start, Int32(MSG_NOSIGNAL))
+            if n > 0 {
+                start += n
+                continue
+            }
+            let e = gw_errno()
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .pending }
+            return .failed(e)
+        }
+        start = 0
+        end = 0
+        return .drained
+    }
+
+    private func reserve(_ n: Int) {
+        if capacity - end >= n { return }
+        if start > 0 {
+            let live = end - start
+            if live > 0 { storage.copyMemory(from: storage + start, byteCount: live) }
+            start = 0
+            end = live
+            if capacity - end >= n { return }
+        }
+        var newCapacity = capacity
+        while newCapacity - end < n { newCapacity *= 2 }
+        let newStorage = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        if end > 0 { newStorage.copyMemory(from: storage, byteCount: end) }
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+}
