@@ -1,0 +1,318 @@
+// Forwarding one exchange: the request to an upstream connection, the response back, with
+// backpressure both ways and one retry on a stale pooled connection.
+import GatewayCore
+import GatewayHTTP
+
+extension ClientConnection: UpstreamConnectionDelegate {
+    func startProxy(_ head: HTTPRequestHead, route: Route) {
+        guard var e = exchange else { return }
+        let target = shared.upstreams[route.upstreamIndex]
+        e.route = route
+        e.serverIndex = context.pool.chooseServer(upstream: route.upstreamIndex)
+        e.forwardedHead = HeadRewriter.upstreamRequest(
+            head, clientIP: peerHost, isTLS: false, route: route,
+            defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade)
+        exchange = e
+        state = .proxying
+        if head.expectsContinue && !e.requestComplete {
+            output.append(Self.continueResponse)
+            flushOutput()
+            guard state == .proxying else { return }
+        }
+        if !e.requestComplete { setDeadline(.body) }
+        connectUpstream(reuse: true)
+    }
+
+    private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// Takes a pooled connection (unless retrying) or opens one, and sends the request head.
+    private func connectUpstream(reuse: Bool) {
+        guard var e = exchange, let route = e.route else { return }
+        let u = route.upstreamIndex
+        let connection: UpstreamConnection
+        if reuse, let pooled = context.pool.take(upstream: u, server: e.serverIndex) {
+            pooled.activate(delegate: self)
+            connection = pooled
+            e.reusedConnection = true
+        } else {
+            switch UpstreamConnection.connect(context: context, upstreamIndex: u, serverIndex: e.serverIndex, delegate: self) {
+            case .success(let c): connection = c
+            case .failure(let error):
+                exchange = e
+                upstreamFailed(error)
+                return
+            }
+            e.reusedConnection = false
+        }
+        e.upstreamStart = MonotonicClock.now()
+        connection.send(e.forwardedHead)
+        if !e.canRetry { e.forwardedHead = [] }
+        exchange = e
+        upstream = connection
+        pumpRequestBody()
+    }
+
+    // MARK: Request body
+
+    /// Moves request body bytes from the client buffer to the upstream, until the upstream's queue is full.
+    func pumpRequestBody() {
+        guard state == .proxying, let up = upstream, var e = exchange else { return }
+        if !e.requestComplete {
+            let chunked = e.head.framing == .chunked
+            while !input.isEmpty && up.output.pending < Self.highWater {
+                let consumed: Int
+                do {
+                    consumed = try e.requestDecoder.decode(input.readable) { data in
+                        if chunked {
+                            var header: [UInt8] = []
+                            HTTPSerializer.appendChunkHeader(data.count, to: &header)
+                            up.send(header)
+                            up.send(data)
+                            up.send(HTTPSerializer.chunkTerminator)
+                        } else {
+                            up.send(data)
+                        }
+                    }
+                } catch {
+                    exchange = e
+                    requestBodyFailed(error)
+                    return
+                }
+                input.consume(consumed)
+                if e.requestDecoder.isComplete {
+                    if chunked { up.send(HTTPSerializer.lastChunk) }
+                    e.requestComplete = true
+                    break
+                }
+                if consumed == 0 { break }
+            }
+            exchange = e
+        }
+        if e.requestComplete {
+            // Pipelined bytes wait in the buffer until this exchange ends.
+            setReading(false)
+            clearDeadline()
+            up.awaitResponse()
+        } else {
+            setReading(up.output.pending < Self.highWater)
+        }
+        up.flush()
+    }
+
+    private func requestBodyFailed(_ error: HTTPParseError) {
+        guard let e = exchange else { return }
+        if e.responseHeadDone {
+            logAccess()
+            close()
+        } else {
+            respondAndClose(LocalResponse.error(error.status, detail: error.description, for: e.head), head: e.head)
+        }
+    }
+
+    // MARK: Upstream events
+
+    func upstreamConnected(_ upstream: UpstreamConnection) {}
+
+    func upstreamDrained(_ upstream: UpstreamConnection) {
+        guard upstream === self.upstream else { return }
+        if state == .tunneling {
+            setReading(true)
+            if !input.isEmpty { tunnelClientBytes() }
+        } else if let e = exchange, !e.requestComplete {
+            pumpRequestBody()
+        }
+    }
+
+    func upstreamReadable(_ upstream: UpstreamConnection) {
+        guard upstream === self.upstream else { return }
+        if state == .tunneling {
+            tunnelUpstreamBytes()
+            return
+        }
+        processResponseHead()
+    }
+
+    func upstreamClosed(_ closed: UpstreamConnection, error: UpstreamError?) {
+        guard closed === upstream, var e = exchange else { return }
+        upstream = nil
+        if state == .tunneling {
+            flushThenClose()
+            return
+        }
+        if !e.responseHeadDone {
+            if e.canRetry && closed.input.isEmpty && (error == nil || !(error!.isTimeout)) {
+                e.retried = true
+                exchange = e
+                shared.errorLog.debug(
+                    "retrying on a fresh connection: the pooled one was closed",
+                    metadata: ["upstream": .string(shared.upstreams[closed.upstreamIndex].name)])
+                connectUpstream(reuse: false)
+                return
+            }
+            upstreamFailed(error ?? .io(SystemError("recv", errno: 104)))
+            return
+        }
+        if error == nil && closed.decoder.finishAtEOF() {
+            // A body delimited by the connection's end is complete now.
+            pumpResponseBody(from: closed)
+            responseComplete(upstreamReusable: false)
+            return
+        }
+        shared.errorLog.warning(
+            "upstream ended the response early",
+            metadata: [
+                "upstream": .string(shared.upstreams[closed.upstreamIndex].serverNames[closed.serverIndex]),
+                "error": .string(error?.description ?? "connection closed"),
+            ])
+        logAccess()
+        flushThenClose()
+    }
+
+    /// 502 for a refused or broken upstream, 504 for a timeout, when no response has started.
+    func upstreamFailed(_ error: UpstreamError) {
+        guard let e = exchange, let route = e.route else { return }
+        let status = error.isTimeout ? 504 : 502
+        shared.errorLog.warning(
+            "upstream failed",
+            metadata: [
+                "upstream": .string(shared.upstreams[route.upstreamIndex].serverNames[e.serverIndex]),
+                "error": .string(error.description), "status": .string(String(status)),
+            ])
+        if let up = upstream {
+            upstream = nil
+            up.close()
+        }
+        let response = LocalResponse.error(status, for: e.head)
+        if e.requestComplete {
+            respond(response)
+        } else {
+            respondAndClose(response, head: e.head)
+        }
+    }
+
+    // MARK: Response
+
+    private func processResponseHead() {
+        guard let up = upstream, var e = exchange else { return }
+        while !e.responseHeadDone {
+            switch up.responseParser.parse(up.input.readable, requestMethod: e.head.methodKind) {
+            case .needMore:
+                if up.input.count >= UpstreamConnection.readLimit {
+                    upstreamFailed(.io(SystemError("response head too large", errno: 7)))
+                }
+                return
+            case .failure(let error):
+                shared.errorLog.warning("upstream sent an invalid response", metadata: ["reason": .string(error.description)])
+                upstreamFailed(.io(SystemError("invalid response", errno: 71)))
+                return
+            case .complete(let response, let consumed):
+                up.input.consume(consumed)
+                up.responseParser.reset()
+                e.forwardedHead = []
+                if response.status == 101 {
+                    exchange = e
+                    if e.head.isUpgrade {
+                        startTunnel(response)
+                    } else {
+                        upstreamFailed(.io(SystemError("unexpected 101", errno: 71)))
+                    }
+                    return
+                }
+                if response.status < 200 { continue }  // interim responses end here
+                e.responseHeadDone = true
+                e.status = response.status
+                e.upstreamHeadNanos = MonotonicClock.now() &- e.upstreamStart
+                let target = shared.upstreams[up.upstreamIndex]
+                e.upstreamKeepAlive = response.keepAlive && response.framing != .untilClose && target.keepalive > 0
+                let wantKeepAlive = e.head.keepAlive && e.requestComplete && !shared.isDraining
+                let rewritten = HeadRewriter.clientResponse(
+                    response, clientVersion: e.head.version, keepAlive: wantKeepAlive, upgrade: false)
+                e.clientFraming = rewritten.framing
+                e.keepAlive = rewritten.keepAlive
+                output.append(rewritten.bytes)
+                up.decoder = HTTPBodyDecoder(framing: response.framing)
+            }
+        }
+        exchange = e
+        pumpResponseBody()
+    }
+
+    /// Moves response body bytes to the client until its queue is full; pauses the upstream then.
+    func pumpResponseBody() {
+        guard let up = upstream, state == .proxying, let e = exchange, e.responseHeadDone else { return }
+        pumpResponseBody(from: up)
+        guard upstream === up, state == .proxying else { return }
+        if up.decoder.isComplete {
+            responseComplete(upstreamReusable: true)
+            return
+        }
+        flushOutput()
+        guard upstream === up, state == .proxying else { return }
+        if output.pending >= Self.highWater && !upstreamPaused {
+            upstreamPaused = true
+            up.pauseReading(true)
+        }
+    }
+
+    private func pumpResponseBody(from up: UpstreamConnection) {
+        guard var e = exchange else { return }
+        let chunked = e.clientFraming == .chunked
+        var sent = 0
+        while !up.input.isEmpty && output.pending < Self.highWater && !up.decoder.isComplete {
+            let consumed: Int
+            do {
+                consumed = try up.decoder.decode(up.input.readable) { data in
+                    sent += data.count
+                    if chunked {
+                        var header: [UInt8] = []
+                        HTTPSerializer.appendChunkHeader(data.count, to: &header)
+                        output.append(header)
+                        output.append(data)
+                        output.append(HTTPSerializer.chunkTerminator)
+                    } else {
+                        output.append(data)
+                    }
+                }
+            } catch {
+                e.bytesSent += sent
+                exchange = e
+                shared.errorLog.warning("upstream sent an invalid body", metadata: ["reason": .string(error.description)])
+                logAccess()
+                flushThenClose()
+                return
+            }
+            up.input.consume(consumed)
+            if consumed == 0 { break }
+        }
+        e.bytesSent += sent
+        exchange = e
+    }
+
+    private func responseComplete(upstreamReusable: Bool) {
+        guard let e = exchange else { return }
+        if e.clientFraming == .chunked { output.append(HTTPSerializer.lastChunk) }
+        if let up = upstream {
+            upstream = nil
+            if upstreamReusable && e.upstreamKeepAlive && e.requestComplete && up.input.isEmpty && up.state == .active {
+                context.pool.release(up)
+            } else {
+                up.close()
+            }
+        }
+        logAccess()
+        finishExchange(keepAlive: e.keepAlive && e.requestComplete && e.clientFraming != .untilClose)
+    }
+
+    /// Sends what is queued, then closes (a response that cannot be finished properly).
+    func flushThenClose() {
+        if let up = upstream {
+            upstream = nil
+            up.close()
+        }
+        exchange = nil
+        state = .closing
+        setReading(false)
+        setDeadline(.send)
+        flushOutput()
+    }
+}

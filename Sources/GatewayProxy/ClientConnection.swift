@@ -1,0 +1,302 @@
+// One client connection: reads request heads, answers locally or proxies, keeps alive.
+import GatewayCore
+import GatewayHTTP
+import Logging
+
+/// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
+final class ClientConnection: LoopTickable, @unchecked Sendable {
+    enum State { case awaitingHead, proxying, tunneling, closing, closed }
+    enum DeadlineKind { case none, header, idle, body, send }
+
+    /// Above this many queued bytes on one side, the other side stops being read.
+    static let highWater = 256 * 1024
+    static let lowWater = 64 * 1024
+
+    let context: LoopContext
+    var shared: ProxyShared { context.shared }
+    private(set) var io: SocketIO!
+    let peer: SocketAddress
+    private(set) lazy var peerHost: String = peer.host
+    let input = ReadBuffer(capacity: 16 * 1024)
+    let output = WriteQueue()
+    private var parser: HTTPRequestParser
+    private let readCapacity: Int
+    var state: State = .awaitingHead
+    var exchange: Exchange?
+    var upstream: UpstreamConnection?
+    /// The upstream is not read while the client is slow to take the response.
+    var upstreamPaused = false
+    private var deadline: UInt64 = .max
+    private var deadlineKind: DeadlineKind = .none
+    private var processing = false
+    private(set) var requestsServed = 0
+
+    init(context: LoopContext, fd: Int32, peer: SocketAddress) {
+        self.context = context
+        self.peer = peer
+        parser = HTTPRequestParser(maxHeadSize: context.shared.maxHeaderSize)
+        readCapacity = max(context.shared.maxHeaderSize + 4096, 64 * 1024)
+        io = SocketIO(
+            fd: fd, queue: context.loop.queue,
+            onReadable: { [unowned self] in self.onReadable() },
+            onWritable: { [unowned self] in self.onWritable() })
+        context.loop.register(self)
+        setDeadline(.header)
+        io.wantRead(true)
+    }
+
+    // MARK: Reading
+
+    private func onReadable() {
+        switch input.read(from: io.fd, maxCapacity: readCapacity) {
+        case .bytes(let n):
+            if n == 0 {
+                // The buffer is full: stop until it is consumed.
+                io.wantRead(false)
+                return
+            }
+            if deadlineKind == .body { setDeadline(.body) }
+            if state == .tunneling {
+                tunnelClientBytes()
+            } else {
+                process()
+            }
+        case .eof:
+            clientEnded()
+        case .wouldBlock:
+            return
+        case .failed:
+            clientEnded()
+        }
+    }
+
+    /// Parses and starts every complete request in the buffer (pipelining), one at a time.
+    func process() {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while state == .awaitingHead && !input.isEmpty {
+            switch parser.parse(input.readable) {
+            case .needMore:
+                if deadlineKind == .idle { setDeadline(.header) }
+                return
+            case .failure(let error):
+                parser.reset()
+                shared.errorLog.debug(
+                    "rejected request", metadata: ["client": .string(peerHost), "reason": .string(error.description)])
+                respondAndClose(LocalResponse.error(error.status, detail: error.description, for: nil), head: nil)
+                return
+            case .complete(let head, let consumed):
+                input.consume(consumed)
+                parser.reset()
+                requestsServed += 1
+                startRequest(head)
+            }
+        }
+        if state == .proxying { pumpRequestBody() }
+    }
+
+    private func clientEnded() {
+        switch state {
+        case .proxying, .tunneling:
+            if var e = exchange {
+                e.status = e.responseHeadDone ? e.status : 499
+                exchange = e
+                logAccess()
+            }
+            close()
+        default:
+            close()
+        }
+    }
+
+    func setReading(_ on: Bool) {
+        io.wantRead(on)
+    }
+
+    // MARK: Requests
+
+    private func startRequest(_ head: HTTPRequestHead) {
+        exchange = Exchange(head: head, start: MonotonicClock.now())
+        clearDeadline()
+        if let health = HealthEndpoints.response(for: head, shared: shared) {
+            respond(health)
+            return
+        }
+        switch shared.router.match(target: head.path) {
+        case .badPath:
+            respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
+        case .notFound:
+            respond(LocalResponse.error(404, for: head))
+        case .route(let route):
+            guard route.location.auth == .off else {
+                // Unreachable with a validated config: such a config is refused at startup.
+                // Never forward a request that needs sign-in to the upstream.
+                shared.errorLog.error(
+                    "location needs sign-in, which this build lacks", metadata: ["location": .string(route.location.prefix)])
+                respond(LocalResponse.error(503, detail: "Sign-in is not available.", for: head))
+                return
+            }
+            startProxy(head, route: route)
+        }
+    }
+
+    /// A response of the gateway's own. The connection stays open only when nothing of the
+    /// request body is left unread.
+    func respond(_ response: LocalResponse) {
+        guard let e = exchange else { return }
+        let keepAlive = e.head.keepAlive && e.requestComplete && !shared.isDraining
+        output.append(response.serialized(keepAlive: keepAlive, isHead: e.head.methodKind == .head))
+        exchange?.status = response.status
+        exchange?.bytesSent = e.head.methodKind == .head ? 0 : response.body.count
+        logAccess()
+        finishExchange(keepAlive: keepAlive)
+    }
+
+    func respondAndClose(_ response: LocalResponse, head: HTTPRequestHead?) {
+        output.append(response.serialized(keepAlive: false, isHead: head?.methodKind == .head))
+        if exchange != nil {
+            exchange?.status = response.status
+            logAccess()
+        } else {
+            logRejected(status: response.status)
+        }
+        finishExchange(keepAlive: false)
+    }
+
+    /// Ends the current exchange; the connection waits for the next request or closes.
+    func finishExchange(keepAlive: Bool) {
+        exchange = nil
+        if let up = upstream {
+            upstream = nil
+            up.close()
+        }
+        upstreamPaused = false
+        guard state != .closed else { return }
+        if keepAlive && !shared.isDraining {
+            state = .awaitingHead
+            setDeadline(input.isEmpty ? .idle : .header)
+            io.wantRead(true)
+            flushOutput()
+            if state == .awaitingHead && !input.isEmpty { process() }
+        } else {
+            state = .closing
+            io.wantRead(false)
+            setDeadline(.send)
+            flushOutput()
+        }
+    }
+
+    // MARK: Writing
+
+    private func onWritable() {
+        if deadlineKind == .send { setDeadline(.send) }
+        flushOutput()
+    }
+
+    /// Writes what the client takes; resumes a paused upstream once the queue is low.
+    func flushOutput() {
+        switch output.flush(to: io.fd) {
+        case .drained:
+            io.wantWrite(false)
+            if state == .closing {
+                close()
+                return
+            }
+        case .pending:
+            io.wantWrite(true)
+        case .failed:
+            if exchange != nil { logAccess() }
+            close()
+            return
+        }
+        if upstreamPaused && output.pending < Self.lowWater {
+            upstreamPaused = false
+            upstream?.pauseReading(false)
+            if state == .tunneling { tunnelUpstreamBytes() } else { pumpResponseBody() }
+        }
+    }
+
+    // MARK: Deadlines
+
+    func setDeadline(_ kind: DeadlineKind) {
+        let after: UInt64
+        switch kind {
+        case .none: after = .max
+        case .header: after = shared.headerTimeout
+        case .idle: after = shared.keepaliveTimeout
+        case .body: after = shared.bodyTimeout
+        case .send: after = shared.sendTimeout
+        }
+        deadlineKind = kind
+        deadline = kind == .none ? .max : MonotonicClock.now() &+ after
+    }
+
+    func clearDeadline() {
+        deadlineKind = .none
+        deadline = .max
+    }
+
+    func tick(now: UInt64) {
+        guard now >= deadline else { return }
+        switch deadlineKind {
+        case .header:
+            if input.isEmpty {
+                close()
+            } else {
+                respondAndClose(LocalResponse.error(408, for: nil), head: nil)
+            }
+        case .body:
+            if let e = exchange, !e.responseHeadDone {
+                respondAndClose(LocalResponse.error(408, for: e.head), head: e.head)
+            } else {
+                close()
+            }
+        case .idle, .send:
+            close()
+        case .none:
+            break
+        }
+    }
+
+    /// Shutdown: an idle connection closes now; a busy one closes after its exchange.
+    func drain() {
+        if state == .awaitingHead && input.isEmpty { close() }
+    }
+
+    func close() {
+        guard state != .closed else { return }
+        state = .closed
+        if let up = upstream {
+            upstream = nil
+            up.close()
+        }
+        exchange = nil
+        io.close()
+        context.loop.unregister(self)
+        shared.activeConnections.decrement()
+    }
+
+    // MARK: Access log
+
+    func logAccess() {
+        guard let log = shared.accessLog, let e = exchange else { return }
+        let now = MonotonicClock.now()
+        let upstreamName = e.route.map { r in
+            shared.upstreams[r.upstreamIndex].serverNames[e.serverIndex]
+        }
+        log.record(
+            AccessLog.Entry(
+                client: peerHost, method: e.head.methodString, path: e.head.pathString, status: e.status,
+                bytes: e.bytesSent, durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstreamName : nil,
+                upstreamNanos: e.upstreamHeadNanos))
+    }
+
+    private func logRejected(status: Int) {
+        guard let log = shared.accessLog else { return }
+        log.record(
+            AccessLog.Entry(
+                client: peerHost, method: "-", path: "-", status: status, bytes: 0, durationNanos: 0, upstream: nil,
+                upstreamNanos: nil))
+    }
+}

@@ -1,0 +1,40 @@
+// The state of one request/response exchange on a client connection.
+import GatewayHTTP
+
+struct Exchange {
+    let head: HTTPRequestHead
+    let start: UInt64
+    var route: Route?
+    /// When the request head was handed to an upstream connection.
+    var upstreamStart: UInt64 = 0
+    /// Time until the upstream's response head arrived.
+    var upstreamHeadNanos: UInt64?
+    var serverIndex = 0
+    var requestDecoder: HTTPBodyDecoder
+    var requestComplete: Bool
+    /// Kept until the first response byte, for the one retry on a stale pooled connection.
+    var forwardedHead: [UInt8] = []
+    var reusedConnection = false
+    var retried = false
+    var responseHeadDone = false
+    var status = 0
+    var clientFraming: HeadRewriter.ClientFraming = .asIs
+    var keepAlive = false
+    var upstreamKeepAlive = false
+    /// Body bytes sent to the client (the access log's `bytes`).
+    var bytesSent = 0
+
+    init(head: HTTPRequestHead, start: UInt64) {
+        self.head = head
+        self.start = start
+        requestDecoder = HTTPBodyDecoder(framing: head.framing)
+        requestComplete = requestDecoder.isComplete
+    }
+
+    /// A request may be sent again on a fresh connection when a reused one was closed before
+    /// answering: the upstream cannot have acted on it, and the method is idempotent.
+    var canRetry: Bool {
+        reusedConnection && !retried && !responseHeadDone && head.methodKind.isIdempotent
+            && head.framing == .none && !forwardedHead.isEmpty
+    }
+}

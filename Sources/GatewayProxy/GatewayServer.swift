@@ -1,0 +1,125 @@
+// Wires the gateway together: loops, listeners, upstream pools, health, and graceful shutdown.
+import Dispatch
+import GatewayConfig
+import GatewayCore
+import Logging
+
+/// Thread-safety: set up before `start()`; afterwards each listener and connection lives on its
+/// own loop, and shutdown hops onto each loop's queue.
+public final class GatewayServer: @unchecked Sendable {
+    private let config: GatewayConfiguration
+    private let group: EventLoopGroup
+    private let shared: ProxyShared
+    private let contexts: [LoopContext]
+    private var listeners: [Listener] = []
+    private let errorLog: Logger
+
+    public struct StartupError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Resolves upstreams and prepares the loops. Blocking work happens here, never later.
+    public init(config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?) throws {
+        self.config = config
+        self.errorLog = errorLog
+        var targets: [UpstreamTarget] = []
+        for upstream in config.upstreams {
+            do {
+                targets.append(try UpstreamTarget(upstream))
+            } catch {
+                throw StartupError(description: "\(upstream.location): upstream \"\(upstream.name)\": \(error)")
+            }
+        }
+        let health = HealthMonitor(upstreams: targets, interval: config.healthCheckInterval)
+        let shared = ProxyShared(
+            config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
+            health: health)
+        let group = EventLoopGroup(count: config.workers)
+        self.shared = shared
+        self.group = group
+        contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
+    }
+
+    /// Binds every listener on every loop and starts serving. Returns the bound addresses
+    /// (with the real port when the config said port 0).
+    @discardableResult
+    public func start() throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for listen in config.listeners {
+            if listen.tls != nil {
+                throw StartupError(
+                    description: "listen \(listen.host):\(listen.port): TLS termination is not available in this build; "
+                        + "terminate TLS in front of the gateway")
+            }
+            var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
+            for context in contexts {
+                let fd = try Socket.listen(on: address, reusePort: true)
+                if listen.port == 0 && context === contexts.first {
+                    // Port 0: the first socket picks a port; the other loops join it.
+                    address = try Socket.localAddress(of: fd)
+                }
+                listeners.append(Listener(loop: context.loop, fd: fd, address: address))
+            }
+            bound.append(address)
+        }
+        group.start()
+        shared.health.start()
+        for (i, listener) in listeners.enumerated() {
+            let context = contexts[i % contexts.count]
+            let shared = self.shared
+            let log = errorLog
+            listener.loop.execute {
+                listener.start(
+                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared) },
+                    onError: { error in log.error("accept failed", metadata: ["error": .string(error.description)]) })
+            }
+        }
+        for address in bound {
+            errorLog.notice(
+                "listening", metadata: ["address": .string(address.description), "workers": .string(String(group.loops.count))])
+        }
+        return bound
+    }
+
+    private static func accept(fd: Int32, peer: SocketAddress, context: LoopContext, shared: ProxyShared) {
+        if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
+            Socket.close(fd)
+            if !shared.isDraining {
+                shared.errorLog.warning("max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
+            }
+            return
+        }
+        shared.activeConnections.increment()
+        _ = ClientConnection(context: context, fd: fd, peer: peer)
+    }
+
+    public var activeConnections: Int { Int(shared.activeConnections.load()) }
+
+    /// Stops accepting, lets in-flight exchanges finish within `timeout`, then calls `done`
+    /// with the number of connections that were still open.
+    public func shutdown(timeout: Duration, done: @escaping @Sendable (Int) -> Void) {
+        shared.startDraining()
+        shared.health.stop()
+        for listener in listeners {
+            listener.loop.execute { listener.stop() }
+        }
+        for context in contexts {
+            context.loop.execute {
+                for case let client as ClientConnection in context.loop.registered { client.drain() }
+                context.pool.closeAll()
+            }
+        }
+        let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(timeout)
+        let waitQueue = DispatchQueue(label: "gateway.shutdown")
+        let shared = self.shared
+        @Sendable func poll() {
+            let open = Int(shared.activeConnections.load())
+            if open == 0 || MonotonicClock.now() >= deadline {
+                done(open)
+                return
+            }
+            waitQueue.asyncAfter(deadline: .now() + .milliseconds(20)) { poll() }
+        }
+        waitQueue.async { poll() }
+    }
+}

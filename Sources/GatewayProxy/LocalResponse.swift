@@ -1,0 +1,81 @@
+// Responses the gateway writes itself (errors, health), as HTML or JSON by the client's Accept.
+import GatewayCore
+import GatewayHTTP
+
+struct LocalResponse {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    /// Does the client prefer JSON? API clients say so in Accept (or send X-Requested-With).
+    static func prefersJSON(_ head: HTTPRequestHead?) -> Bool {
+        guard let head else { return false }
+        if head.headers.contains("x-requested-with") { return true }
+        guard let accept = head.headers.firstValue("accept") else { return false }
+        let lowered = accept.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        guard let json = firstOffset(of: Array("json".utf8), in: lowered) else { return false }
+        guard let html = firstOffset(of: Array("text/html".utf8), in: lowered) else { return true }
+        return json < html
+    }
+
+    private static func firstOffset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+
+    /// A small error page: `{"error": ..., "status": ...}` or a minimal HTML document.
+    static func error(_ status: Int, detail: String? = nil, for head: HTTPRequestHead?) -> LocalResponse {
+        let reason = HTTPSerializer.reasonPhrase(status)
+        if prefersJSON(head) {
+            var body = "{\"status\":\(status),\"error\":"
+            body += JSONText.quoted(reason)
+            if let detail {
+                body += ",\"detail\":"
+                body += JSONText.quoted(detail)
+            }
+            body += "}\n"
+            return LocalResponse(
+                status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        }
+        let text = HTMLText.escape(detail ?? reason)
+        let body =
+            "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>\(status) \(reason)</title></head>"
+            + "<body><h1>\(status) \(reason)</h1><p>\(text)</p></body></html>\n"
+        return LocalResponse(
+            status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(body.utf8))
+    }
+
+    static func json(_ status: Int, _ body: String) -> LocalResponse {
+        LocalResponse(
+            status: status,
+            headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+            body: Array(body.utf8))
+    }
+
+    /// The wire bytes; HEAD responses keep the Content-Length but drop the body.
+    func serialized(keepAlive: Bool, isHead: Bool) -> [UInt8] {
+        var bytes = HTTPSerializer.response(status: status, headers: headers, body: body, keepAlive: keepAlive)
+        if isHead { bytes.removeLast(body.count) }
+        return bytes
+    }
+}
+
+enum HTMLText {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

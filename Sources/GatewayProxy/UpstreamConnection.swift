@@ -1,0 +1,253 @@
+// One TCP connection to an upstream server: connect, send, receive, and idle in the pool.
+import GatewayCore
+import GatewayHTTP
+import Glibc
+
+/// What an upstream connection reports to the client connection it serves.
+protocol UpstreamConnectionDelegate: AnyObject {
+    func upstreamConnected(_ upstream: UpstreamConnection)
+    func upstreamReadable(_ upstream: UpstreamConnection)
+    /// The upstream ended the connection (EOF) or it failed; `error` is nil for a clean EOF.
+    func upstreamClosed(_ upstream: UpstreamConnection, error: UpstreamError?)
+    func upstreamDrained(_ upstream: UpstreamConnection)
+}
+
+enum UpstreamError: Error, Equatable, CustomStringConvertible {
+    case connectFailed(SystemError)
+    case connectTimedOut
+    case readTimedOut
+    case sendTimedOut
+    case io(SystemError)
+
+    var description: String {
+        switch self {
+        case .connectFailed(let e): "connect failed: \(e)"
+        case .connectTimedOut: "connect timed out"
+        case .readTimedOut: "read timed out"
+        case .sendTimedOut: "send timed out"
+        case .io(let e): "i/o error: \(e)"
+        }
+    }
+
+    var isTimeout: Bool {
+        switch self {
+        case .connectTimedOut, .readTimedOut, .sendTimedOut: true
+        default: false
+        }
+    }
+}
+
+/// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
+final class UpstreamConnection: LoopTickable, @unchecked Sendable {
+    enum State { case connecting, active, idle, closed }
+
+    let upstreamIndex: Int
+    let serverIndex: Int
+    let target: UpstreamTarget
+    private unowned let context: LoopContext
+    private var io: SocketIO!
+    let input = ReadBuffer(capacity: 64 * 1024)
+    let output = WriteQueue()
+    private(set) var state: State = .connecting
+    weak var delegate: UpstreamConnectionDelegate?
+    /// True once it has served a request: a reused connection may have been closed by the
+    /// upstream while idle, which makes a retry of idempotent requests safe.
+    private(set) var requestsServed = 0
+    var responseParser = HTTPResponseParser()
+    var decoder = HTTPBodyDecoder(framing: .none)
+    private var deadline: UInt64 = .max
+    private var deadlineError: UpstreamError = .readTimedOut
+    /// The whole request is queued: from now on the read timeout runs.
+    private var awaitingResponse = false
+    /// How long an idle pooled connection is kept.
+    static let idleTimeout: UInt64 = 60_000_000_000
+    static let readLimit = 256 * 1024
+
+    private init(context: LoopContext, upstreamIndex: Int, serverIndex: Int) {
+        self.context = context
+        self.upstreamIndex = upstreamIndex
+        self.serverIndex = serverIndex
+        self.target = context.upstreams[upstreamIndex]
+    }
+
+    /// Starts a non-blocking connect. The delegate hears `upstreamConnected` or `upstreamClosed`.
+    static func connect(
+        context: LoopContext, upstreamIndex: Int, serverIndex: Int, delegate: UpstreamConnectionDelegate
+    ) -> Result<UpstreamConnection, UpstreamError> {
+        let address = context.upstreams[upstreamIndex].servers[serverIndex]
+        let fd: Int32
+        var connected = false
+        switch Socket.connect(to: address) {
+        case .connected(let f):
+            fd = f
+            connected = true
+        case .inProgress(let f): fd = f
+        case .failed(let error): return .failure(.connectFailed(error))
+        }
+        let connection = UpstreamConnection(context: context, upstreamIndex: upstreamIndex, serverIndex: serverIndex)
+        connection.delegate = delegate
+        connection.io = SocketIO(
+            fd: fd, queue: context.loop.queue,
+            onReadable: { [unowned connection] in connection.onReadable() },
+            onWritable: { [unowned connection] in connection.onWritable() })
+        context.loop.register(connection)
+        if connected {
+            connection.state = .active
+            connection.io.wantRead(true)
+        } else {
+            connection.setDeadline(connection.target.connectTimeout, .connectTimedOut)
+            connection.io.wantWrite(true)
+        }
+        return .success(connection)
+    }
+
+    var isConnecting: Bool { state == .connecting }
+
+    /// Takes a pooled connection for a new request.
+    func activate(delegate: UpstreamConnectionDelegate) {
+        precondition(state == .idle, "only an idle connection can be activated")
+        self.delegate = delegate
+        state = .active
+        clearDeadline()
+        responseParser.reset()
+    }
+
+    /// Queues bytes and writes what the socket takes now.
+    func send(_ bytes: UnsafeRawBufferPointer) {
+        output.append(bytes)
+    }
+
+    func send(_ bytes: [UInt8]) {
+        output.append(bytes)
+    }
+
+    /// Writes queued bytes (unless still connecting); arms the write source if some remain.
+    func flush() {
+        guard state == .active else { return }
+        switch output.flush(to: io.fd) {
+        case .drained:
+            io.wantWrite(false)
+            if deadlineError == .sendTimedOut { setDeadline(target.readTimeout, .readTimedOut) }
+        case .pending:
+            io.wantWrite(true)
+            setDeadline(target.sendTimeout, .sendTimedOut)
+        case .failed(let e):
+            fail(.io(SystemError("send", errno: e)))
+        }
+    }
+
+    /// Waiting for the response: the read timeout runs.
+    func awaitResponse() {
+        awaitingResponse = true
+        // While connecting, the connect timeout runs; the read timeout starts once connected.
+        if state == .active { setDeadline(target.readTimeout, .readTimedOut) }
+    }
+
+    func pauseReading(_ paused: Bool) {
+        guard state == .active else { return }
+        io.wantRead(!paused)
+        if paused { clearDeadline() } else { setDeadline(target.readTimeout, .readTimedOut) }
+    }
+
+    /// Called by the pool: the connection waits for its next request.
+    func becomeIdle() {
+        delegate = nil
+        requestsServed += 1
+        awaitingResponse = false
+        state = .idle
+        input.removeAll()
+        output.removeAll()
+        setDeadline(Self.idleTimeout, .readTimedOut)
+        // Reading while idle is how a close by the upstream is noticed.
+        io.wantRead(true)
+        io.wantWrite(false)
+    }
+
+    func close() {
+        guard state != .closed else { return }
+        state = .closed
+        delegate = nil
+        io.close()
+        context.loop.unregister(self)
+    }
+
+    // MARK: Events
+
+    private func onWritable() {
+        switch state {
+        case .connecting:
+            let error = Socket.pendingError(io.fd)
+            if error != 0 {
+                fail(.connectFailed(SystemError("connect \(target.serverNames[serverIndex])", errno: error)))
+                return
+            }
+            state = .active
+            if awaitingResponse { setDeadline(target.readTimeout, .readTimedOut) } else { clearDeadline() }
+            io.wantRead(true)
+            delegate?.upstreamConnected(self)
+            flush()
+        case .active:
+            flush()
+            if output.isEmpty, state == .active { delegate?.upstreamDrained(self) }
+        case .idle, .closed:
+            io.wantWrite(false)
+        }
+    }
+
+    private func onReadable() {
+        switch input.read(from: io.fd, maxCapacity: Self.readLimit) {
+        case .bytes(let n):
+            if state == .idle {
+                // An idle connection has nothing to say; bytes mean a broken peer.
+                context.pool.remove(self)
+                close()
+                return
+            }
+            if n > 0 && deadline != .max { setDeadline(target.readTimeout, .readTimedOut) }
+            delegate?.upstreamReadable(self)
+        case .eof:
+            if state == .idle {
+                context.pool.remove(self)
+                close()
+                return
+            }
+            let delegate = self.delegate
+            close()
+            delegate?.upstreamClosed(self, error: nil)
+        case .wouldBlock:
+            return
+        case .failed(let e):
+            if state == .idle {
+                context.pool.remove(self)
+                close()
+                return
+            }
+            fail(.io(SystemError("recv", errno: e)))
+        }
+    }
+
+    func tick(now: UInt64) {
+        guard now >= deadline else { return }
+        if state == .idle {
+            context.pool.remove(self)
+            close()
+            return
+        }
+        fail(deadlineError)
+    }
+
+    private func fail(_ error: UpstreamError) {
+        let delegate = self.delegate
+        close()
+        delegate?.upstreamClosed(self, error: error)
+    }
+
+    private func setDeadline(_ after: UInt64, _ error: UpstreamError) {
+        deadline = MonotonicClock.now() &+ after
+        deadlineError = error
+    }
+
+    private func clearDeadline() {
+        deadline = .max
+    }
+}

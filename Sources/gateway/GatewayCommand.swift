@@ -1,0 +1,69 @@
+// `gateway`: argument parsing and wiring only.
+import ArgumentParser
+import Dispatch
+import GatewayConfig
+import GatewayCore
+import GatewayProxy
+import Glibc
+import Logging
+
+@main
+struct GatewayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "An authentication gateway: a reverse proxy that signs users in before the app sees them.",
+        version: GatewayVersion.current)
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
+    var configPath = "./gateway.conf"
+
+    @Flag(name: .long, help: "Validate the configuration, print every problem, and exit.")
+    var check = false
+
+    mutating func run() throws {
+        let config: GatewayConfiguration
+        do {
+            config = try ConfigLoader.load(path: configPath)
+        } catch {
+            for diagnostic in error.diagnostics {
+                FileOutput.standardError("\(diagnostic)\n")
+            }
+            throw ExitCode(1)
+        }
+        if check {
+            print("\(configPath): the configuration is valid")
+            return
+        }
+        let logs: Logs
+        do {
+            logs = try Logs(config: config)
+        } catch {
+            FileOutput.standardError("gateway: \(error)\n")
+            throw ExitCode(1)
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let server: GatewayServer
+        do {
+            server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access)
+            try server.start()
+        } catch {
+            logs.error.critical("cannot start", metadata: ["error": .string("\(error)")])
+            logs.flush()
+            FileOutput.standardError("gateway: \(error)\n")
+            throw ExitCode(1)
+        }
+        ShutdownSignals.install(server: server, timeout: config.shutdownTimeout, logs: logs)
+        dispatchMain()
+    }
+}
+
+enum GatewayVersion {
+    static let current = "0.1.0"
+}
+
+enum FileOutput {
+    static func standardError(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,50 @@
+// The error and access loggers, built from the config's log targets.
+import GatewayConfig
+import GatewayCore
+import Logging
+
+struct Logs: Sendable {
+    let error: Logger
+    let access: Logger?
+    private let sinks: [LogSink]
+
+    init(config: GatewayConfiguration) throws {
+        let errorSink = try Self.sink(config.errorLog) ?? .standardError
+        error = Logger(label: "gateway") { label in
+            JSONLogHandler(label: label, sink: errorSink, level: Self.level(config.errorLogLevel))
+        }
+        var sinks = [errorSink]
+        if let accessSink = try Self.sink(config.accessLog) {
+            access = Logger(label: "access") { label in
+                JSONLogHandler(label: label, sink: accessSink, level: .info)
+            }
+            sinks.append(accessSink)
+        } else {
+            access = nil
+        }
+        self.sinks = sinks
+    }
+
+    func flush() {
+        for sink in sinks { sink.flushNow() }
+    }
+
+    private static func sink(_ target: LogTarget) throws -> LogSink? {
+        switch target {
+        case .off: nil
+        case .stdout: .standardOutput
+        case .stderr: .standardError
+        case .file(let path): try LogSink.file(path)
+        }
+    }
+
+    private static func level(_ level: LogLevel) -> Logger.Level {
+        switch level {
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+}
