@@ -1,0 +1,36 @@
+// The default of every directive, as named constants (see GatewayConfiguration for the directives).
+
+public enum ConfigDefaults {
+    /// Used when the file has no `listen`.
+    public static let listener = ListenerConfig(host: "0.0.0.0", port: 8080)
+    public static let authPrefix = "/auth"
+    public static let maxConnections = 10_000
+    public static let maxHeaderSize = 16 * 1024
+    public static let clientHeaderTimeout = Duration.seconds(10)
+    public static let clientBodyTimeout = Duration.seconds(60)
+    public static let keepaliveTimeout = Duration.seconds(75)
+    public static let sendTimeout = Duration.seconds(60)
+    public static let shutdownTimeout = Duration.seconds(10)
+    public static let healthCheckInterval = Duration.seconds(5)
+    public static let accessLog = LogTarget.stdout
+    public static let errorLog = LogTarget.stderr
+    public static let errorLogLevel = LogLevel.info
+
+    public static let upstreamKeepalive = 32
+    public static let upstreamConnectTimeout = Duration.seconds(2)
+    public static let upstreamReadTimeout = Duration.seconds(60)
+    public static let upstreamSendTimeout = Duration.seconds(60)
+
+    public static let cookieName = "__gateway"
+    public static let minimumCookieSecretBytes = 32
+    public static let sessionLifetime = Duration.seconds(12 * 3600)
+    public static let sessionIdleTimeout = Duration.seconds(2 * 3600)
+    public static let redisPort = 6379
+
+    public static let session = SessionConfig(
+        store: .memory, cookieName: cookieName, cookieSecret: nil, lifetime: sessionLifetime,
+        idleTimeout: sessionIdleTimeout)
+
+    /// `workers` when unset: the number of online cores, at least 1.
+    public static var workers: Int { SystemInfo.onlineProcessorCount }
+}

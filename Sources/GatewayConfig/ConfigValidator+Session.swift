@@ -1,0 +1,101 @@
+// `session { ... }`: where sessions live and how the cookie that names them is made.
+
+extension ConfigValidator {
+    mutating func session(_ node: ConfigNode) -> SessionConfig {
+        let item = "session"
+        let block = screen(node.children ?? [], in: .session, item: item)
+        var config = ConfigDefaults.session
+        for child in block.nodes {
+            let arg = child.args[0]
+            switch child.name {
+            case "store": config.store = store(arg) ?? config.store
+            case "cookie_name":
+                if ConfigValues.isToken(arg.value) {
+                    config.cookieName = arg.value
+                } else {
+                    error(
+                        arg.location, item,
+                        "\"cookie_name\" must be a cookie name token, got \"\(arg.value)\"")
+                }
+            case "cookie_secret":
+                // Never echo the secret itself.
+                let bytes = arg.value.utf8.count
+                if bytes >= ConfigDefaults.minimumCookieSecretBytes {
+                    config.cookieSecret = arg.value
+                } else {
+                    let minimum = ConfigDefaults.minimumCookieSecretBytes
+                    error(
+                        arg.location, item,
+                        "\"cookie_secret\" must be at least \(minimum) bytes, got \(bytes)")
+                }
+            case "lifetime": config.lifetime = duration(child, item: item) ?? config.lifetime
+            case "idle_timeout":
+                config.idleTimeout = duration(child, item: item) ?? config.idleTimeout
+            default:
+                preconditionFailure("session directive \(child.name) passed screening unhandled")
+            }
+        }
+        return config
+    }
+
+    /// `memory` or `redis://[:password@]host[:port][/db]`. The password is everything between
+    /// `redis://:` and the last `@`, taken as written (no percent-decoding).
+    private mutating func store(_ arg: ConfigArgument) -> SessionStoreConfig? {
+        if arg.value == "memory" { return .memory }
+        let shown = Self.redactingPassword(arg.value)
+        let expected =
+            "\"store\" must be \"memory\" or \"redis://[:password@]host[:port][/db]\", got \"\(shown)\""
+        guard arg.value.lowercased().hasPrefix("redis://") else {
+            error(arg.location, "session", expected)
+            return nil
+        }
+        var rest = arg.value.dropFirst(8)
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            guard userInfo.hasPrefix(":") else {
+                error(
+                    arg.location, "session",
+                    "\"store\" supports only a password (\"redis://:PASSWORD@host\"), not a user name"
+                )
+                return nil
+            }
+            password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
+            rest = rest[rest.index(after: at)...]
+        }
+        let authority = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(authority.count)
+        var database = 0
+        if !path.isEmpty {
+            let db = path.dropFirst()
+            if !db.isEmpty {
+                guard let number = ConfigValues.integer(String(db)) else {
+                    error(
+                        arg.location, "session",
+                        "\"store\" database must be a number, got \"\(db)\"")
+                    return nil
+                }
+                database = number
+            }
+        }
+        switch ConfigValues.hostPort(String(authority), defaultPort: ConfigDefaults.redisPort) {
+        case .success(let parsed)
+        where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
+            return .redis(
+                host: parsed.host, port: parsed.port, database: database, password: password)
+        case .failure(.invalidPort):
+            error(arg.location, "session", "\"store\" has an invalid port (must be 1-65535)")
+        default:
+            error(arg.location, "session", expected)
+        }
+        return nil
+    }
+
+    /// `redis://:secret@host` as `redis://:***@host`, for messages.
+    static func redactingPassword(_ url: String) -> String {
+        guard let scheme = url.firstRange(of: "://"), let at = url.lastIndex(of: "@"),
+            at > scheme.upperBound
+        else { return url }
+        return String(url[..<scheme.upperBound]) + ":***" + String(url[at...])
+    }
+}

@@ -1,0 +1,212 @@
+// The top-level directives: listeners, public_url, limits, timeouts and logs.
+
+extension ConfigValidator {
+    mutating func applyTopLevelValues(_ top: ScreenedBlock, to config: inout GatewayConfiguration) {
+        for node in top.nodes {
+            switch node.name {
+            case "public_url": config.publicURL = publicURL(node.args[0]) ?? config.publicURL
+            case "auto_redirect": config.autoRedirect = boolean(node) ?? config.autoRedirect
+            case "auth_prefix": config.authPrefix = authPrefix(node.args[0]) ?? config.authPrefix
+            case "workers": config.workers = integer(node, minimum: 1) ?? config.workers
+            case "max_connections":
+                config.maxConnections = integer(node, minimum: 1) ?? config.maxConnections
+            case "max_header_size": config.maxHeaderSize = size(node) ?? config.maxHeaderSize
+            case "client_header_timeout":
+                config.clientHeaderTimeout = duration(node) ?? config.clientHeaderTimeout
+            case "client_body_timeout":
+                config.clientBodyTimeout = duration(node) ?? config.clientBodyTimeout
+            case "keepalive_timeout":
+                config.keepaliveTimeout = duration(node) ?? config.keepaliveTimeout
+            case "send_timeout": config.sendTimeout = duration(node) ?? config.sendTimeout
+            case "shutdown_timeout":
+                config.shutdownTimeout = duration(node) ?? config.shutdownTimeout
+            case "health_check_interval":
+                config.healthCheckInterval = duration(node) ?? config.healthCheckInterval
+            case "access_log":
+                config.accessLog = logTarget(node, allowOff: true) ?? config.accessLog
+            case "error_log":
+                config.errorLog = logTarget(node, allowOff: false) ?? config.errorLog
+                if node.args.count == 2 {
+                    config.errorLogLevel = logLevel(node.args[1]) ?? config.errorLogLevel
+                }
+            default: break  // listen and the blocks have their own passes
+            }
+        }
+    }
+
+    // MARK: - listen
+
+    /// Every well-formed `listen`, without repeats.
+    mutating func listeners(_ nodes: [ConfigNode]) -> [ListenerConfig] {
+        var firsts: [ListenerConfig: SourceLocation] = [:]
+        var result: [ListenerConfig] = []
+        for node in nodes {
+            guard let listener = listener(node) else { continue }
+            var address = listener
+            address.tls = nil
+            // Each port-0 listener gets its own free port, so those never collide.
+            if listener.port != 0, let first = firsts[address] {
+                error(
+                    node.location, nil,
+                    "duplicate listen \"\(node.args[0].value)\" (first defined at \(first))")
+                continue
+            }
+            firsts[address] = node.location
+            result.append(listener)
+        }
+        return result
+    }
+
+    /// `listen HOST:PORT [tls cert=FILE key=FILE];` (also `[v6]:PORT` and a bare `PORT`).
+    private mutating func listener(_ node: ConfigNode) -> ListenerConfig? {
+        let arg = node.args[0]
+        let item = "listen \"\(arg.value)\""
+        var listener: ListenerConfig?
+        if let port = ConfigValues.integer(arg.value) {
+            if (0...65535).contains(port) {
+                listener = ListenerConfig(host: ConfigDefaults.listener.host, port: port)
+            } else {
+                error(
+                    arg.location, nil,
+                    "\(item) has an invalid port (must be 1-65535, or 0 for any free port)")
+            }
+        } else {
+            // Port 0 asks the system for a free port (tests and tools read it back from the log).
+            switch ConfigValues.hostPort(arg.value, allowPortZero: true) {
+            case .success(let parsed):
+                let valid =
+                    parsed.bracketed
+                    ? ConfigValues.isIPv6(parsed.host)
+                    : ConfigValues.isIPv4(parsed.host) || parsed.host == "localhost"
+                if valid {
+                    listener = ListenerConfig(host: parsed.host, port: parsed.port)
+                } else {
+                    error(
+                        arg.location, nil,
+                        "\(item) has an invalid host (must be a numeric IPv4 address, an IPv6 address in brackets or \"localhost\")"
+                    )
+                }
+            case .failure(.noPort): error(arg.location, nil, "\(item) has no port")
+            case .failure(.invalidPort):
+                error(
+                    arg.location, nil,
+                    "\(item) has an invalid port (must be 1-65535, or 0 for any free port)")
+            case .failure(.noHost), .failure(.malformed):
+                error(arg.location, nil, "\(item) must be HOST:PORT, [IPv6]:PORT or PORT")
+            }
+        }
+        let tls = listenTLS(Array(node.args.dropFirst()), item: item, at: node.location)
+        guard var listener, tls.isValid else { return nil }
+        listener.tls = tls.files
+        return listener
+    }
+
+    /// The `tls cert=FILE key=FILE` tail of `listen`; `files` is nil when there is none.
+    private mutating func listenTLS(
+        _ args: [ConfigArgument], item: String, at location: SourceLocation
+    )
+        -> (isValid: Bool, files: TLSFiles?)
+    {
+        guard let first = args.first else { return (true, nil) }
+        let expected = "(expected \"tls cert=FILE key=FILE\")"
+        guard first.value == "tls" else {
+            error(
+                first.location, nil, "\(item): unexpected argument \"\(first.value)\" \(expected)")
+            return (false, nil)
+        }
+        var cert: String?
+        var key: String?
+        var valid = true
+        for arg in args.dropFirst() {
+            if arg.value.hasPrefix("cert="), cert == nil {
+                cert = String(arg.value.dropFirst(5))
+            } else if arg.value.hasPrefix("key="), key == nil {
+                key = String(arg.value.dropFirst(4))
+            } else {
+                error(
+                    arg.location, nil, "\(item): unexpected argument \"\(arg.value)\" \(expected)")
+                valid = false
+            }
+        }
+        guard valid else { return (false, nil) }
+        guard let cert, let key, !cert.isEmpty, !key.isEmpty else {
+            error(location, nil, "\(item): \"tls\" needs cert=FILE and key=FILE")
+            return (false, nil)
+        }
+        return (true, TLSFiles(certificatePath: cert, keyPath: key))
+    }
+
+    // MARK: - Other values
+
+    /// `http(s)://host[:port]`, an optional trailing `/`, nothing else.
+    private mutating func publicURL(_ arg: ConfigArgument) -> PublicURL? {
+        let lower = arg.value.lowercased()
+        let isHTTPS = lower.hasPrefix("https://")
+        guard isHTTPS || lower.hasPrefix("http://") else {
+            error(
+                arg.location, nil,
+                "\"public_url\" must start with http:// or https://, got \"\(arg.value)\"")
+            return nil
+        }
+        var authority = arg.value.dropFirst(isHTTPS ? 8 : 7)
+        if authority.hasSuffix("/") { authority = authority.dropLast() }
+        if authority.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            error(
+                arg.location, nil,
+                "\"public_url\" must not have a path, query or fragment, got \"\(arg.value)\"")
+            return nil
+        }
+        // Port 0 stands for "none written"; a written port must be 1-65535.
+        switch ConfigValues.hostPort(String(authority), defaultPort: 0) {
+        case .success(let parsed)
+        where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
+            let host = parsed.bracketed ? "[\(parsed.host.lowercased())]" : parsed.host.lowercased()
+            return PublicURL(
+                isHTTPS: isHTTPS, host: host, port: parsed.port == 0 ? nil : parsed.port)
+        case .failure(.invalidPort):
+            error(arg.location, nil, "\"public_url\" has an invalid port (must be 1-65535)")
+        default:
+            error(arg.location, nil, "\"public_url\" has an invalid host, got \"\(arg.value)\"")
+        }
+        return nil
+    }
+
+    /// `/auth`: a path of its own, stored without a trailing `/`.
+    private mutating func authPrefix(_ arg: ConfigArgument) -> String? {
+        var prefix = Substring(arg.value)
+        while prefix.count > 1, prefix.hasSuffix("/") { prefix = prefix.dropLast() }
+        let bad = prefix.contains { $0 == "?" || $0 == "#" || $0.isWhitespace }
+        guard prefix.hasPrefix("/"), prefix.count > 1, !bad else {
+            error(
+                arg.location, nil, "\"auth_prefix\" must be a path like /auth, got \"\(arg.value)\""
+            )
+            return nil
+        }
+        return String(prefix)
+    }
+
+    private mutating func logTarget(_ node: ConfigNode, allowOff: Bool) -> LogTarget? {
+        let arg = node.args[0]
+        switch arg.value {
+        case "stdout": return .stdout
+        case "stderr": return .stderr
+        case "off" where allowOff: return .off
+        case "off":
+            error(arg.location, nil, "\"\(node.name)\" cannot be off; use a file, stdout or stderr")
+            return nil
+        case "":
+            error(arg.location, nil, "\"\(node.name)\" needs a file, stdout or stderr")
+            return nil
+        default: return .file(arg.value)
+        }
+    }
+
+    private mutating func logLevel(_ arg: ConfigArgument) -> LogLevel? {
+        if let level = LogLevel(rawValue: arg.value) { return level }
+        let levels = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+        error(
+            arg.location, nil, "\"error_log\" level must be one of: \(levels); got \"\(arg.value)\""
+        )
+        return nil
+    }
+}
