@@ -1,0 +1,96 @@
+// What the framing and connection rules need from a head's fields, gathered one field line at a time.
+
+struct HTTPMessageFields: Sendable {
+    var contentLength: UInt64?
+    var sawTransferEncoding = false
+    var hostCount = 0
+    var host: [UInt8]?
+    var connectionTokens: [[UInt8]] = []
+    var connectionClose = false
+    var connectionKeepAlive = false
+    var connectionUpgrade = false
+    var sawUpgrade = false
+    var expectsContinue = false
+
+    /// Checks the fields whose grammar matters to framing or routing; the rest pass through as is.
+    mutating func observe(
+        _ buffer: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, isRequest: Bool
+    ) throws(HTTPParseError) {
+        // Dispatch on length first: most fields fail here without touching their bytes.
+        switch name.count {
+        case 4 where isRequest && HTTPBytes.equalsLowercased(buffer, name, "host"):
+            hostCount &+= 1
+            guard hostCount == 1 else { throw .duplicateHost }
+            guard HTTPAuthority.isValid(buffer, value, requirePort: false) else { throw .invalidHost }
+            host = Array(UnsafeRawBufferPointer(rebasing: buffer[value]))
+        case 6 where isRequest && HTTPBytes.equalsLowercased(buffer, name, "expect"):
+            if HTTPBytes.equalsLowercased(buffer, value, "100-continue") { expectsContinue = true }
+        case 7 where HTTPBytes.equalsLowercased(buffer, name, "upgrade"):
+            sawUpgrade = true
+        case 10 where HTTPBytes.equalsLowercased(buffer, name, "connection"):
+            try observeConnection(buffer, value)
+        case 14 where HTTPBytes.equalsLowercased(buffer, name, "content-length"):
+            try observeContentLength(buffer, value)
+        case 17 where HTTPBytes.equalsLowercased(buffer, name, "transfer-encoding"):
+            // Only a single "chunked" has one meaning to every hop (RFC 9112 §6.1, §6.3).
+            guard !sawTransferEncoding, HTTPBytes.equalsLowercased(buffer, value, "chunked") else {
+                throw .unsupportedTransferEncoding
+            }
+            sawTransferEncoding = true
+        default:
+            break
+        }
+    }
+
+    private mutating func observeContentLength(_ buffer: UnsafeRawBufferPointer, _ value: Range<Int>)
+        throws(HTTPParseError)
+    {
+        // Even equal duplicates are refused: agreeing with every other parser is the only safe choice.
+        guard contentLength == nil else { throw .duplicateContentLength }
+        guard !value.isEmpty, value.count <= 18 else {
+            throw buffer[value].contains(HTTPBytes.comma) ? .duplicateContentLength : .invalidContentLength
+        }
+        var length: UInt64 = 0
+        for i in value {
+            let byte = buffer[i]
+            guard HTTPBytes.isDigit(byte) else {
+                throw buffer[value].contains(HTTPBytes.comma) ? .duplicateContentLength : .invalidContentLength
+            }
+            length = length &* 10 &+ UInt64(byte &- 0x30)
+        }
+        contentLength = length
+    }
+
+    /// `Connection = #connection-option`: a comma list of tokens, empty elements allowed.
+    private mutating func observeConnection(_ buffer: UnsafeRawBufferPointer, _ value: Range<Int>)
+        throws(HTTPParseError)
+    {
+        var i = value.lowerBound
+        let end = value.upperBound
+        while i < end {
+            while i < end, HTTPBytes.isWhitespace(buffer[i]) || buffer[i] == HTTPBytes.comma { i &+= 1 }
+            let start = i
+            while i < end, HTTPBytes.isTokenChar(buffer[i]) { i &+= 1 }
+            let token = start..<i
+            while i < end, HTTPBytes.isWhitespace(buffer[i]) { i &+= 1 }
+            guard i == end || buffer[i] == HTTPBytes.comma else { throw .invalidHeaderValue }
+            if token.isEmpty { continue }
+            if HTTPBytes.equalsLowercased(buffer, token, "close") {
+                connectionClose = true
+            } else if HTTPBytes.equalsLowercased(buffer, token, "keep-alive") {
+                connectionKeepAlive = true
+            } else if HTTPBytes.equalsLowercased(buffer, token, "upgrade") {
+                connectionUpgrade = true
+            }
+            var lowered = [UInt8](repeating: 0, count: token.count)
+            for (k, j) in token.enumerated() { lowered[k] = HTTPBytes.lowercased(buffer[j]) }
+            connectionTokens.append(lowered)
+        }
+    }
+
+    /// RFC 9112 §9.3: persistence is the default in 1.1 and opt-in in 1.0.
+    func keepAlive(_ version: HTTPVersion) -> Bool {
+        if connectionClose { return false }
+        return version.minor >= 1 || connectionKeepAlive
+    }
+}

@@ -1,0 +1,53 @@
+// A parsed request head: the raw bytes plus what the proxy needs to route and frame the request.
+
+public struct HTTPRequestHead: Sendable {
+    public var headers: HTTPHeaders
+    /// The method, as offsets into `headers.bytes`.
+    public var method: Range<Int>
+    public var methodKind: HTTPMethodKind
+    /// The raw request-target, as offsets into `headers.bytes`.
+    public var target: Range<Int>
+    public var version: HTTPVersion
+    /// Origin-form: the target as is. Absolute-form: its path and query ("/" if empty).
+    /// Asterisk-form: "*". CONNECT: the authority.
+    public var path: [UInt8]
+    /// host[:port] from an absolute-form target.
+    public var absoluteFormAuthority: [UInt8]?
+    /// `absoluteFormAuthority` if present, else the Host field value.
+    public var host: [UInt8]?
+    /// `.none`, `.length(n)` or `.chunked`; requests are never `.untilClose`.
+    public var framing: BodyFraming
+    /// HTTP/1.1: unless "Connection: close". HTTP/1.0: only with "Connection: keep-alive".
+    public var keepAlive: Bool
+    /// "Expect: 100-continue" on an HTTP/1.1 request.
+    public var expectsContinue: Bool
+    /// Lowercased tokens from every Connection field, in order.
+    public var connectionTokens: [[UInt8]]
+    /// An HTTP/1.1 request with an Upgrade field and "upgrade" in Connection.
+    public var isUpgrade: Bool
+
+    public init(
+        headers: HTTPHeaders, method: Range<Int>, methodKind: HTTPMethodKind, target: Range<Int>,
+        version: HTTPVersion, path: [UInt8], absoluteFormAuthority: [UInt8]?, host: [UInt8]?,
+        framing: BodyFraming, keepAlive: Bool, expectsContinue: Bool, connectionTokens: [[UInt8]],
+        isUpgrade: Bool
+    ) {
+        self.headers = headers
+        self.method = method
+        self.methodKind = methodKind
+        self.target = target
+        self.version = version
+        self.path = path
+        self.absoluteFormAuthority = absoluteFormAuthority
+        self.host = host
+        self.framing = framing
+        self.keepAlive = keepAlive
+        self.expectsContinue = expectsContinue
+        self.connectionTokens = connectionTokens
+        self.isUpgrade = isUpgrade
+    }
+
+    public var methodString: String { String(decoding: headers.bytes[method], as: UTF8.self) }
+
+    public var pathString: String { String(decoding: path, as: UTF8.self) }
+}

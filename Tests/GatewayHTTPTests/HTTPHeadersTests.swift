@@ -1,0 +1,63 @@
+// Field lookup on bytes, Connection tokens and hop-by-hop detection.
+
+import GatewayHTTP
+import XCTest
+
+final class HTTPHeadersTests: XCTestCase {
+    private let raw =
+        "GET / HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nX-Trace: t\r\nset-cookie: b=2\r\n\r\n"
+
+    func testLooksUpFieldsCaseInsensitively() throws {
+        let headers = try XCTUnwrap(requestHead(raw)).headers
+        XCTAssertEqual(headers.firstIndex("content-type"), 1)
+        XCTAssertEqual(headers.firstValue("content-type").map(text), "text/plain")
+        XCTAssertEqual(headers.firstValueString("set-cookie"), "a=1")
+        XCTAssertEqual(headers.indices(of: "set-cookie"), [2, 4])
+        XCTAssertTrue(headers.contains("x-trace"))
+        XCTAssertFalse(headers.contains("x-trac"))
+        XCTAssertFalse(headers.contains("x-tracer"))
+        XCTAssertNil(headers.firstValue("authorization"))
+        XCTAssertTrue(headers.nameEquals(at: 0, "host"))
+        XCTAssertFalse(headers.nameEquals(at: 0, "hose"))
+    }
+
+    func testDoesNotConfuseNonLetterBytesWhenIgnoringCase() throws {
+        // "^" | 0x20 == "~": only letters may be folded.
+        let headers = try XCTUnwrap(requestHead("GET / HTTP/1.1\r\nHost: a\r\nX^: 1\r\n\r\n")).headers
+        XCTAssertFalse(headers.nameEquals(at: 1, "x~"))
+        XCTAssertTrue(headers.nameEquals(at: 1, "x^"))
+    }
+
+    func testCollectsLowercasedConnectionTokensFromEveryConnectionField() throws {
+        let head = try XCTUnwrap(
+            requestHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: Keep-Alive, X-Custom\r\nConnection: Upgrade\r\n\r\n"))
+        XCTAssertEqual(head.connectionTokens, [bytes("keep-alive"), bytes("x-custom"), bytes("upgrade")])
+    }
+
+    func testMarksHopByHopFieldsAndFieldsNamedInConnection() throws {
+        let raw =
+            [
+                "GET / HTTP/1.1", "Host: a", "Connection: x-custom", "Keep-Alive: 5", "Proxy-Connection: k",
+                "TE: trailers", "Trailer: x", "Upgrade: h2c", "Proxy-Authenticate: b", "Proxy-Authorization: c",
+                "X-Custom: 1", "Content-Type: t", "Cookie: c", "X-Te: 2",
+            ].joined(separator: "\r\n") + "\r\n\r\n"
+        let parseResult = parseRequest(bytes(raw))
+        let head = try XCTUnwrap(parseResult.head, "\(parseResult)")
+        let hop = (0..<head.headers.count).filter {
+            head.headers.isHopByHop(at: $0, connectionTokens: head.connectionTokens)
+        }
+        XCTAssertEqual(
+            hop.map { text(head.headers.name(at: $0)) },
+            [
+                "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Proxy-Authenticate",
+                "Proxy-Authorization", "X-Custom",
+            ])
+        XCTAssertFalse(head.headers.isHopByHop(at: 10, connectionTokens: []), "X-Custom only through Connection")
+    }
+
+    func testResponseHeadsCollectConnectionTokensToo() {
+        let head = responseHead("HTTP/1.1 200 OK\r\nConnection: close, X-Y\r\nContent-Length: 0\r\n\r\n")
+        XCTAssertEqual(head?.connectionTokens, [bytes("close"), bytes("x-y")])
+        XCTAssertEqual(head?.keepAlive, false)
+    }
+}
