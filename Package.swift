@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
-        .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,63 @@
+// Shared set-up: a temp folder, a Python upstream and the real gateway, all stopped by PID.
+import Foundation
+import XCTest
+
+class IntegrationTestCase: XCTestCase {
+    var directory: URL!
+    private var cleanups: [() -> Void] = []
+
+    override func setUpWithError() throws {
+        directory = TestPaths.temporaryDirectory()
+    }
+
+    override func tearDown() {
+        for cleanup in cleanups.reversed() { cleanup() }
+        cleanups.removeAll()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func startUpstream(idleCloseMillis: Int? = nil, closeOnReuse: Bool = false) throws -> Upstream {
+        let upstream = try Upstream(directory: directory, idleCloseMillis: idleCloseMillis, closeOnReuse: closeOnReuse)
+        cleanups.append { upstream.stop() }
+        return upstream
+    }
+
+    func startGateway(_ config: String) throws -> GatewayProcess {
+        let gateway = try GatewayProcess(config: config, directory: directory)
+        cleanups.append { gateway.stop() }
+        return gateway
+    }
+
+    /// An upstream and a gateway in front of it with public locations.
+    func startPair(workers: Int = 1, extra: String = "", upstreamExtra: String = "", idleCloseMillis: Int? = nil) throws -> (Upstream, GatewayProcess) {
+        let upstream = try startUpstream(idleCloseMillis: idleCloseMillis)
+        let gateway = try startGateway(
+            GatewayProcess.publicConfig(upstreamPort: upstream.port, workers: workers, extra: extra, upstreamExtra: upstreamExtra))
+        return (upstream, gateway)
+    }
+
+    /// A port nothing listens on (bound, read back, closed).
+    func closedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
+                bind(fd, p, len)
+                return getsockname(fd, p, &len)
+            }
+        }
+        close(fd)
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func headers(of echo: [String: Any]) -> [(String, String)] {
+        ((echo["headers"] as? [[String]]) ?? []).map { ($0[0], $0[1]) }
+    }
+
+    func headerValues(_ name: String, in echo: [String: Any]) -> [String] {
+        headers(of: echo).filter { $0.0.lowercased() == name.lowercased() }.map { $0.1 }
+    }
+}

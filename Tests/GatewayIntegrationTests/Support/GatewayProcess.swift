@@ -1,0 +1,52 @@
+// The real `gateway` binary with a generated config, on a port it picks (listen 127.0.0.1:0).
+import Foundation
+import XCTest
+
+final class GatewayProcess {
+    let child: ChildProcess
+    let port: Int
+    let directory: URL
+    let configURL: URL
+
+    /// Starts the gateway with `config` (which should `listen 127.0.0.1:0;`) and waits until it listens.
+    init(config: String, directory: URL, environment: [String: String] = [:]) throws {
+        self.directory = directory
+        configURL = directory.appendingPathComponent("gateway-\(UUID().uuidString.prefix(8)).conf")
+        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        let child = try ChildProcess(
+            executable: TestPaths.gatewayBinary, arguments: ["-c", configURL.path], directory: directory,
+            name: configURL.deletingPathExtension().lastPathComponent)
+        self.child = child
+        port = try child.waitFor("the gateway to listen", in: { child.stderr }) { text in
+            for line in text.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+                if let range = line.range(of: "\"address\":\"127.0.0.1:") {
+                    let rest = line[range.upperBound...]
+                    return Int(rest.prefix { $0.isNumber })
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A config with one upstream and public locations; `extra` goes at the top level.
+    static func publicConfig(upstreamPort: Int, workers: Int = 1, extra: String = "", upstreamExtra: String = "", locations: String? = nil) -> String {
+        """
+        listen 127.0.0.1:0;
+        workers \(workers);
+        access_log stdout;
+        error_log stderr debug;
+        health_check_interval 200ms;
+        \(extra)
+        upstream app {
+            server 127.0.0.1:\(upstreamPort);
+            keepalive 16;
+            \(upstreamExtra)
+        }
+        \(locations ?? "location / { auth off; proxy_pass app; }")
+        """
+    }
+
+    func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
+
+    func stop() { child.stop() }
+}

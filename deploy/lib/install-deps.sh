@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Installs the Debian packages that building, testing, the demo and the benchmark need.
+# Sourced by deploy/test, deploy/demo and deploy/bench; call `install_deps`.
+
+GATEWAY_APT_PACKAGES=(
+    libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
+    nginx-light wrk redis-server python3 python3-venv curl
+)
+
+# Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.
+install_deps() {
+    local missing=() pkg
+    for pkg in "${GATEWAY_APT_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    if ((${#missing[@]})); then
+        local sudo=()
+        [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+        echo "install-deps: installing ${missing[*]}" >&2
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+    # The Swift toolchain ships in /opt/swift on this project's machines.
+    if ! command -v swift >/dev/null && [[ -x /opt/swift/usr/bin/swift ]]; then
+        export PATH="$PATH:/opt/swift/usr/bin"
+    fi
+    command -v swift >/dev/null || { echo "install-deps: no swift toolchain on PATH" >&2; return 1; }
+}
