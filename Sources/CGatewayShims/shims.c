@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/epoll.h>
+#include <stdlib.h>
 
 int gw_ssl_ctx_set_min_proto_tls12(SSL_CTX *ctx) {
     return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -57,3 +59,27 @@ int gw_stream_socket(int family) {
 }
 
 int gw_sock_stream(void) { return SOCK_STREAM; }
+
+const int GW_EPOLL_CTL_ADD = EPOLL_CTL_ADD, GW_EPOLL_CTL_MOD = EPOLL_CTL_MOD, GW_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+const uint32_t GW_EPOLLIN = EPOLLIN, GW_EPOLLOUT = EPOLLOUT, GW_EPOLLRDHUP = EPOLLRDHUP, GW_EPOLLERR = EPOLLERR,
+               GW_EPOLLHUP = EPOLLHUP;
+
+int gw_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int gw_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout) {
+    struct epoll_event ready[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, ready, max, timeout);
+    for (int i = 0; i < n; i++) {
+        events[i] = ready[i].events;
+        data[i] = ready[i].data.u64;
+    }
+    return n;
+}

@@ -62,7 +62,7 @@ enum ConfigContext: Sendable, CaseIterable {
         [
             DirectiveSpec(name: "listen", minArgs: 1, maxArgs: 4, isRepeatable: true),
             .simple("public_url"), .simple("auto_redirect"), .simple("auth_prefix"),
-            .simple("workers"), .simple("max_connections"), .simple("max_header_size"),
+            .simple("workers"), .simple("event_backend"), .simple("max_connections"), .simple("max_header_size"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),

@@ -8,6 +8,13 @@ extension ConfigValidator {
             case "auto_redirect": config.autoRedirect = boolean(node) ?? config.autoRedirect
             case "auth_prefix": config.authPrefix = authPrefix(node.args[0]) ?? config.authPrefix
             case "workers": config.workers = integer(node, minimum: 1) ?? config.workers
+            case "event_backend":
+                let value = node.args[0]
+                if let kind = EventBackendKind(rawValue: value.value) {
+                    config.eventBackend = kind
+                } else {
+                    error(value.location, nil, "\"event_backend\" must be \"epoll\" or \"dispatch\"")
+                }
             case "max_connections":
                 config.maxConnections = integer(node, minimum: 1) ?? config.maxConnections
             case "max_header_size": config.maxHeaderSize = size(node) ?? config.maxHeaderSize

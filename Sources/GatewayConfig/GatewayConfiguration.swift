@@ -14,6 +14,9 @@ public struct GatewayConfiguration: Sendable {
     public var authPrefix: String
     /// `workers N;` — event loops. Default: the number of online cores.
     public var workers: Int
+    /// `event_backend epoll|dispatch;` — how loops learn of ready sockets. Default epoll: one
+    /// Dispatch source per loop over an epoll set. `dispatch`: a Dispatch source per socket.
+    public var eventBackend: EventBackendKind = .epoll
     /// `max_connections N;` — client connections open at once. Default 10_000.
     public var maxConnections: Int
     /// `max_header_size SIZE;` — a request head larger than this gets 431. Default 16 KiB.
@@ -129,6 +132,10 @@ public struct PublicURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         (isHTTPS ? "https://" : "http://") + host + (port.map { ":\($0)" } ?? "")
     }
+}
+
+public enum EventBackendKind: String, Sendable, Hashable, CaseIterable {
+    case epoll, dispatch
 }
 
 public enum LogTarget: Sendable, Hashable {

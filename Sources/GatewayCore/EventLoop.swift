@@ -18,9 +18,24 @@ public final class EventLoop: @unchecked Sendable {
     private var tickables: [ObjectIdentifier: LoopTickable] = [:]
     private var tickTimer: DispatchSourceTimer?
 
-    public init(index: Int) {
+    public let backend: EventBackend
+    private var poller: EpollPoller?
+
+    public init(index: Int, backend: EventBackend = .epoll) {
         self.index = index
+        self.backend = backend
         self.queue = DispatchQueue(label: "gateway.loop.\(index)", qos: .userInitiated)
+    }
+
+    /// Wraps a non-blocking fd for readiness events on this loop. Call on `queue`.
+    public func makeSocketIO(fd: Int32, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) -> SocketIO {
+        switch backend {
+        case .dispatch:
+            return DispatchSocketIO(fd: fd, queue: queue, onReadable: onReadable, onWritable: onWritable)
+        case .epoll:
+            if poller == nil { poller = EpollPoller(queue: queue) }
+            return poller!.makeSocket(fd: fd, onReadable: onReadable, onWritable: onWritable)
+        }
     }
 
     /// Starts the tick timer. Call once.

@@ -5,9 +5,9 @@ public final class EventLoopGroup: @unchecked Sendable {
     public let loops: [EventLoop]
     private let counter = AtomicCounter()
 
-    public init(count: Int) {
+    public init(count: Int, backend: EventBackend = .epoll) {
         precondition(count > 0, "an event loop group needs at least one loop")
-        loops = (0..<count).map { EventLoop(index: $0) }
+        loops = (0..<count).map { EventLoop(index: $0, backend: backend) }
     }
 
     public func start() {

@@ -1,57 +1,23 @@
-// A socket's read and write Dispatch sources, created once and suspended or resumed as needed.
-import Dispatch
+// Readiness events for one non-blocking socket, delivered on its loop's queue.
 
-/// Owns one non-blocking fd and its two sources. The fd is closed once both sources are cancelled.
-///
-/// Thread-safety: `@unchecked Sendable` because it is touched only on its loop's queue.
-public final class SocketIO: @unchecked Sendable {
-    public let fd: Int32
-    private let readSource: DispatchSourceRead
-    private let writeSource: DispatchSourceWrite
-    private var readResumed = false
-    private var writeResumed = false
-    public private(set) var isClosed = false
-    private var pendingCancels = 2
-
-    /// `onReadable` and `onWritable` run on `queue`. They are released when the socket closes.
-    public init(fd: Int32, queue: DispatchQueue, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) {
-        self.fd = fd
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        readSource.setEventHandler(handler: onReadable)
-        writeSource.setEventHandler(handler: onWritable)
-        let closeWhenBothCancelled: () -> Void = { [self] in
-            pendingCancels -= 1
-            if pendingCancels == 0 { Socket.close(fd) }
-        }
-        readSource.setCancelHandler(handler: closeWhenBothCancelled)
-        writeSource.setCancelHandler(handler: closeWhenBothCancelled)
-    }
-
+/// What a connection needs from its event backend: interest in reading and writing, and close.
+/// Each backend is one small type in its own file (`DispatchSocketIO`, `EpollSocketIO`).
+/// All calls happen on the owning loop's queue.
+public protocol SocketIO: AnyObject {
+    var fd: Int32 { get }
+    var isClosed: Bool { get }
     /// Turns read events on or off.
-    public func wantRead(_ on: Bool) {
-        guard !isClosed, on != readResumed else { return }
-        readResumed = on
-        if on { readSource.resume() } else { readSource.suspend() }
-    }
-
+    func wantRead(_ on: Bool)
     /// Turns write events on or off.
-    public func wantWrite(_ on: Bool) {
-        guard !isClosed, on != writeResumed else { return }
-        writeResumed = on
-        if on { writeSource.resume() } else { writeSource.suspend() }
-    }
+    func wantWrite(_ on: Bool)
+    /// Stops events and closes the fd.
+    func close()
+}
 
-    public var isReading: Bool { readResumed }
-
-    /// Cancels both sources; the fd closes after their cancel handlers run.
-    public func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        readSource.cancel()
-        writeSource.cancel()
-        // A suspended (or never activated) source runs its cancel handler only once resumed.
-        if !readResumed { readSource.resume() }
-        if !writeResumed { writeSource.resume() }
-    }
+/// How a loop learns that its sockets are ready.
+public enum EventBackend: String, Sendable, CaseIterable {
+    /// One Dispatch read source per loop over the loop's epoll set: one queue hop per batch of events.
+    case epoll
+    /// A read and a write Dispatch source per socket: one queue hop per event.
+    case dispatch
 }

@@ -45,6 +45,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
             e.reusedConnection = false
         }
         e.upstreamStart = MonotonicClock.now()
+        e.requestQueued = false
         connection.send(e.forwardedHead)
         if !e.canRetry { e.forwardedHead = [] }
         exchange = e
@@ -56,7 +57,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
 
     /// Moves request body bytes from the client buffer to the upstream, until the upstream's queue is full.
     func pumpRequestBody() {
-        guard state == .proxying, let up = upstream, var e = exchange else { return }
+        guard state == .proxying, let up = upstream, var e = exchange, !e.requestQueued else { return }
         if !e.requestComplete {
             let chunked = e.head.framing == .chunked
             while !input.isEmpty && up.output.pending < Self.highWater {
@@ -86,16 +87,17 @@ extension ClientConnection: UpstreamConnectionDelegate {
                 }
                 if consumed == 0 { break }
             }
-            exchange = e
         }
         if e.requestComplete {
-            // Pipelined bytes wait in the buffer until this exchange ends.
-            setReading(false)
+            // Reading goes on (so a pipelined request or a hang-up is seen) without consuming:
+            // the next request waits in the buffer until this exchange ends.
+            e.requestQueued = true
             clearDeadline()
             up.awaitResponse()
         } else {
             setReading(up.output.pending < Self.highWater)
         }
+        exchange = e
         up.flush()
     }
 

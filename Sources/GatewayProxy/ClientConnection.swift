@@ -36,8 +36,8 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         self.peer = peer
         parser = HTTPRequestParser(maxHeadSize: context.shared.maxHeaderSize)
         readCapacity = max(context.shared.maxHeaderSize + 4096, 64 * 1024)
-        io = SocketIO(
-            fd: fd, queue: context.loop.queue,
+        io = context.loop.makeSocketIO(
+            fd: fd,
             onReadable: { [unowned self] in self.onReadable() },
             onWritable: { [unowned self] in self.onWritable() })
         context.loop.register(self)

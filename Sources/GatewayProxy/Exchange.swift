@@ -12,6 +12,8 @@ struct Exchange {
     var serverIndex = 0
     var requestDecoder: HTTPBodyDecoder
     var requestComplete: Bool
+    /// The whole request (head and body) is queued on the upstream connection.
+    var requestQueued = false
     /// Kept until the first response byte, for the one retry on a stale pooled connection.
     var forwardedHead: [UInt8] = []
     var reusedConnection = false

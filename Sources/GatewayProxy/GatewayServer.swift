@@ -34,7 +34,8 @@ public final class GatewayServer: @unchecked Sendable {
         let shared = ProxyShared(
             config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
             health: health)
-        let group = EventLoopGroup(count: config.workers)
+        let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
+        let group = EventLoopGroup(count: config.workers, backend: backend)
         self.shared = shared
         self.group = group
         contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
@@ -76,7 +77,11 @@ public final class GatewayServer: @unchecked Sendable {
         }
         for address in bound {
             errorLog.notice(
-                "listening", metadata: ["address": .string(address.description), "workers": .string(String(group.loops.count))])
+                "listening",
+                metadata: [
+                    "address": .string(address.description), "workers": .string(String(group.loops.count)),
+                    "event_backend": .string(group.loops[0].backend.rawValue),
+                ])
         }
         return bound
     }

@@ -86,8 +86,8 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
         }
         let connection = UpstreamConnection(context: context, upstreamIndex: upstreamIndex, serverIndex: serverIndex)
         connection.delegate = delegate
-        connection.io = SocketIO(
-            fd: fd, queue: context.loop.queue,
+        connection.io = context.loop.makeSocketIO(
+            fd: fd,
             onReadable: { [unowned connection] in connection.onReadable() },
             onWritable: { [unowned connection] in connection.onWritable() })
         context.loop.register(connection)

@@ -5,6 +5,14 @@ import XCTest
 @testable import GatewayConfig
 
 final class TopLevelValidationTests: XCTestCase {
+    func testEventBackendDefaultsToEpollAndAcceptsDispatch() throws {
+        XCTAssertEqual(try TestConfig.load("").eventBackend, .epoll)
+        XCTAssertEqual(try TestConfig.load("event_backend dispatch;\n").eventBackend, .dispatch)
+        XCTAssertEqual(
+            TestConfig.messages("event_backend kqueue;\n"),
+            [#"gateway.conf:1:15: "event_backend" must be "epoll" or "dispatch""#])
+    }
+
     func testRejectsUnknownDirectiveWithSuggestion() {
         XCTAssertEqual(
             TestConfig.messages("upstrem app { server a:1; }\n"),

@@ -74,6 +74,27 @@ final class StreamingTests: IntegrationTestCase {
         XCTAssertEqual(try client.request("GET", "/after").status, 200, "the client connection stays open")
     }
 
+    func testPerSocketDispatchBackendProxiesTheSame() throws {
+        let (_, gateway) = try startPair(workers: 2, extra: "event_backend dispatch;")
+        XCTAssertTrue(gateway.child.stderr.contains("\"event_backend\":\"dispatch\""))
+        let client = try gateway.client()
+        var connections = Set<String>()
+        for i in 0..<50 {
+            let response = try client.request("GET", "/d/\(i)")
+            XCTAssertEqual(try response.json()["path"] as? String, "/d/\(i)")
+            connections.insert(response.header("X-Upstream-Connection") ?? "?")
+        }
+        XCTAssertEqual(connections.count, 1)
+        var received = 0
+        let download = try client.readResponseAfterSending("GET /download?size=8000000&chunked=1 HTTP/1.1\r\nHost: x\r\n\r\n") {
+            received += $0.count
+        }
+        XCTAssertEqual(download.status, 200)
+        XCTAssertEqual(received, 8_000_000)
+        let upload = try client.request("POST", "/upload", body: [UInt8](repeating: 7, count: 3_000_000))
+        XCTAssertEqual(try upload.json()["body_bytes"] as? Int, 3_000_000)
+    }
+
     private static func expectedUploadDigest(piece: [UInt8]) -> String {
         // sha256 of the piece repeated; computed with the system's sha256sum to stay independent.
         let dir = TestPaths.temporaryDirectory()

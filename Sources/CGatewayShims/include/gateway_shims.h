@@ -28,4 +28,12 @@ int gw_accept_nonblocking(int fd, void *addr, unsigned int *len);
 int gw_stream_socket(int family);
 int gw_sock_stream(void);
 
+/* epoll, with its packed struct kept on the C side. */
+int gw_epoll_create(void);
+int gw_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+/* Waits up to timeout ms; fills events[i] and data[i] for each ready fd; returns the count. */
+int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout);
+extern const int GW_EPOLL_CTL_ADD, GW_EPOLL_CTL_MOD, GW_EPOLL_CTL_DEL;
+extern const uint32_t GW_EPOLLIN, GW_EPOLLOUT, GW_EPOLLRDHUP, GW_EPOLLERR, GW_EPOLLHUP;
+
 #endif

@@ -113,6 +113,11 @@ final class RawHTTPClient {
         }
     }
 
+    func readResponseAfterSending(_ request: String, onBody: @escaping (UnsafeRawBufferPointer) -> Void) throws -> TestResponse {
+        try send(request)
+        return try readResponse(onBody: onBody)
+    }
+
     /// Reads everything until the peer closes (or the timeout), returning the raw bytes.
     func readToEnd() throws -> [UInt8] {
         while try fill() {}
