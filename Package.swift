@@ -34,8 +34,18 @@ let package = Package(
                 "CGatewayShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "GatewayAuth", dependencies: ["CGatewayShims", "COpenSSL"]),
-        .target(name: "GatewaySessions", dependencies: ["GatewayAuth"]),
+        .target(
+            name: "GatewayAuth",
+            dependencies: [
+                "CGatewayShims", "COpenSSL", "CCurl", "GatewayConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "GatewaySessions",
+            dependencies: [
+                "GatewayAuth", "CHiredis", "CGatewayShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "GatewayProxy",
             dependencies: [
@@ -52,7 +62,8 @@ let package = Package(
 
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
-        .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth", "GatewaySessions"]),
+        .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"]),
+        .testTarget(name: "GatewaySessionsTests", dependencies: ["GatewaySessions", "GatewayAuth"]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],
