@@ -1,0 +1,80 @@
+// How the gateway authenticates to the token endpoint, and the URL encoding it needs.
+
+/// `token_auth`: `client_secret_basic` (default), `client_secret_post`, or `none` (a public
+/// client that relies on PKCE alone).
+public enum OIDCClientAuthentication: String, Sendable, Hashable, CaseIterable {
+    case clientSecretBasic = "client_secret_basic"
+    case clientSecretPost = "client_secret_post"
+    case none
+
+    /// Adds the client's credentials to a token request's form fields or headers.
+    func apply(
+        clientID: String, clientSecret: String?, fields: inout [(String, String)], headers: inout [(String, String)]
+    ) {
+        switch self {
+        case .clientSecretBasic:
+            // RFC 6749 §2.3.1: both halves are form-urlencoded before base64.
+            let pair = OIDCURLEncoding.formEncode(clientID) + ":" + OIDCURLEncoding.formEncode(clientSecret ?? "")
+            headers.append(("Authorization", "Basic " + OIDCURLEncoding.base64(Array(pair.utf8))))
+        case .clientSecretPost:
+            fields.append(("client_id", clientID))
+            fields.append(("client_secret", clientSecret ?? ""))
+        case .none:
+            fields.append(("client_id", clientID))
+        }
+    }
+}
+
+/// Percent-encoding for query strings and Basic credentials, and standard base64.
+enum OIDCURLEncoding {
+    /// RFC 3986 unreserved characters stay; every other byte becomes `%XX`.
+    static func percentEncode(_ text: String, spaceAsPlus: Bool = false) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            if isUnreserved(b) {
+                out.append(b)
+            } else if b == UInt8(ascii: " ") && spaceAsPlus {
+                out.append(UInt8(ascii: "+"))
+            } else {
+                out += [UInt8(ascii: "%"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `application/x-www-form-urlencoded`: as `percentEncode`, but a space becomes `+`.
+    static func formEncode(_ text: String) -> String {
+        percentEncode(text, spaceAsPlus: true)
+    }
+
+    /// `key=value&...`, each side percent-encoded.
+    static func query(_ pairs: [(String, String)]) -> String {
+        pairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+    }
+
+    /// Standard base64 with padding (RFC 4648 §4), for HTTP Basic.
+    static func base64(_ bytes: [UInt8]) -> String {
+        var text = Array(Base64URL.encode(bytes).utf8).map { c -> UInt8 in
+            switch c {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: c
+            }
+        }
+        while text.count % 4 != 0 { text.append(UInt8(ascii: "=")) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func isUnreserved(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+}

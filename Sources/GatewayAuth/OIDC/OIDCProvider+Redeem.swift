@@ -1,0 +1,159 @@
+// The callback half of the flow: code for tokens, ID-token validation, and userinfo.
+import Logging
+
+extension OIDCProvider {
+    /// Exchanges the code (with the PKCE verifier; client_secret_basic or _post), validates the
+    /// ID token (signature, iss, aud/azp, exp/iat, nonce), and calls userinfo when email or
+    /// name is missing. Completes on `queue`, exactly once.
+    public func redeem(
+        code: String, request: AuthorizationRequest, redirectURI: String,
+        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
+    ) {
+        guard let metadata = discovery.metadata else {
+            completion(.failure(.notReady))
+            return
+        }
+        var fields = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirectURI),
+            ("code_verifier", request.codeVerifier),
+        ]
+        var headers = [("Accept", "application/json")]
+        clientAuthentication.apply(clientID: clientID, clientSecret: clientSecret, fields: &fields, headers: &headers)
+        let exchange = OutboundRequest.form(url: metadata.tokenEndpoint, fields: fields, headers: headers)
+        http.send(exchange) { result in
+            switch self.tokenResponse(result) {
+            case .failure(let error): completion(.failure(error))
+            case .success(let tokens):
+                self.validate(tokens: tokens, nonce: request.nonce, metadata: metadata, completion: completion)
+            }
+        }
+    }
+
+    private struct TokenResponse {
+        var idToken: String
+        var accessToken: String?
+    }
+
+    private typealias TokenResult = Result<TokenResponse, AuthError>
+
+    private func tokenResponse(_ result: Result<OutboundResponse, OutboundHTTPError>) -> TokenResult {
+        let response: OutboundResponse
+        switch result {
+        case .failure(let error):
+            logger?.warning("token endpoint unreachable", metadata: ["provider": "\(name)", "reason": "\(error)"])
+            return .failure(.tokenExchangeFailed(status: nil))
+        case .success(let r): response = r
+        }
+        let json = JSONValue.parse(response.body)
+        guard response.status == 200 else {
+            // RFC 6749 §5.2: errors come as {"error": "invalid_grant", ...}, usually with 400.
+            if let code = json?["error"]?.stringValue { return .failure(.providerError(code)) }
+            return .failure(.tokenExchangeFailed(status: response.status))
+        }
+        guard let json, case .object = json else { return .failure(.malformedResponse("token response is not JSON")) }
+        guard let idToken = json["id_token"]?.stringValue else {
+            return .failure(.malformedResponse("token response has no id_token"))
+        }
+        return .success(TokenResponse(idToken: idToken, accessToken: json["access_token"]?.stringValue))
+    }
+
+    private func validate(
+        tokens: TokenResponse, nonce: String, metadata: OIDCProviderMetadata,
+        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
+    ) {
+        let jws: CompactJWS
+        do throws(JWTError) {
+            jws = try CompactJWS(tokens.idToken)
+        } catch {
+            completion(.failure(.invalidIDToken(error)))
+            return
+        }
+        // Refuse a bad alg before it can cost a JWKS fetch.
+        guard JWTVerifier.allowedAlgorithms.contains(jws.algorithm) else {
+            completion(.failure(.invalidIDToken(.algorithmNotAllowed(jws.algorithm))))
+            return
+        }
+        keys.keys(forKeyID: jws.keyID) { result in
+            let keySet: JWKSet
+            switch result {
+            case .failure(let error):
+                completion(.failure(error))
+                return
+            case .success(let set): keySet = set
+            }
+            let validator = IDTokenValidator(
+                issuer: self.issuer, clientID: self.clientID, clockSkew: OIDCTiming.seconds(self.timing.clockSkew))
+            let claims: JWTClaims
+            do throws(JWTError) {
+                claims = try validator.validate(jws, keys: keySet, expectedNonce: nonce, now: self.timing.wallClock())
+            } catch {
+                completion(.failure(.invalidIDToken(error)))
+                return
+            }
+            let needsProfile = claims.string(self.claimEmail) == nil || claims.string(self.claimName) == nil
+            guard needsProfile, let userinfoURL = metadata.userinfoEndpoint, let accessToken = tokens.accessToken else {
+                completion(self.identity(claims: claims, userinfo: nil))
+                return
+            }
+            self.fetchUserinfo(url: userinfoURL, accessToken: accessToken, claims: claims, completion: completion)
+        }
+    }
+
+    private func fetchUserinfo(
+        url: String, accessToken: String, claims: JWTClaims,
+        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
+    ) {
+        let request = OutboundRequest(
+            url: url, headers: [("Authorization", "Bearer " + accessToken), ("Accept", "application/json")])
+        http.send(request) { result in
+            switch result {
+            case .failure(let error):
+                self.logger?.warning(
+                    "userinfo unreachable", metadata: ["provider": "\(self.name)", "reason": "\(error)"])
+                completion(.failure(.userinfoFailed("endpoint could not be reached")))
+            case .success(let response) where response.status != 200:
+                completion(.failure(.userinfoFailed("HTTP \(response.status)")))
+            case .success(let response):
+                guard let info = JSONValue.parse(response.body), case .object = info else {
+                    // Signed (application/jwt) userinfo is not supported.
+                    completion(.failure(.userinfoFailed("response is not a JSON object")))
+                    return
+                }
+                // Core §5.3.2: a userinfo answer about someone else must not be used.
+                guard info["sub"]?.stringValue == claims.subject else {
+                    completion(.failure(.userinfoFailed("sub does not match the ID token")))
+                    return
+                }
+                completion(self.identity(claims: claims, userinfo: info))
+            }
+        }
+    }
+
+    /// The identity from the ID token's claims, with gaps filled from userinfo. An email
+    /// and its verification flag always come from the same source.
+    func identity(claims: JWTClaims, userinfo: JSONValue?) -> Result<VerifiedIdentity, AuthError> {
+        let subject: String?
+        switch claims[claimID] {
+        case .string(let s)?: subject = s
+        case .number(let n)? where n == n.rounded() && abs(n) < 9_007_199_254_740_992: subject = String(Int64(n))
+        default: subject = nil
+        }
+        guard let subject, !subject.isEmpty else { return .failure(.invalidIDToken(.missingClaim(claimID))) }
+
+        var email = claims.string(claimEmail)
+        var emailVerified = email != nil && claims.emailVerified
+        if email == nil, let info = userinfo, let fromInfo = info[claimEmail]?.stringValue {
+            email = fromInfo
+            emailVerified = JWTClaims(info.objectValue ?? [:]).emailVerified
+        }
+        func fromUserinfo(_ key: String) -> String? { userinfo?[key]?.stringValue }
+        return .success(
+            VerifiedIdentity(
+                provider: name, subject: subject, email: email, emailVerified: emailVerified,
+                login: claims.preferredUsername ?? fromUserinfo("preferred_username"),
+                name: claims.string(claimName) ?? fromUserinfo(claimName),
+                hostedDomain: claims.hostedDomain ?? fromUserinfo("hd")))
+    }
+}

@@ -1,0 +1,96 @@
+// Shared setup for the OIDC provider suites: an in-memory IdP, a hand-moved clock, and helpers
+// that drive the provider on its loop queue.
+import Dispatch
+import Foundation
+import GatewayAuth
+import GatewayConfig
+import XCTest
+
+/// A monotonic clock the test moves by hand.
+final class OIDCTestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nanoseconds: UInt64 = 1_000_000_000_000
+
+    func now() -> UInt64 { lock.withLock { nanoseconds } }
+    func advance(seconds: UInt64) { lock.withLock { nanoseconds += seconds * 1_000_000_000 } }
+}
+
+/// Carries a callback's result from the loop queue to the test thread (the expectation orders them).
+final class OIDCResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Subclassed by the OIDC suites; holds no tests itself.
+class OIDCTestCase: XCTestCase {
+    let queue = DispatchQueue(label: "oidc-test-loop")
+    let redirectURI = "https://gateway.example.com/auth/corp/callback"
+    let clock = OIDCTestClock()
+    var idp: FakeIdentityProvider!
+
+    override func setUp() {
+        idp = FakeIdentityProvider(queue: queue)
+    }
+
+    func makeProvider(options extra: [String: String] = [:], timing: OIDCTiming? = nil) -> OIDCProvider {
+        var options = ["issuer": idp.issuer, "client_id": idp.clientID, "client_secret": idp.clientSecret]
+        for (key, value) in extra { options[key] = value }
+        let config = ProviderConfig(
+            name: "corp", type: .oidc, useOAuth2: false, displayName: "Corp", options: options,
+            location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
+        var t = timing ?? OIDCTiming()
+        let clock = self.clock
+        t.monotonicClock = { clock.now() }
+        return OIDCProvider(config: config, http: idp, queue: queue, timing: t)
+    }
+
+    func startAndWaitUntilReady(_ provider: OIDCProvider, timeout: TimeInterval = 5) {
+        queue.sync { provider.start() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while !queue.sync(execute: { provider.isReady }) {
+            guard Date() < deadline else { return XCTFail("provider never became ready") }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        queue.sync {}  // let the JWKS warm-up request be sent
+    }
+
+    /// Begins a sign-in, lets the fake IdP "authorize" it, and redeems the code.
+    func signIn(
+        _ provider: OIDCProvider, tamper: (@Sendable (inout AuthorizationRequest) -> Void)? = nil, line: UInt = #line
+    ) -> Result<VerifiedIdentity, AuthError>? {
+        let box = OIDCResultBox<Result<VerifiedIdentity, AuthError>>()
+        let done = expectation(description: "redeem")
+        queue.async { [idp = idp!, redirectURI] in
+            var request = provider.beginAuthorization()
+            guard let url = provider.authorizationURL(for: request, redirectURI: redirectURI),
+                let code = idp.authorize(url)
+            else {
+                XCTFail("authorization failed", line: line)
+                return done.fulfill()
+            }
+            tamper?(&request)
+            provider.redeem(code: code, request: request, redirectURI: redirectURI) { result in
+                box.value = result
+                done.fulfill()
+            }
+        }
+        wait(for: [done], timeout: 10)
+        return box.value
+    }
+
+    func redeemWithoutAuthorizing(_ provider: OIDCProvider) -> Result<VerifiedIdentity, AuthError>? {
+        let box = OIDCResultBox<Result<VerifiedIdentity, AuthError>>()
+        queue.sync { [redirectURI] in
+            provider.redeem(code: "c", request: .generate(), redirectURI: redirectURI) { box.value = $0 }
+        }
+        return box.value
+    }
+
+    func count(_ path: String) -> Int { queue.sync { idp.count(path) } }
+}
+
+extension Result where Failure == AuthError {
+    var failureDescription: String? {
+        if case .failure(let error) = self { return error.description }
+        return nil
+    }
+}
