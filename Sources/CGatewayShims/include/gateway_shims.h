@@ -36,4 +36,10 @@ int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeo
 extern const int GW_EPOLL_CTL_ADD, GW_EPOLL_CTL_MOD, GW_EPOLL_CTL_DEL;
 extern const uint32_t GW_EPOLLIN, GW_EPOLLOUT, GW_EPOLLRDHUP, GW_EPOLLERR, GW_EPOLLHUP;
 
+/* JOSE: JWK public keys and ECDSA signature formats (jose_shims.c). */
+#include "gateway_jose.h"
+
+/* Outbound HTTP client helpers (libcurl multi). */
+#include "gateway_curl.h"
+
 #endif

@@ -1,0 +1,3 @@
+// The libcurl client is what providers use for their outbound calls.
+
+extension CurlHTTPClient: OutboundHTTP {}
