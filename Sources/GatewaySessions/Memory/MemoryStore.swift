@@ -1,0 +1,75 @@
+// Sessions, users and identities in process memory: for a single gateway instance.
+import Synchronization
+
+/// Both stores in one object, shared by every event loop.
+///
+/// Thread-safety: `Sendable`; sessions and identities each sit behind a `Mutex`. Completions
+/// run synchronously on the caller's thread, after the lock is released, so a completion may
+/// call the store again.
+///
+/// Sessions expire by TTL and are bounded: when full, saving evicts the session that would
+/// expire soonest. Nothing survives a restart.
+public final class MemoryStore: SessionStore, IdentityStore {
+    public static let defaultMaxSessions = 100_000
+
+    private let sessions: Mutex<MemorySessionTable>
+    private let identities = Mutex(MemoryIdentityTable())
+
+    public init(maxSessions: Int = MemoryStore.defaultMaxSessions) {
+        sessions = Mutex(MemorySessionTable(capacity: maxSessions))
+    }
+
+    /// Sessions held now, expired ones not yet dropped included.
+    public var sessionCount: Int { sessions.withLock { $0.count } }
+
+    // MARK: SessionStore
+
+    public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
+        let (ms, s) = (StoreClock.monotonicMilliseconds(), StoreClock.unixSeconds())
+        let record = sessions.withLock { $0.load(id, nowMilliseconds: ms, nowSeconds: s) }
+        completion(.success(record))
+    }
+
+    public func save(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Void, StoreError>) -> Void
+    ) {
+        let ms = StoreClock.monotonicMilliseconds()
+        sessions.withLock { $0.save(id, record, ttlSeconds: ttlSeconds, nowMilliseconds: ms) }
+        completion(.success(()))
+    }
+
+    public func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
+        sessions.withLock { $0.delete(id) }
+        completion(.success(()))
+    }
+
+    // MARK: IdentityStore
+
+    public func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {
+        let (now, newID) = (StoreClock.unixSeconds(), UserRecord.newID())
+        let outcome = identities.withLock { $0.signIn(claims, now: now, newID: newID) }
+        completion(.success(outcome))
+    }
+
+    public func link(
+        _ claims: IdentityClaims, to userID: String, completion: @escaping (Result<UserRecord, StoreError>) -> Void
+    ) {
+        let now = StoreClock.unixSeconds()
+        let result = identities.withLock { $0.link(claims, to: userID, now: now) }
+        completion(result)
+    }
+
+    public func unlink(
+        provider: String, subject: String, from userID: String,
+        completion: @escaping (Result<UserRecord, StoreError>) -> Void
+    ) {
+        let result = identities.withLock { $0.unlink(provider: provider, subject: subject, from: userID) }
+        completion(result)
+    }
+
+    public func user(_ id: String, completion: @escaping (Result<UserRecord?, StoreError>) -> Void) {
+        let record = identities.withLock { $0.record(id) }
+        completion(.success(record))
+    }
+}

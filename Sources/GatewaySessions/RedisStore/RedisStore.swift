@@ -1,0 +1,138 @@
+// Sessions, users and identities in Redis, over one pipelined connection per event loop.
+
+/// Both stores over one `RedisConnection`; the integrator makes one per loop.
+///
+/// Sessions are `{prefix}session:{id}`: one string of compact JSON with a Redis TTL, so a
+/// load is one `GET`. Users and identities follow the layout in `RedisScript.swift` and change
+/// only through Lua scripts, which Redis runs atomically.
+///
+/// Thread-safety: `@unchecked Sendable`; call it, and it completes, only on the
+/// connection's queue, which is also the only place its script cache is touched.
+/// A Redis outage (down, reconnecting, timed out) surfaces as `StoreError.unavailable`.
+public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable {
+    public let connection: RedisConnection
+    /// Put in front of every key; "" in production, a unique one per test run.
+    public let keyPrefix: String
+    /// SHA-1 of each script as the server reported it, once loaded on this connection.
+    var scriptHashes: [RedisScript: String] = [:]
+    var scriptLoadsInFlight: Set<RedisScript> = []
+
+    public init(connection: RedisConnection, keyPrefix: String = "") {
+        self.connection = connection
+        self.keyPrefix = keyPrefix
+    }
+
+    private func sessionKey(_ id: SessionID) -> [UInt8] { Array((keyPrefix + id.storageKey).utf8) }
+
+    // MARK: SessionStore
+
+    public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
+        connection.send([Self.get, sessionKey(id)]) { result in
+            switch result {
+            case .success(.null):
+                completion(.success(nil))
+            case .success(.string(let json)):
+                guard let record = SessionRecord(json: json) else {
+                    completion(.failure(StoreError.corrupt.with(detail: "session is not a valid record")))
+                    return
+                }
+                completion(.success(record.expiresAt > StoreClock.unixSeconds() ? record : nil))
+            case .success(let other):
+                completion(.failure(Self.unexpected(other)))
+            case .failure(let error):
+                completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
+    public func save(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Void, StoreError>) -> Void
+    ) {
+        guard ttlSeconds > 0 else {
+            delete(id, completion: completion)
+            return
+        }
+        let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.ex, Array(String(ttlSeconds).utf8)]
+        connection.send(args) { result in
+            switch result {
+            case .success(.status): completion(.success(()))
+            case .success(let other): completion(.failure(Self.unexpected(other)))
+            case .failure(let error): completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
+    public func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
+        connection.send([Self.del, sessionKey(id)]) { result in
+            switch result {
+            case .success(.integer): completion(.success(()))
+            case .success(let other): completion(.failure(Self.unexpected(other)))
+            case .failure(let error): completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
+    // MARK: Scripts
+
+    /// Runs `script` with EVALSHA once its hash is known on this connection. Until then it
+    /// sends SCRIPT LOAD (once) pipelined before EVAL; a NOSCRIPT answer (the server restarted
+    /// or flushed its scripts) falls back to EVAL, which caches the script again.
+    func run(_ script: RedisScript, _ args: [String], completion: @escaping (Result<RedisValue, StoreError>) -> Void) {
+        let argv = [keyPrefix] + args
+        if let hash = scriptHashes[script] {
+            connection.send(["EVALSHA", hash, "0"] + argv) { [self] result in
+                if case .failure(let error) = result, error.replyMessage?.hasPrefix("NOSCRIPT") == true {
+                    eval(script, argv, completion: completion)
+                } else {
+                    completion(result.mapError(Self.storeError))
+                }
+            }
+            return
+        }
+        if !scriptLoadsInFlight.contains(script) && connection.isConnected {
+            scriptLoadsInFlight.insert(script)
+            connection.send(["SCRIPT", "LOAD", script.source]) { [self] result in
+                scriptLoadsInFlight.remove(script)
+                if case .success(let value) = result, let hash = value.text ?? value.statusText {
+                    scriptHashes[script] = hash
+                }
+            }
+        }
+        eval(script, argv, completion: completion)
+    }
+
+    private func eval(
+        _ script: RedisScript, _ argv: [String], completion: @escaping (Result<RedisValue, StoreError>) -> Void
+    ) {
+        connection.send(["EVAL", script.source, "0"] + argv) { result in
+            completion(result.mapError(Self.storeError))
+        }
+    }
+
+    // MARK: Errors
+
+    /// Outages are `.unavailable`; a key of the wrong type is `.corrupt`.
+    static func storeError(_ error: RedisError) -> StoreError {
+        if let message = error.replyMessage, message.hasPrefix("WRONGTYPE") {
+            return StoreError.corrupt.with(detail: message)
+        }
+        return StoreError.unavailable.with(detail: error.description)
+    }
+
+    static func unexpected(_ value: RedisValue) -> StoreError {
+        StoreError.corrupt.with(detail: "unexpected redis reply \(value)")
+    }
+
+    private static let get = Array("GET".utf8)
+    private static let set = Array("SET".utf8)
+    private static let del = Array("DEL".utf8)
+    private static let ex = Array("EX".utf8)
+}
+
+extension RedisValue {
+    var statusText: String? {
+        if case .status(let text) = self { return text }
+        return nil
+    }
+}

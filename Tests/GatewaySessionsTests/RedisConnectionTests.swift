@@ -1,0 +1,195 @@
+// RedisConnection against a real redis-server of our own: replies, pipelining, timeouts,
+// outages, reconnection, AUTH/SELECT, and a loop queue that never waits on Redis.
+import Dispatch
+import Foundation
+import GatewaySessions
+import XCTest
+
+final class RedisConnectionTests: XCTestCase {
+    private var server: RedisTestServer!
+    private var connections: [RedisConnection] = []
+
+    override func setUpWithError() throws {
+        server = try RedisTestServer()
+    }
+
+    override func tearDown() {
+        for connection in connections {
+            connection.close()
+            connection.queue.sync {}
+        }
+        connections = []
+        server?.stop()
+        server = nil
+    }
+
+    private func connect(
+        host: String = "127.0.0.1", password: String? = nil, database: Int = 0, commandTimeout: Duration = .seconds(2),
+        waitForConnection: Bool = true
+    ) -> (RedisConnection, Box<String>) {
+        let (logger, lines) = CapturingLogHandler.logger()
+        let connection = RedisConnection(
+            queue: DispatchQueue(label: "test.redis.\(connections.count)"), host: host, port: server.port,
+            database: database, password: password, logger: logger, commandTimeout: commandTimeout)
+        connections.append(connection)
+        connection.start()
+        if waitForConnection { eventually(on: connection.queue, "connected") { connection.isConnected } }
+        return (connection, lines)
+    }
+
+    private func send(_ connection: RedisConnection, _ args: [[UInt8]]) -> Result<RedisValue, RedisError>? {
+        waitFor(on: connection.queue) { done in connection.send(args, completion: done) }
+    }
+
+    private func send(_ connection: RedisConnection, _ args: [String]) -> Result<RedisValue, RedisError>? {
+        send(connection, args.map { Array($0.utf8) })
+    }
+
+    /// Keeps Redis itself busy for `milliseconds` (a Lua loop), so a reply is late.
+    private static let busyScript = """
+        local t = redis.call('TIME')
+        local start = t[1] * 1000000 + t[2]
+        repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start >= tonumber(ARGV[1]) * 1000
+        return 1
+        """
+
+    func testCommandRoundTripIsBinarySafeAndMapsEveryReplyType() {
+        let (redis, _) = connect()
+        let value: [UInt8] = [0, 13, 10, 255, 36, 42, 0]
+        XCTAssertEqual(send(redis, [Array("SET".utf8), [0x6B, 0, 0x6B], value]), .success(.status("OK")))
+        XCTAssertEqual(send(redis, [Array("GET".utf8), [0x6B, 0, 0x6B]]), .success(.string(value)))
+        XCTAssertEqual(send(redis, ["PING"]), .success(.status("PONG")))
+        XCTAssertEqual(send(redis, ["INCRBY", "n", "-5"]), .success(.integer(-5)))
+        XCTAssertEqual(send(redis, ["GET", "missing"]), .success(.null))
+        XCTAssertEqual(send(redis, ["SET", "empty", ""]), .success(.status("OK")))
+        XCTAssertEqual(send(redis, ["GET", "empty"]), .success(.string([])))
+        XCTAssertEqual(
+            send(redis, ["MGET", "n", "missing"]), .success(.array([.string(Array("-5".utf8)), .null])))
+        XCTAssertEqual(
+            send(redis, ["EVAL", "return {1, 'two', redis.error_reply('ERR inner')}", "0"]),
+            .success(.array([.integer(1), .string(Array("two".utf8)), .error("ERR inner")])))
+        let error = send(redis, ["NOSUCHCOMMAND"])?.failure
+        XCTAssertTrue(error?.replyMessage?.hasPrefix("ERR unknown command") == true, "\(String(describing: error))")
+    }
+
+    func testThousandPipelinedCommandsCompleteInOrder() {
+        let (redis, _) = connect()
+        let replies = Box<Int>()
+        let done = DispatchSemaphore(value: 0)
+        redis.queue.async {
+            // All 1000 are written before the first reply can be read: one queue turn.
+            for _ in 0..<1000 {
+                redis.send(["INCR", "pipelined"]) { result in
+                    if case .success(.integer(let n)) = result { replies.append(n) } else { replies.append(-1) }
+                    if replies.all.count == 1000 { done.signal() }
+                }
+            }
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(replies.all, Array(1...1000))
+    }
+
+    func testFailsAtOnceWhileDownAndReconnectsWhenTheServerIsBack() throws {
+        let (redis, lines) = connect()
+        let changes = Box<Bool>()
+        redis.queue.sync { redis.onConnectionChange = { changes.append($0) } }
+        server.stop()
+        eventually(on: redis.queue, "disconnected") { !redis.isConnected }
+        // No queueing while down: the completion runs before `send` returns.
+        let immediate = redis.queue.sync { () -> Result<RedisValue, RedisError>? in
+            var result: Result<RedisValue, RedisError>?
+            redis.send(["PING"]) { result = $0 }
+            return result
+        }
+        XCTAssertEqual(immediate, .failure(.unavailable))
+        Thread.sleep(forTimeInterval: 1)  // several reconnect attempts fail meanwhile
+        try server.start()
+        eventually(on: redis.queue, "reconnected") { redis.isConnected }
+        XCTAssertEqual(send(redis, ["PING"]), .success(.status("PONG")))
+        XCTAssertEqual(changes.all, [false, true])
+        let warnings = lines.all.filter { $0.hasPrefix("warning") }
+        XCTAssertEqual(warnings.count, 1, "one line per transition, not per attempt: \(lines.all)")
+        XCTAssertEqual(lines.all.filter { $0.contains("redis connection restored") }.count, 1, "\(lines.all)")
+    }
+
+    func testNeverConnectedFailsAtOnceAndLogsOnce() throws {
+        let port = server.port
+        server.stop()
+        let (redis, lines) = connect(waitForConnection: false)
+        Thread.sleep(forTimeInterval: 0.8)
+        XCTAssertEqual(send(redis, ["PING"]), .failure(.unavailable))
+        XCTAssertEqual(lines.all.filter { $0.hasPrefix("warning") }.count, 1, "\(lines.all)")
+        server = try RedisTestServer(port: port)
+        eventually(on: redis.queue, "connected once the server starts") { redis.isConnected }
+    }
+
+    func testTheQueueNeverWaitsForRedis() {
+        let (redis, _) = connect()
+        let finished = DispatchSemaphore(value: 0)
+        redis.queue.async {
+            redis.send(["EVAL", Self.busyScript, "0", "800"]) { _ in finished.signal() }
+        }
+        var worst: TimeInterval = 0
+        for _ in 0..<10 {
+            let start = Date()
+            redis.queue.sync {}
+            worst = max(worst, Date().timeIntervalSince(start))
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertLessThan(worst, 0.2, "the loop queue stayed free while Redis was busy")
+        XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
+    }
+
+    func testCommandTimesOutAndTheConnectionRecovers() {
+        let (redis, _) = connect(commandTimeout: .milliseconds(200))
+        let start = Date()
+        XCTAssertEqual(send(redis, ["EVAL", Self.busyScript, "0", "700"]), .failure(.timeout))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.6)
+        eventually(on: redis.queue, "reconnected after the timeout") { redis.isConnected }
+        XCTAssertEqual(send(redis, ["PING"]), .success(.status("PONG")))
+    }
+
+    func testCloseFailsCommandsInFlight() {
+        let (redis, _) = connect()
+        let result = waitFor(on: redis.queue) { (done: @escaping @Sendable (Result<RedisValue, RedisError>) -> Void) in
+            redis.send(["EVAL", Self.busyScript, "0", "300"], completion: done)
+            redis.close()
+        }
+        XCTAssertEqual(result, .failure(.unavailable))
+        XCTAssertEqual(send(redis, ["PING"]), .failure(.unavailable))
+    }
+
+    func testAuthenticatesSelectsTheDatabaseAndNeverLogsThePassword() throws {
+        server.stop()
+        server = try RedisTestServer(port: server.port, arguments: ["--requirepass", "s3cret-pw"])
+        let (redis, lines) = connect(host: "localhost", password: "s3cret-pw", database: 3)
+        let info = send(redis, ["CLIENT", "INFO"])
+        XCTAssertTrue(info.flatMap { try? $0.get().text }?.contains(" db=3 ") == true, "\(String(describing: info))")
+
+        let (wrong, wrongLines) = connect(password: "not-the-pw", waitForConnection: false)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertFalse(wrong.queue.sync { wrong.isConnected })
+        XCTAssertEqual(wrongLines.all.filter { $0.hasPrefix("warning") }.count, 1, "\(wrongLines.all)")
+        XCTAssertTrue(wrongLines.all.contains { $0.contains("AUTH failed") }, "\(wrongLines.all)")
+        for line in lines.all + wrongLines.all {
+            XCTAssertFalse(line.contains("s3cret") || line.contains("not-the-pw"), line)
+        }
+    }
+}
+
+extension RedisConnectionTests {
+    func testAClosedConnectionIsReleased() {
+        weak var weakConnection: RedisConnection?
+        do {
+            let (redis, _) = connect()
+            weakConnection = redis
+            XCTAssertEqual(send(redis, ["PING"]), .success(.status("PONG")))
+            connections.removeAll()
+            redis.close()
+            redis.queue.sync {}
+        }
+        let deadline = Date().addingTimeInterval(1)
+        while weakConnection != nil, Date() < deadline { usleep(50_000) }
+        XCTAssertNil(weakConnection, "nothing keeps a closed connection alive")
+    }
+}

@@ -1,0 +1,58 @@
+// The stored session form: compact, escaped, interchangeable with Foundation's Codable JSON.
+import Foundation
+import GatewaySessions
+import XCTest
+
+final class SessionRecordJSONTests: XCTestCase {
+    private let record = SessionRecord(
+        userID: "u_abc", provider: "corp", subject: "a:b/c", login: "q\"uote\\slash", email: "x@example.com",
+        name: "Zoë 🐙\u{1}\n\t", identities: ["corp:a:b/c", "github:1"], createdAt: 1_700_000_000,
+        expiresAt: 1_700_043_200, lastSeenAt: -3)
+
+    func testEncodesCompactJSONWithEscapes() {
+        let text = String(decoding: record.encodedJSON(), as: UTF8.self)
+        XCTAssertEqual(
+            text,
+            #"{"userID":"u_abc","provider":"corp","subject":"a:b/c","login":"q\"uote\\slash","email":"x@example.com","#
+                + #""name":"Zoë 🐙\u0001\n\t","identities":["corp:a:b/c","github:1"],"createdAt":1700000000,"#
+                + #""expiresAt":1700043200,"lastSeenAt":-3}"#)
+    }
+
+    func testRoundTripsAndLeavesOutNilFields() {
+        XCTAssertEqual(SessionRecord(json: record.encodedJSON()), record)
+        var bare = record
+        (bare.login, bare.email, bare.name, bare.identities) = (nil, nil, nil, [])
+        XCTAssertFalse(String(decoding: bare.encodedJSON(), as: UTF8.self).contains("login"))
+        XCTAssertEqual(SessionRecord(json: bare.encodedJSON()), bare)
+    }
+
+    func testInterchangeableWithFoundationCodable() throws {
+        XCTAssertEqual(try JSONDecoder().decode(SessionRecord.self, from: Data(record.encodedJSON())), record)
+        let foundation = try JSONEncoder().encode(record)  // escapes "/" as "\/"
+        XCTAssertEqual(SessionRecord(json: Array(foundation)), record)
+    }
+
+    func testSkipsUnknownKeysAndAcceptsNullsAndSurrogatePairs() {
+        let json =
+            #" { "future": {"a": [1, 2.5e3, true, null, "x"]}, "userID": "u\ud83d\udc19", "provider": "p", "#
+            + #""subject": "s", "login": null, "identities": [], "createdAt": 1, "expiresAt": 2, "lastSeenAt": 3 } "#
+        let parsed = SessionRecord(json: Array(json.utf8))
+        XCTAssertEqual(parsed?.userID, "u🐙")
+        XCTAssertNil(parsed?.login)
+        XCTAssertEqual(parsed?.lastSeenAt, 3)
+    }
+
+    func testRejectsMalformedOrIncompleteRecords() {
+        let good = String(decoding: record.encodedJSON(), as: UTF8.self)
+        for bad in [
+            "", "{}", "[]", String(good.dropLast()), good + "x",
+            good.replacingOccurrences(of: "1700000000", with: "1.5"),
+            good.replacingOccurrences(of: "\"userID\":\"u_abc\",", with: ""),
+            good.replacingOccurrences(of: "u_abc", with: "u\u{1}"),
+            good.replacingOccurrences(of: "1700000000", with: "99999999999999999999"),
+            good.replacingOccurrences(of: "\\u0001", with: "\\ud83d"),
+        ] {
+            XCTAssertNil(SessionRecord(json: Array(bad.utf8)), bad)
+        }
+    }
+}

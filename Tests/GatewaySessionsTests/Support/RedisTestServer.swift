@@ -1,0 +1,116 @@
+// A throwaway redis-server on a free loopback port, started and stopped by PID.
+import Foundation
+import XCTest
+
+/// Thread-safety: used from the test thread only.
+final class RedisTestServer {
+    let port: Int
+    private let extraArguments: [String]
+    private var process: Process?
+
+    /// Starts at once; `port` nil picks a free one.
+    init(port: Int? = nil, arguments: [String] = []) throws {
+        self.port = try port ?? Self.freePort()
+        self.extraArguments = arguments
+        try start()
+    }
+
+    var url: String { "redis://127.0.0.1:\(port)/0" }
+
+    func start() throws {
+        precondition(process == nil, "redis-server already running")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try Self.executable())
+        p.arguments =
+            [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--logfile", "", "--loglevel", "warning",
+            ] + extraArguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if !p.isRunning { throw TestError("redis-server exited at start (port \(port) in use?)") }
+            if Self.canConnect(port: port) { return }
+            usleep(20_000)
+        }
+        stop()
+        throw TestError("redis-server did not listen on \(port)")
+    }
+
+    /// SIGTERM to our own PID, then waits for it to exit.
+    func stop() {
+        guard let p = process else { return }
+        process = nil
+        if p.isRunning {
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+
+    private static func executable() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
+            let candidate = "\(dir)/redis-server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw TestError("redis-server not found (apt-get install redis-server)")
+    }
+
+    /// Binds port 0 on loopback and reads back what the kernel chose.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else { throw TestError("bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+struct TestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `GATEWAY_TEST_REDIS_URL` (redis://host:port/db), as set by deploy/test.
+struct RedisTestURL {
+    let host: String
+    let port: Int
+    let database: Int
+
+    static var fromEnvironment: RedisTestURL? {
+        guard let text = ProcessInfo.processInfo.environment["GATEWAY_TEST_REDIS_URL"], !text.isEmpty,
+            let components = URLComponents(string: text), components.scheme == "redis", let host = components.host
+        else { return nil }
+        let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return RedisTestURL(host: host, port: components.port ?? 6379, database: Int(path) ?? 0)
+    }
+}
