@@ -64,7 +64,10 @@ class Handler(BaseHTTPRequestHandler):
         )
         user = self.headers.get("X-Auth-User") or self.headers.get("X-Auth-Email")
         identity = (
-            f"Signed in as <strong>{html.escape(user)}</strong>."
+            f"Signed in as <strong>{html.escape(user)}</strong>. "
+            '<form method="post" action="/auth/sign_out" style="display:inline">'
+            '<button type="submit">Sign out</button></form> '
+            '<a href="/auth/me">Your session as JSON</a>'
             if user
             else "No X-Auth-* headers: this location is public (<code>auth off</code>)."
         )

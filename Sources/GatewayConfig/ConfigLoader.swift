@@ -9,13 +9,17 @@
 public enum ConfigLoader {
     /// Whether this build can sign users in. While it is false, every `auth required`
     /// location (the default) is an error, so a configuration is never served unprotected.
-    public static let signInAvailable = false
+    public static let signInAvailable = true
+    /// Provider types this build can sign in with; the presets follow in a later release.
+    public static let availableProviderTypes: Set<ProviderType> = [.oidc]
 
     /// Loads the file at `path`; relative `include`s resolve against its directory.
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigErrors) -> GatewayConfiguration {
-        try load(path: path, environment: environment, signInAvailable: signInAvailable)
+        try load(
+            path: path, environment: environment, signInAvailable: signInAvailable,
+            providerTypes: availableProviderTypes)
     }
 
     /// Loads configuration text; `file` names it in messages, `baseDirectory` anchors its
@@ -25,14 +29,15 @@ public enum ConfigLoader {
     ) throws(ConfigErrors) -> GatewayConfiguration {
         try load(
             text: text, file: file, environment: environment, baseDirectory: baseDirectory,
-            canonicalPath: nil, signInAvailable: signInAvailable)
+            canonicalPath: nil, signInAvailable: signInAvailable, providerTypes: availableProviderTypes)
     }
 
     // MARK: - With the sign-in gate as a parameter (for tests)
 
-    static func load(path: String, environment: [String: String], signInAvailable: Bool)
-        throws(ConfigErrors) -> GatewayConfiguration
-    {
+    static func load(
+        path: String, environment: [String: String], signInAvailable: Bool,
+        providerTypes: Set<ProviderType> = Set(ProviderType.allCases)
+    ) throws(ConfigErrors) -> GatewayConfiguration {
         switch ConfigFileSystem.readFile(path) {
         case .failure(let failure):
             let location = SourceLocation(file: path, line: 1, column: 1)
@@ -44,13 +49,14 @@ public enum ConfigLoader {
                 text: text, file: path, environment: environment,
                 baseDirectory: ConfigFileSystem.directory(of: path),
                 canonicalPath: ConfigFileSystem.canonicalPath(path),
-                signInAvailable: signInAvailable)
+                signInAvailable: signInAvailable, providerTypes: providerTypes)
         }
     }
 
     static func load(
         text: String, file: String, environment: [String: String], baseDirectory: String,
-        canonicalPath: String?, signInAvailable: Bool
+        canonicalPath: String?, signInAvailable: Bool,
+        providerTypes: Set<ProviderType> = Set(ProviderType.allCases)
     ) throws(ConfigErrors) -> GatewayConfiguration {
         var parser = ConfigParser(environment: environment)
         let nodes = parser.parse(
@@ -59,7 +65,7 @@ public enum ConfigLoader {
         var configuration: GatewayConfiguration?
         // A broken tree would only produce follow-on errors; report the syntax first.
         if !parser.hasSyntaxErrors {
-            var validator = ConfigValidator(signInAvailable: signInAvailable)
+            var validator = ConfigValidator(signInAvailable: signInAvailable, providerTypes: providerTypes)
             configuration = validator.validate(nodes, sourceFile: file)
             diagnostics += validator.diagnostics
         }

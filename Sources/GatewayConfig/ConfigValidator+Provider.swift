@@ -55,6 +55,13 @@ extension ConfigValidator {
         }
 
         guard let resolved else { return nil }
+        if !providerTypes.contains(resolved.type) {
+            // Refused rather than half-served: each preset arrives complete, with its tests.
+            error(
+                node.location, item,
+                "type \"\(resolved.type.rawValue)\" is not available in this build yet; use \"type oidc\" with the provider's issuer")
+            valid = false
+        }
         for key in Self.requiredOptions(resolved.type, useOAuth2: resolved.useOAuth2)
         where !block.has(key) {
             error(node.location, item, "\"\(key)\" is required")

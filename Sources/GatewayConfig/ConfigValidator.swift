@@ -10,10 +10,13 @@ struct ConfigValidator {
     /// Whether this build can sign users in (`ConfigLoader.signInAvailable`; a parameter so
     /// tests can check both sides of the gate).
     let signInAvailable: Bool
+    /// Provider types this build can sign in with (`ConfigLoader.availableProviderTypes`).
+    let providerTypes: Set<ProviderType>
     private(set) var diagnostics: [ConfigDiagnostic] = []
 
-    init(signInAvailable: Bool) {
+    init(signInAvailable: Bool, providerTypes: Set<ProviderType> = Set(ProviderType.allCases)) {
         self.signInAvailable = signInAvailable
+        self.providerTypes = providerTypes
     }
 
     /// The directives of one block that passed the generic checks, for the block's own rules.
@@ -97,6 +100,10 @@ struct ConfigValidator {
         if !hasSecret {
             error(
                 location.location, item, "\"auth required\" needs \"cookie_secret\" in \"session\"")
+        }
+        if !top.has("public_url") {
+            // Callback URLs sent to providers are built from it; a Host header must never decide them.
+            error(location.location, item, "\"auth required\" needs \"public_url\" (callback URLs are built from it)")
         }
     }
 

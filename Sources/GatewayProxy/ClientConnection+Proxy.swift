@@ -4,14 +4,16 @@ import GatewayCore
 import GatewayHTTP
 
 extension ClientConnection: UpstreamConnectionDelegate {
-    func startProxy(_ head: HTTPRequestHead, route: Route) {
+    /// Forwards the exchange's request; `identity` is the signed-in user's header block, if any.
+    func startProxy(_ head: HTTPRequestHead, route: Route, identity: [UInt8]?) {
         guard var e = exchange else { return }
         let target = shared.upstreams[route.upstreamIndex]
         e.route = route
         e.serverIndex = context.pool.chooseServer(upstream: route.upstreamIndex)
         e.forwardedHead = HeadRewriter.upstreamRequest(
             head, clientIP: peerHost, isTLS: false, route: route,
-            defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade)
+            defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade,
+            identity: identity)
         exchange = e
         state = .proxying
         if head.expectsContinue && !e.requestComplete {

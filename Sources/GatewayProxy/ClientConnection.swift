@@ -5,7 +5,7 @@ import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
 final class ClientConnection: LoopTickable, @unchecked Sendable {
-    enum State { case awaitingHead, proxying, tunneling, closing, closed }
+    enum State { case awaitingHead, waiting, proxying, tunneling, closing, closed }
     enum DeadlineKind { case none, header, idle, body, send }
 
     /// Above this many queued bytes on one side, the other side stops being read.
@@ -30,6 +30,9 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     private var deadlineKind: DeadlineKind = .none
     private var processing = false
     private(set) var requestsServed = 0
+    /// Counts exchanges, so an answer from a store or provider that arrives late can tell
+    /// whether the exchange it was for is still the current one.
+    private(set) var exchangeSerial: UInt64 = 0
 
     init(context: LoopContext, fd: Int32, peer: SocketAddress) {
         self.context = context
@@ -117,10 +120,14 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     // MARK: Requests
 
     private func startRequest(_ head: HTTPRequestHead) {
+        exchangeSerial &+= 1
         exchange = Exchange(head: head, start: MonotonicClock.now())
         clearDeadline()
         if let health = HealthEndpoints.response(for: head, shared: shared) {
             respond(health)
+            return
+        }
+        if let signIn = context.signIn, handleSignInEndpoint(head, signIn: signIn) {
             return
         }
         switch shared.router.match(target: head.path) {
@@ -129,15 +136,11 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         case .notFound:
             respond(LocalResponse.error(404, for: head))
         case .route(let route):
-            guard route.location.auth == .off else {
-                // Unreachable with a validated config: such a config is refused at startup.
-                // Never forward a request that needs sign-in to the upstream.
-                shared.errorLog.error(
-                    "location needs sign-in, which this build lacks", metadata: ["location": .string(route.location.prefix)])
-                respond(LocalResponse.error(503, detail: "Sign-in is not available.", for: head))
-                return
+            if route.location.auth == .off {
+                startProxy(head, route: route, identity: nil)
+            } else {
+                authenticateThenProxy(head, route: route)
             }
-            startProxy(head, route: route)
         }
     }
 

@@ -13,6 +13,7 @@ public final class GatewayServer: @unchecked Sendable {
     private let contexts: [LoopContext]
     private var listeners: [Listener] = []
     private let errorLog: Logger
+    private let signIn: SignInAssembly?
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
@@ -30,15 +31,23 @@ public final class GatewayServer: @unchecked Sendable {
                 throw StartupError(description: "\(upstream.location): upstream \"\(upstream.name)\": \(error)")
             }
         }
-        let health = HealthMonitor(upstreams: targets, interval: config.healthCheckInterval)
+        let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
+        let group = EventLoopGroup(count: config.workers, backend: backend)
+        let signIn = SignInAssembly.isNeeded(config)
+            ? try SignInAssembly(config: config, loops: group.loops, log: errorLog) : nil
+        var checks: [(name: String, problem: @Sendable () -> String?)] = []
+        if let signIn, signIn.redisName != nil {
+            checks.append((name: "redis", problem: { signIn.redisProblem() }))
+        }
+        let health = HealthMonitor(upstreams: targets, interval: config.healthCheckInterval, extraChecks: checks)
         let shared = ProxyShared(
             config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
             health: health)
-        let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
-        let group = EventLoopGroup(count: config.workers, backend: backend)
         self.shared = shared
         self.group = group
+        self.signIn = signIn
         contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
+        for (context, signInContext) in zip(contexts, signIn?.contexts ?? []) { context.signIn = signInContext }
     }
 
     /// Binds every listener on every loop and starts serving. Returns the bound addresses
@@ -64,6 +73,7 @@ public final class GatewayServer: @unchecked Sendable {
             bound.append(address)
         }
         group.start()
+        signIn?.start()
         shared.health.start()
         for (i, listener) in listeners.enumerated() {
             let context = contexts[i % contexts.count]

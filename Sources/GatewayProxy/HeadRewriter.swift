@@ -6,7 +6,7 @@ enum HeadRewriter {
     /// name are dropped; `X-Forwarded-For/Proto/Host` are set; the client's Host is kept.
     static func upstreamRequest(
         _ head: HTTPRequestHead, clientIP: String, isTLS: Bool, route: Route, defaultHost: String,
-        keepAlive: Bool
+        keepAlive: Bool, identity: [UInt8]? = nil
     ) -> [UInt8] {
         let h = head.headers
         var out: [UInt8] = []
@@ -69,6 +69,7 @@ enum HeadRewriter {
         if head.framing == .chunked {
             out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         }
+        if let identity { out.append(contentsOf: identity) }
         if let upgradeValue {
             out.append(contentsOf: "Connection: upgrade\r\nUpgrade: ".utf8)
             out.append(contentsOf: upgradeValue)

@@ -24,8 +24,11 @@ final class HealthMonitor: @unchecked Sendable {
     private let results: Mutex<[Result]>
     private let queue = DispatchQueue(label: "gateway.health")
     private var timer: DispatchSourceTimer?
+    /// Further dependencies (Redis): a name and a check returning why it is not ready, or nil.
+    private let extraChecks: [(name: String, problem: @Sendable () -> String?)]
 
-    init(upstreams: [UpstreamTarget], interval: Duration) {
+    init(upstreams: [UpstreamTarget], interval: Duration, extraChecks: [(name: String, problem: @Sendable () -> String?)] = []) {
+        self.extraChecks = extraChecks
         probes = upstreams.flatMap { u in
             zip(u.serverNames, u.servers).map { Probe(upstream: u.name, server: $0, address: $1) }
         }
@@ -74,8 +77,15 @@ final class HealthMonitor: @unchecked Sendable {
             upstreams.append(
                 "{\"upstream\":\(JSONText.quoted(probe.upstream)),\"server\":\(JSONText.quoted(probe.server)),\"status\":\"\(status)\"}")
         }
+        var dependencies: [String] = []
+        for check in extraChecks {
+            let problem = check.problem()
+            if let problem { failed.append(problem) }
+            dependencies.append("\(JSONText.quoted(check.name)):\"\(problem == nil ? "up" : "down")\"")
+        }
         let ready = failed.isEmpty
         var json = "{\"status\":\"\(ready ? "ready" : "not ready")\",\"upstreams\":[" + upstreams.joined(separator: ",") + "]"
+        if !dependencies.isEmpty { json += "," + dependencies.joined(separator: ",") }
         json += ",\"failed\":[" + failed.map(JSONText.quoted).joined(separator: ",") + "]}\n"
         return Report(ready: ready, json: json)
     }

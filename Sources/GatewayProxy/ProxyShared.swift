@@ -46,6 +46,8 @@ final class LoopContext: @unchecked Sendable {
     let loop: EventLoop
     let shared: ProxyShared
     let pool: UpstreamPool
+    /// Providers and stores for sign-in; nil when no location needs it.
+    var signIn: SignInContext?
     var upstreams: [UpstreamTarget] { shared.upstreams }
 
     init(loop: EventLoop, shared: ProxyShared) {

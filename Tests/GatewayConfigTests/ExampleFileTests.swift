@@ -24,12 +24,20 @@ final class ExampleFileTests: XCTestCase {
         try String(contentsOfFile: examplePath, encoding: .utf8)
     }
 
-    func testExampleFailsOnlyOnTheSignInGate() throws {
-        XCTAssertThrowsError(try ConfigLoader.load(path: examplePath, environment: environment)) {
-            error in
-            let messages = (error as? ConfigErrors)?.diagnostics.map(\.message) ?? []
+    func testExampleIsValidForThisBuild() throws {
+        let config = try ConfigLoader.load(path: examplePath, environment: environment)
+        XCTAssertEqual(config.providers.map(\.name), ["corp"])
+        XCTAssertEqual(config.locations.map(\.auth), [.off, .required, .required])
+    }
+
+    func testThisBuildRefusesPresetProviderTypes() {
+        XCTAssertThrowsError(
+            try ConfigLoader.load(
+                text: "provider github { client_id a; client_secret b; }\n", file: "gateway.conf")
+        ) { error in
             XCTAssertEqual(
-                messages, [#"location "/admin/": \#(gate)"#, #"location "/": \#(gate)"#])
+                (error as? ConfigErrors)?.diagnostics.map(\.description),
+                [#"gateway.conf:1:1: provider "github": type "github" is not available in this build yet; use "type oidc" with the provider's issuer"#])
         }
     }
 
@@ -50,7 +58,7 @@ final class ExampleFileTests: XCTestCase {
         let config = validator.validate(publicOnly, sourceFile: examplePath)
         XCTAssertEqual(validator.diagnostics, [])
         XCTAssertEqual(config.locations.map(\.prefix), ["/static/"])
-        XCTAssertEqual(config.providers.map(\.name), ["github", "twitter", "corp"])
+        XCTAssertEqual(config.providers.map(\.name), ["corp"])
     }
 
     func testExampleIsValidOnceSignInIsAvailable() throws {
@@ -74,7 +82,9 @@ final class ExampleFileTests: XCTestCase {
             canonicalPath: nil, signInAvailable: true)
         XCTAssertEqual(config.listeners.count, 2)
         XCTAssertEqual(
-            config.providers.map(\.name), ["github", "twitter", "corp", "google", "ghe"])
+            config.providers.map(\.name), ["corp", "google", "ghe"])
+        // (Loaded with every provider type, as a later build will: the presets are documented now.
+        // One-line blocks with several directives stay commented; only block forms are uncommented.)
         XCTAssertTrue(config.autoRedirect)
     }
 

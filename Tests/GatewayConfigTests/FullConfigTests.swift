@@ -214,7 +214,9 @@ final class FullConfigTests: XCTestCase {
             XCTAssertEqual(
                 (error as? ConfigErrors)?.diagnostics.map(\.description),
                 [
-                    #"g.conf:2:1: location "/": "auth required" needs sign-in, which this build does not support yet; use "auth off" for public paths"#
+                    #"g.conf:2:1: location "/": "auth required" needs at least one "provider" block"#,
+                    #"g.conf:2:1: location "/": "auth required" needs "cookie_secret" in "session""#,
+                    #"g.conf:2:1: location "/": "auth required" needs "public_url" (callback URLs are built from it)"#,
                 ])
         }
     }

@@ -168,8 +168,8 @@ final class LocationValidationTests: XCTestCase {
 
     // MARK: - Sign-in feature gate
 
-    func testSignInIsNotAvailableInThisBuild() {
-        XCTAssertFalse(ConfigLoader.signInAvailable)
+    func testSignInIsAvailableInThisBuild() {
+        XCTAssertTrue(ConfigLoader.signInAvailable)
     }
 
     func testRejectsAuthRequiredWhileSignInIsUnavailable() {
@@ -206,10 +206,11 @@ final class LocationValidationTests: XCTestCase {
             [
                 #"gateway.conf:3:1: location "/": "auth required" needs at least one "provider" block"#,
                 #"gateway.conf:3:1: location "/": "auth required" needs "cookie_secret" in "session""#,
+                #"gateway.conf:3:1: location "/": "auth required" needs "public_url" (callback URLs are built from it)"#,
             ])
         let complete =
             protected + "provider github { client_id a; client_secret b; }\n"
-            + "session { cookie_secret 0123456789abcdef0123456789abcdef; }\n"
+            + "session { cookie_secret 0123456789abcdef0123456789abcdef; }\npublic_url https://app.example.com;\n"
         XCTAssertEqual(TestConfig.messages(complete, signInAvailable: true), [])
         let config = try TestConfig.load(complete, signInAvailable: true)
         XCTAssertEqual(config.locations.map(\.auth), [.off, .required])

@@ -4,6 +4,8 @@ import XCTest
 
 class IntegrationTestCase: XCTestCase {
     var directory: URL!
+    /// Redis servers this test started, by port (to stop and restart one).
+    var redisChildren: [Int: ChildProcess] = [:]
     private var cleanups: [() -> Void] = []
 
     override func setUpWithError() throws {
@@ -14,6 +16,11 @@ class IntegrationTestCase: XCTestCase {
         for cleanup in cleanups.reversed() { cleanup() }
         cleanups.removeAll()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops `child` (by its PID) when the test ends.
+    func track(_ child: ChildProcess) {
+        cleanups.append { child.stop() }
     }
 
     func startUpstream(idleCloseMillis: Int? = nil, closeOnReuse: Bool = false) throws -> Upstream {

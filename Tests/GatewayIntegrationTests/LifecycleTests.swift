@@ -33,7 +33,7 @@ final class LifecycleTests: IntegrationTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
     }
 
-    func testProtectedLocationIsRefusedUntilSignInExists() throws {
+    func testProtectedLocationWithoutSignInSettingsIsRefused() throws {
         let file = directory.appendingPathComponent("auth.conf")
         try """
         listen 127.0.0.1:0;
@@ -44,7 +44,9 @@ final class LifecycleTests: IntegrationTestCase {
             let result = try run(arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
             XCTAssertTrue(result.stderr.contains("\(file.path):3:1: "), result.stderr)
-            XCTAssertTrue(result.stderr.contains("sign-in"), result.stderr)
+            for needed in ["provider", "cookie_secret", "public_url"] {
+                XCTAssertTrue(result.stderr.contains(needed), result.stderr)
+            }
         }
     }
 

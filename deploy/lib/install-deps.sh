@@ -5,6 +5,7 @@
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
     nginx-light wrk redis-server python3 python3-venv curl
+    chromium chromium-driver
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.

@@ -130,8 +130,11 @@ final class RawHTTPClient {
         (try? readToEnd()) != nil
     }
 
-    func request(_ method: String = "GET", _ path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> TestResponse {
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: gateway.test\r\n"
+    func request(
+        _ method: String = "GET", _ path: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+        host: String = "gateway.test"
+    ) throws -> TestResponse {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if let body { text += "Content-Length: \(body.count)\r\n" }
         text += "\r\n"

@@ -1,0 +1,57 @@
+// `next`: where to send the browser after sign-in. Only a relative path on this site is allowed.
+
+public enum RedirectTarget {
+    /// `candidate` when it is a path on this site, else "/". Rejects scheme-relative (`//host`),
+    /// backslash tricks (`/\host`), schemes (`javascript:`), control characters and whitespace,
+    /// and the same things hidden behind percent-encoding (`/%2F%2Fhost`, `/%09/host`).
+    public static func sanitize(_ candidate: String?) -> String {
+        guard let candidate, isSafe(candidate) else { return "/" }
+        return candidate
+    }
+
+    public static func isSafe(_ candidate: String) -> Bool {
+        let bytes = Array(candidate.utf8)
+        guard bytes.count <= 2048, isSafePath(bytes, decoded: false) else { return false }
+        // Browsers and servers decode; what the decoded form means must be just as safe.
+        guard let decoded = percentDecoded(bytes) else { return false }
+        return isSafePath(decoded, decoded: true)
+    }
+
+    private static func isSafePath(_ b: [UInt8], decoded: Bool) -> Bool {
+        guard let first = b.first, first == 0x2F else { return false }  // must start with "/"
+        if b.count > 1 && (b[1] == 0x2F || b[1] == 0x5C) { return false }  // "//" or "/\"
+        for c in b {
+            // Controls (browsers drop tab and newlines, turning "/\t/x" into "//x"), DEL and
+            // backslash (some browsers read it as "/"). As sent, also space and non-ASCII.
+            if c < 0x20 || c == 0x7F || c == 0x5C { return false }
+            if !decoded && (c == 0x20 || c >= 0x80) { return false }
+        }
+        return true
+    }
+
+    private static func percentDecoded(_ b: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x25 {
+                guard i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) else { return nil }
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
+        }
+    }
+}

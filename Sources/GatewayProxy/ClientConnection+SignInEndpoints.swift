@@ -1,0 +1,265 @@
+// The endpoints under auth_prefix: sign-in page, start, callback, sign-out, me and verify.
+import GatewayAuth
+import GatewayCore
+import GatewayHTTP
+import GatewaySessions
+
+extension ClientConnection {
+    /// True when the request was for an endpoint under the prefix (and is being answered).
+    func handleSignInEndpoint(_ head: HTTPRequestHead, signIn: SignInContext) -> Bool {
+        let path = String(decoding: HTTPText.path(of: head.path), as: UTF8.self)
+        guard path == signIn.prefix || path.hasPrefix(signIn.prefix + "/") else { return false }
+        let rest = path.dropFirst(signIn.prefix.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let parts = rest.map(String.init)
+        let query = HTTPText.query(of: head.path)
+        let isRead = head.methodKind == .get || head.methodKind == .head
+        switch (parts.first ?? "", parts.count, isRead) {
+        case ("sign_in", 1, true):
+            let page = SignInPage.html(
+                providers: signIn.providers, prefix: signIn.prefix, next: RedirectTarget.sanitize(query["next"]),
+                flash: SignInPage.flashMessage(query["flash"]))
+            respond(.page(200, page))
+        case ("sign_out", 1, _) where head.methodKind == .post:
+            signOut(head, signIn: signIn, query: query)
+        case ("me", 1, true):
+            me(head, signIn: signIn)
+        case ("verify", 1, true):
+            verify(head, signIn: signIn)
+        case (let name, 1, true) where signIn.provider(named: name) != nil:
+            startSignIn(head, signIn: signIn, provider: signIn.provider(named: name)!, query: query)
+        case (let name, 2, true) where parts[1] == "callback" && signIn.provider(named: name) != nil:
+            callback(head, signIn: signIn, provider: signIn.provider(named: name)!, query: query)
+        case (_, _, false) where ["sign_in", "me", "verify", "sign_out"].contains(parts.first ?? ""):
+            respond(LocalResponse.error(405, for: head).adding([("Allow", parts.first == "sign_out" ? "POST" : "GET, HEAD")]))
+        default:
+            respond(LocalResponse.error(404, for: head))
+        }
+        return true
+    }
+
+    // MARK: Start
+
+    private func startSignIn(_ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, query: [String: String]) {
+        let next = RedirectTarget.sanitize(query["next"])
+        guard provider.isReady else {
+            respond(LocalResponse.error(503, detail: "\(provider.displayName) cannot be reached right now.", for: head))
+            return
+        }
+        if query["link"] == "1" {
+            // Linking adds the new identity to the user who is signed in now.
+            withSession(
+                head, signIn: signIn,
+                onMissing: { [self] in respond(.redirect(signIn.signInLocation(next: next))) },
+                then: { [self] _, record in redirectToProvider(head, signIn: signIn, provider: provider, next: next, linkUserID: record.userID) })
+            return
+        }
+        redirectToProvider(head, signIn: signIn, provider: provider, next: next, linkUserID: nil)
+    }
+
+    private func redirectToProvider(
+        _ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, next: String, linkUserID: String?
+    ) {
+        let serial = exchangeSerial
+        state = .waiting
+        provider.begin(redirectURI: signIn.redirectURI(for: provider)) { [self] started in
+            guard exchangeSerial == serial, state == .waiting else { return }
+            guard case .success(let start) = started else {
+                respond(LocalResponse.error(503, detail: "\(provider.displayName) cannot be reached right now.", for: head))
+                return
+            }
+            let record = AuthStateRecord(
+                provider: provider.name, nonce: start.nonce, verifier: start.verifier, next: next, linkUserID: linkUserID,
+                createdAt: signIn.now())
+            signIn.states.put(state: start.state, record) { [self] stored in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                guard case .success = stored else {
+                    respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                    return
+                }
+                respond(.redirect(start.authorizationURL, cookies: [signIn.stateCookie(start.state)]))
+            }
+        }
+    }
+
+    // MARK: Callback
+
+    private func callback(_ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, query: [String: String]) {
+        let serial = exchangeSerial
+        // The state in the URL must be the one this browser was given (login CSRF otherwise).
+        let stateParam = query["state"] ?? ""
+        let cookieState = HTTPText.cookie(signIn.stateCookieName, in: head.headers).flatMap { signIn.stateCodec.verify($0) }
+        let stateMatches =
+            !stateParam.isEmpty && cookieState.map {
+                MessageAuthentication.constantTimeEquals(Array($0.utf8), Array(stateParam.utf8))
+            } == true
+        if let error = query["error"] ?? (query["denied"] != nil ? "access_denied" : nil) {
+            // A refusal signs nobody in, so it needs no state; with a valid one its record goes too.
+            let flash = error == "access_denied" ? "denied" : "failed"
+            let back = { [self] (next: String) in
+                respond(
+                    .redirect(
+                        signIn.prefix + "/sign_in?flash=\(flash)&next=" + HTTPText.encode(next),
+                        cookies: [signIn.clearedStateCookie]))
+            }
+            guard stateMatches else {
+                back("/")
+                return
+            }
+            state = .waiting
+            signIn.states.take(state: stateParam) { [self] taken in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                back((try? taken.get())??.next ?? "/")
+            }
+            return
+        }
+        guard stateMatches else {
+            signIn.log.warning("sign-in callback with a missing or foreign state", metadata: ["provider": .string(provider.name)])
+            // The browser's own attempt (if any) stays valid: its state cookie is left alone.
+            respond(signInFailed(400, "This sign-in attempt does not belong to this browser.", signIn: signIn, clearState: false))
+            return
+        }
+        state = .waiting
+        signIn.states.take(state: stateParam) { [self] taken in
+            guard exchangeSerial == serial, state == .waiting else { return }
+            let remembered: AuthStateRecord
+            switch taken {
+            case .failure:
+                respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                return
+            case .success(nil):
+                respond(signInFailed(400, "This sign-in attempt expired or was already used.", signIn: signIn))
+                return
+            case .success(let record?):
+                remembered = record
+            }
+            guard remembered.provider == provider.name else {
+                respond(signInFailed(400, "This sign-in attempt belongs to another provider.", signIn: signIn))
+                return
+            }
+            provider.finish(query: query, remembered: remembered, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                switch result {
+                case .failure(let error):
+                    signIn.log.warning(
+                        "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
+                    respond(signInFailed(401, "Signing in did not work. Please try again.", signIn: signIn))
+                case .success(let identity):
+                    completeSignIn(head, signIn: signIn, identity: identity, remembered: remembered, serial: serial)
+                }
+            }
+        }
+    }
+
+    private func completeSignIn(
+        _ head: HTTPRequestHead, signIn: SignInContext, identity: VerifiedIdentity, remembered: AuthStateRecord, serial: UInt64
+    ) {
+        let claims = IdentityClaims(
+            provider: identity.provider, subject: identity.subject, email: identity.email,
+            emailVerified: identity.emailVerified, login: identity.login, name: identity.name)
+        let finish: (Result<UserRecord, StoreError>) -> Void = { [self] outcome in
+            guard exchangeSerial == serial, state == .waiting else { return }
+            switch outcome {
+            case .failure(let error) where remembered.linkUserID != nil && error.isConflict:
+                respond(.redirect(signIn.prefix + "/sign_in?flash=link_conflict&next=" + HTTPText.encode(remembered.next),
+                                  cookies: [signIn.clearedStateCookie]))
+            case .failure(let error):
+                signIn.log.error("identity store failed", metadata: ["error": .string(error.description)])
+                respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+            case .success(let user):
+                let id = SessionID.generate()
+                let record = signIn.newSession(user: user, identity: identity)
+                signIn.sessions.save(id, record, ttlSeconds: signIn.ttl(for: record)) { [self] saved in
+                    guard exchangeSerial == serial, state == .waiting else { return }
+                    guard case .success = saved else {
+                        respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                        return
+                    }
+                    signIn.log.info(
+                        "signed in", metadata: ["provider": .string(identity.provider), "user": .string(user.id)])
+                    respond(.redirect(remembered.next, cookies: [signIn.sessionCookie(id), signIn.clearedStateCookie]))
+                }
+            }
+        }
+        if let userID = remembered.linkUserID {
+            signIn.identities.link(claims, to: userID, completion: finish)
+        } else {
+            signIn.identities.signIn(claims) { outcome in
+                finish(outcome.map(\.user))
+            }
+        }
+    }
+
+    private func signInFailed(_ status: Int, _ message: String, signIn: SignInContext, clearState: Bool = true) -> LocalResponse {
+        let link = signIn.prefix + "/sign_in"
+        let html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head><body>"
+            + "<h1>Sign-in failed</h1><p>\(HTMLText.escape(message))</p><p><a href=\"\(link)\">Sign in again</a></p></body></html>\n"
+        return .page(status, html, cookies: clearState ? [signIn.clearedStateCookie] : [])
+    }
+
+    // MARK: Sign-out, me, verify
+
+    private func signOut(_ head: HTTPRequestHead, signIn: SignInContext, query: [String: String]) {
+        guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
+            respond(LocalResponse.error(403, detail: "Cross-site sign-out refused.", for: head))
+            return
+        }
+        let next = query["next"].map { RedirectTarget.sanitize($0) } ?? (signIn.prefix + "/sign_in?flash=signed_out")
+        guard let id = signIn.sessionID(in: head.headers) else {
+            respond(.redirect(next, cookies: [signIn.clearedSessionCookie]))
+            return
+        }
+        let serial = exchangeSerial
+        state = .waiting
+        signIn.sessions.delete(id) { [self] result in
+            guard exchangeSerial == serial, state == .waiting else { return }
+            guard case .success = result else {
+                respond(LocalResponse.error(503, detail: "Sign-out is unavailable right now; the session still stands.", for: head))
+                return
+            }
+            respond(.redirect(next, cookies: [signIn.clearedSessionCookie]))
+        }
+    }
+
+    /// A state-changing POST must come from our own pages: Sec-Fetch-Site, else Origin, decides.
+    static func isSameOrigin(_ head: HTTPRequestHead, publicURL: String) -> Bool {
+        if let site = head.headers.firstValueString("sec-fetch-site")?.lowercased() {
+            return site == "same-origin" || site == "none"
+        }
+        if let origin = head.headers.firstValueString("origin") {
+            return origin == publicURL
+        }
+        // No browser sends a cross-site POST without either field; tools (curl) send neither.
+        return true
+    }
+
+    private func me(_ head: HTTPRequestHead, signIn: SignInContext) {
+        withSession(head, signIn: signIn, onMissing: { [self] in
+            respond(LocalResponse.json(401, "{\"status\":401,\"error\":\"Unauthorized\"}\n"))
+        }) { [self] _, record in
+            let serial = exchangeSerial
+            signIn.identities.user(record.userID) { [self] result in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                guard case .success(let user) = result else {
+                    respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                    return
+                }
+                respond(LocalResponse.json(200, SessionJSON.me(record: record, user: user)))
+            }
+        }
+    }
+
+    private func verify(_ head: HTTPRequestHead, signIn: SignInContext) {
+        withSession(head, signIn: signIn, onMissing: { [self] in
+            respond(LocalResponse.json(401, "{\"status\":401,\"error\":\"Unauthorized\"}\n"))
+        }) { [self] _, record in
+            var headers: [(String, String)] = [("Cache-Control", "no-store")]
+            for line in String(decoding: IdentityHeaders.block(for: record, location: Self.verifyLocation), as: UTF8.self)
+                .split(separator: "\r\n")
+            {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers.append((String(line[..<colon]), String(line[line.index(colon, offsetBy: 2)...])))
+            }
+            respond(LocalResponse(status: 200, headers: headers, body: []))
+        }
+    }
+}

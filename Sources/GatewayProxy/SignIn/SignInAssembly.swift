@@ -1,0 +1,101 @@
+// Builds each loop's sign-in machinery from the config: HTTP client, providers, stores.
+import Dispatch
+import GatewayAuth
+import GatewayConfig
+import GatewayCore
+import GatewaySessions
+import Logging
+
+/// Thread-safety: built once before the loops start; `start()` hops onto each loop's queue.
+final class SignInAssembly: @unchecked Sendable {
+    private(set) var contexts: [SignInContext] = []
+    private var starters: [(EventLoop, () -> Void)] = []
+    /// One flag per loop's Redis connection, read by /readyz from its own queue.
+    let redisUp: [AtomicFlag]
+    let redisName: String?
+
+    /// Whether this config signs anybody in at all.
+    static func isNeeded(_ config: GatewayConfiguration) -> Bool {
+        config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
+    }
+
+    init(config: GatewayConfiguration, loops: [EventLoop], log: Logger) throws {
+        var memory: MemoryStore?
+        var memoryStates: MemoryAuthStateStore?
+        if case .memory = config.session.store {
+            memory = MemoryStore()
+            memoryStates = MemoryAuthStateStore()
+        }
+        if case .redis(let host, let port, _, _) = config.session.store {
+            redisName = "\(host):\(port)"
+            redisUp = loops.map { _ in AtomicFlag() }
+        } else {
+            redisName = nil
+            redisUp = []
+        }
+        for (index, loop) in loops.enumerated() {
+            let http = CurlHTTPClient(queue: loop.queue)
+            var providers: [SignInProvider] = []
+            var oidc: [OIDCProvider] = []
+            for provider in config.providers {
+                switch provider.type {
+                case .oidc:
+                    let p = OIDCProvider(config: provider, http: http, queue: loop.queue, logger: log)
+                    oidc.append(p)
+                    providers.append(OIDCSignInProvider(provider: p, name: provider.name, displayName: provider.displayName))
+                default:
+                    throw GatewayServer.StartupError(
+                        description: "\(provider.location): provider \"\(provider.name)\": type \"\(provider.type.rawValue)\" "
+                            + "is not available in this build (use type oidc)")
+                }
+            }
+            let sessions: SessionStore
+            let identities: IdentityStore
+            let states: AuthStateStore
+            var redis: RedisConnection?
+            switch config.session.store {
+            case .memory:
+                sessions = memory!
+                identities = memory!
+                states = memoryStates!
+            case .redis(let host, let port, let database, let password):
+                let connection = RedisConnection(
+                    queue: loop.queue, host: host, port: port, database: database, password: password, logger: log)
+                let flag = index
+                let redisUp = self.redisUp
+                connection.onConnectionChange = { up in redisUp[flag].set(up) }
+                let store = RedisStore(connection: connection)
+                sessions = store
+                identities = store
+                states = RedisAuthStateStore(redis: connection)
+                redis = connection
+            }
+            contexts.append(
+                SignInContext(
+                    config: config, providers: providers, sessions: sessions, identities: identities, states: states,
+                    log: log))
+            starters.append(
+                (
+                    loop,
+                    {
+                        redis?.start()
+                        for p in oidc { p.start() }
+                    }
+                ))
+        }
+    }
+
+    func start() {
+        for (loop, starter) in starters {
+            nonisolated(unsafe) let run = starter
+            loop.execute { run() }
+        }
+    }
+
+    /// nil when Redis (if used) is connected on every loop, else why not.
+    func redisProblem() -> String? {
+        guard let redisName else { return nil }
+        let down = redisUp.filter { !$0.isSet }.count
+        return down == 0 ? nil : "redis \(redisName): not connected (\(down) of \(redisUp.count) loops)"
+    }
+}

@@ -1,0 +1,111 @@
+// One loop's sign-in machinery: providers, stores, cookie codecs and the settings they need.
+import Foundation
+import GatewayAuth
+import GatewayConfig
+import GatewayHTTP
+import GatewaySessions
+import Logging
+
+/// Thread-safety: `@unchecked Sendable` because it is used only on its loop's queue (the memory
+/// stores it may share with other loops lock for themselves).
+final class SignInContext: @unchecked Sendable {
+    let prefix: String
+    let publicURL: PublicURL
+    let cookieName: String
+    let stateCookieName: String
+    let sessionCodec: SignedValue
+    let stateCodec: SignedValue
+    let lifetime: Int64
+    let idleTimeout: Int64
+    let autoRedirect: Bool
+    let providers: [SignInProvider]
+    let sessions: SessionStore
+    let identities: IdentityStore
+    let states: AuthStateStore
+    let log: Logger
+    /// A session's last-seen time is written at most this often (sliding idle timeout).
+    static let touchInterval: Int64 = 60
+
+    init(
+        config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
+        states: AuthStateStore, log: Logger
+    ) {
+        prefix = config.authPrefix
+        publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
+        cookieName = config.session.cookieName
+        stateCookieName = config.session.cookieName + "_state"
+        let secret = config.session.cookieSecret ?? ""
+        sessionCodec = SignedValue(secret: secret, purpose: "session")
+        stateCodec = SignedValue(secret: secret, purpose: "state")
+        lifetime = Int64(config.session.lifetime.components.seconds)
+        idleTimeout = Int64(config.session.idleTimeout.components.seconds)
+        autoRedirect = config.autoRedirect
+        self.providers = providers
+        self.sessions = sessions
+        self.identities = identities
+        self.states = states
+        self.log = log
+    }
+
+    var secureCookies: Bool { publicURL.isHTTPS }
+
+    func provider(named name: String) -> SignInProvider? {
+        providers.first { $0.name == name }
+    }
+
+    func redirectURI(for provider: SignInProvider) -> String {
+        publicURL.description + prefix + "/" + provider.name + "/callback"
+    }
+
+    func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// Where an unauthenticated browser goes: the sign-in page, or straight to the only provider.
+    func signInLocation(next: String) -> String {
+        let encoded = HTTPText.encode(next)
+        if autoRedirect, providers.count == 1 {
+            return prefix + "/" + providers[0].name + "?next=" + encoded
+        }
+        return prefix + "/sign_in?next=" + encoded
+    }
+
+    /// The session id inside a request's cookie, when its MAC holds.
+    func sessionID(in headers: HTTPHeaders) -> SessionID? {
+        guard let cookie = HTTPText.cookie(cookieName, in: headers), let value = sessionCodec.verify(cookie) else {
+            return nil
+        }
+        return SessionID(value)
+    }
+
+    func sessionCookie(_ id: SessionID) -> String {
+        HTTPText.setCookie(name: cookieName, value: sessionCodec.sign(id.value), maxAge: Int(lifetime), secure: secureCookies)
+    }
+
+    var clearedSessionCookie: String {
+        HTTPText.setCookie(name: cookieName, value: "", maxAge: 0, secure: secureCookies)
+    }
+
+    func stateCookie(_ state: String) -> String {
+        HTTPText.setCookie(
+            name: stateCookieName, value: stateCodec.sign(state), maxAge: AuthStateRecord.lifetimeSeconds,
+            secure: secureCookies, path: prefix)
+    }
+
+    var clearedStateCookie: String {
+        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: prefix)
+    }
+
+    /// A new session for a user who just signed in with `identity`.
+    func newSession(user: UserRecord, identity: VerifiedIdentity) -> SessionRecord {
+        let now = now()
+        return SessionRecord(
+            userID: user.id, provider: identity.provider, subject: identity.subject, login: identity.login,
+            email: identity.emailVerified ? identity.email : (user.email ?? identity.email), name: identity.name ?? user.name,
+            identities: user.identities.map { "\($0.provider):\($0.subject)" }, createdAt: now,
+            expiresAt: now + lifetime, lastSeenAt: now)
+    }
+
+    /// Seconds a session should live in the store from now: until its idle or absolute end.
+    func ttl(for record: SessionRecord) -> Int {
+        Int(max(1, min(record.expiresAt - now(), idleTimeout)))
+    }
+}

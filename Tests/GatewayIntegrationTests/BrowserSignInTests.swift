@@ -1,0 +1,37 @@
+// Headless Chromium through the whole sign-in: protected URL, provider form, back to the app.
+import Foundation
+import XCTest
+
+final class BrowserSignInTests: IntegrationTestCase {
+    func testChromiumSignsInAndLandsOnTheAppShowingXAuthEmail() throws {
+        let demo = try ChildProcess(
+            executable: TestPaths.python,
+            arguments: [TestPaths.root.appendingPathComponent("deploy/demo-app.py").path, "--port", "0"],
+            directory: directory, name: "demo-app")
+        track(demo)
+        let appPort = try demo.waitFor("the demo app", in: { demo.stdout }) { text in
+            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
+        }
+        let issuer = try startMockProvider()
+        try setMockUser(issuer: issuer, sub: "browser-user", claims: ["email": "browser@example.com", "email_verified": true])
+        let (gateway, base) = try startSignInGateway(
+            upstreamPort: appPort,
+            providers: "provider mock { type oidc; issuer \(issuer); client_id gateway-test; client_secret s; }",
+            store: "redis://127.0.0.1:\(try redisPort())/0")
+        let screenshot = TestPaths.root.appendingPathComponent(".build/browser-sign-in-failure.png")
+        let run = try ChildProcess(
+            executable: TestPaths.python,
+            arguments: [
+                TestPaths.fixtures.appendingPathComponent("browser_sign_in.py").path, base.absoluteString + "/app/dashboard",
+                "browser-user", "browser@example.com", screenshot.path,
+            ], directory: directory, name: "chromium")
+        track(run)
+        let status = run.waitForExit(timeout: 90)
+        let output = run.stdout
+        XCTAssertEqual(status, 0, "browser test failed (screenshot: \(screenshot.path)): \(output)\n\(run.stderr.suffix(3000))\n\(gateway.child.stderr.suffix(2000))")
+        let result = try JSONSerialization.jsonObject(with: Data((output.split(separator: "\n").last ?? "{}").utf8)) as? [String: Any] ?? [:]
+        XCTAssertEqual(result["x_auth_email"] as? String, "browser@example.com")
+        XCTAssertEqual(result["final_url"] as? String, base.absoluteString + "/app/dashboard")
+        XCTAssertTrue((result["x_auth_user_id"] as? String)?.hasPrefix("u_") ?? false, "\(result)")
+    }
+}

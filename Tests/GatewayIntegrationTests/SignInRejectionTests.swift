@@ -1,0 +1,93 @@
+// ID tokens that must not sign anybody in, from a provider that misbehaves on purpose; and Redis loss.
+import Foundation
+import XCTest
+
+final class SignInRejectionTests: IntegrationTestCase {
+    private func rogue(_ mode: String) throws -> String {
+        let child = try ChildProcess(
+            executable: TestPaths.python,
+            arguments: [TestPaths.fixtures.appendingPathComponent("rogue_oidc.py").path, "--port", "0", "--mode", mode],
+            directory: directory, name: "rogue-\(mode)")
+        track(child)
+        let port = try child.waitFor("the rogue provider", in: { child.stdout }) { text in
+            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
+        }
+        return "http://127.0.0.1:\(port)"
+    }
+
+    private func attempt(mode: String) throws -> Int {
+        let issuer = try rogue(mode)
+        let upstream = try startUpstream()
+        let (gateway, base) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: "provider rogue { type oidc; issuer \(issuer); client_id gateway-test; client_secret x; }",
+            store: "memory")
+        let browser = Browser()
+        // Discovery runs in the background: wait until the start endpoint redirects.
+        var start: Browser.Hop?
+        for _ in 0..<100 {
+            let hop = try browser.request("GET", URL(string: "/auth/rogue?next=/app/", relativeTo: base)!.absoluteURL)
+            if hop.response.status == 302 { start = hop; break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let authorize = try XCTUnwrap(start?.location, "the provider never became ready: \(gateway.child.stderr)")
+        let back = try browser.request("GET", authorize)
+        let callback = try browser.request("GET", try XCTUnwrap(back.location))
+        if callback.response.status == 302 {
+            XCTAssertNotNil(browser.cookies(for: base)["__gateway"])
+        } else {
+            XCTAssertNil(browser.cookies(for: base)["__gateway"], "\(mode): a session cookie was set")
+        }
+        return callback.response.status
+    }
+
+    func testGoodTokenSignsIn() throws { XCTAssertEqual(try attempt(mode: "good"), 302) }
+    func testWrongNonceIsRefused() throws { XCTAssertEqual(try attempt(mode: "wrong_nonce"), 401) }
+    func testExpiredTokenIsRefused() throws { XCTAssertEqual(try attempt(mode: "expired"), 401) }
+    func testAlgNoneIsRefused() throws { XCTAssertEqual(try attempt(mode: "alg_none"), 401) }
+    func testUnknownKeyIsRefused() throws { XCTAssertEqual(try attempt(mode: "unknown_kid"), 401) }
+    func testHS256WithThePublicKeyIsRefused() throws { XCTAssertEqual(try attempt(mode: "hs256"), 401) }
+    func testWrongAudienceIsRefused() throws { XCTAssertEqual(try attempt(mode: "wrong_aud"), 401) }
+
+    func testRedisLossGives503ThenRecoversAndSessionsSurviveARestart() throws {
+        let redisDir = directory.appendingPathComponent("redis-aof")
+        let port = closedPort()
+        try startRedis(port: port, appendOnly: true, directory: redisDir)
+        let issuer = try startMockProvider()
+        let upstream = try startUpstream()
+        let (gateway, base) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: "provider mock { type oidc; issuer \(issuer); client_id gateway-test; client_secret x; }",
+            store: "redis://127.0.0.1:\(port)/0")
+        let browser = Browser()
+        try signIn(browser, base: base, path: "/app/", sub: "ivy")
+        let cookie = try XCTUnwrap(browser.cookies(for: base)["__gateway"])
+        func get(_ path: String) throws -> Int {
+            try RawHTTPClient(port: base.port!).request("GET", path, headers: [("Cookie", "__gateway=\(cookie)")]).status
+        }
+        XCTAssertEqual(try get("/app/x"), 200)
+
+        // Redis goes away: protected paths 503, public ones still work, readyz names Redis.
+        redisServer(on: port)?.signal(SIGTERM)
+        _ = redisServer(on: port)?.waitForExit()
+        var statuses: [Int] = []
+        for _ in 0..<20 { statuses.append(try get("/app/x")) }
+        XCTAssertTrue(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
+        XCTAssertEqual(try get("/public/x"), 200)
+        Thread.sleep(forTimeInterval: 0.5)
+        let ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+        XCTAssertEqual(ready.status, 503)
+        XCTAssertTrue(ready.text.contains("redis"), ready.text)
+
+        // Redis returns (with its append-only file): the same cookie works again.
+        try startRedis(port: port, appendOnly: true, directory: redisDir)
+        var recovered = false
+        for _ in 0..<100 {
+            if try get("/app/x") == 200 { recovered = true; break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTAssertTrue(recovered, "no recovery after Redis came back: \(gateway.child.stderr.suffix(2000))")
+    }
+
+    private func redisServer(on port: Int) -> ChildProcess? { redisChildren[port] }
+}
