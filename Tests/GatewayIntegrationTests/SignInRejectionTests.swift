@@ -68,6 +68,10 @@ final class SignInRejectionTests: IntegrationTestCase {
         XCTAssertEqual(try get("/app/x"), 200)
 
         // Redis goes away: protected paths 503, public ones still work, readyz names Redis.
+        // Under load: four clients keep asking while Redis goes away and comes back.
+        let load = LoadLoop(port: base.port!, cookie: cookie, clients: 4)
+        load.start()
+        Thread.sleep(forTimeInterval: 0.3)
         redisServer(on: port)?.signal(SIGTERM)
         _ = redisServer(on: port)?.waitForExit()
         var statuses: [Int] = []
@@ -87,7 +91,67 @@ final class SignInRejectionTests: IntegrationTestCase {
             Thread.sleep(forTimeInterval: 0.1)
         }
         XCTAssertTrue(recovered, "no recovery after Redis came back: \(gateway.child.stderr.suffix(2000))")
+        let seen = load.stop()
+        XCTAssertTrue(gateway.child.process.isRunning, "the gateway died under load")
+        XCTAssertEqual(seen.errors, 0, "connection errors under load: \(seen)")
+        XCTAssertEqual(Set(seen.statuses.keys).subtracting([200, 503]), [], "\(seen)")
+        XCTAssertGreaterThan(seen.statuses[200] ?? 0, 0)
+        XCTAssertGreaterThan(seen.statuses[503] ?? 0, 0)
     }
 
     private func redisServer(on port: Int) -> ChildProcess? { redisChildren[port] }
+}
+
+/// Clients requesting a protected path in a loop until stopped (bounded: 60 s, 100,000 requests).
+final class LoadLoop: @unchecked Sendable {
+    private let port: Int
+    private let cookie: String
+    private let clients: Int
+    private let lock = NSLock()
+    private var statuses: [Int: Int] = [:]
+    private var errors = 0
+    private var running = true
+    private var threads: [Thread] = []
+
+    init(port: Int, cookie: String, clients: Int) {
+        self.port = port
+        self.cookie = cookie
+        self.clients = clients
+    }
+
+    func start() {
+        for _ in 0..<clients {
+            let thread = Thread { [self] in
+                let deadline = Date().addingTimeInterval(60)
+                var sent = 0
+                while isRunning && Date() < deadline && sent < 100_000 / clients {
+                    sent += 1
+                    let status = try? RawHTTPClient(port: port, timeout: 5).request(
+                        "GET", "/app/load", headers: [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")]
+                    ).status
+                    lock.lock()
+                    if let status { statuses[status, default: 0] += 1 } else { errors += 1 }
+                    lock.unlock()
+                }
+            }
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    private var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
+
+    func stop() -> (statuses: [Int: Int], errors: Int) {
+        lock.lock()
+        running = false
+        lock.unlock()
+        while threads.contains(where: { $0.isExecuting }) { Thread.sleep(forTimeInterval: 0.02) }
+        lock.lock()
+        defer { lock.unlock() }
+        return (statuses, errors)
+    }
 }

@@ -197,6 +197,29 @@ final class SignInTests: IntegrationTestCase {
         XCTAssertEqual(try boss.request("GET", URL(string: "/admin/", relativeTo: base)!.absoluteURL).response.status, 200)
     }
 
+    func testAutoRedirectSkipsTheSignInPageWithOneProvider() throws {
+        let (_, _, base, _) = try setUp(extra: "auto_redirect on;")
+        let first = try Browser().request("GET", URL(string: "/app/x?y=1", relativeTo: base)!.absoluteURL)
+        XCTAssertEqual(first.response.status, 302)
+        XCTAssertEqual(first.response.header("Location"), "/auth/mock?next=%2Fapp%2Fx%3Fy%3D1")
+    }
+
+    func testSessionEndsAfterItsLifetime() throws {
+        let upstream = try startUpstream()
+        let issuer = try startMockProvider()
+        let (gateway, base) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: "provider mock { type oidc; issuer \(issuer); client_id gateway-test; client_secret s; }",
+            store: "redis://127.0.0.1:\(try redisPort())/0", lifetime: "2s")
+        let browser = Browser()
+        try signIn(browser, base: base, path: "/app/", sub: "short-lived")
+        let cookie = try XCTUnwrap(browser.cookies(for: base)["__gateway"])
+        let api = [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")]
+        XCTAssertEqual(try gateway.client().request("GET", "/app/now", headers: api).status, 200)
+        Thread.sleep(forTimeInterval: 2.5)
+        XCTAssertEqual(try gateway.client().request("GET", "/app/later", headers: api).status, 401)
+    }
+
     func testMemoryStoreSignsInToo() throws {
         let (_, _, base, _) = try setUp(store: "memory")
         let browser = Browser()

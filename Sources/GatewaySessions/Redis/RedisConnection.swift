@@ -36,6 +36,9 @@ public final class RedisConnection: @unchecked Sendable {
     public internal(set) var isConnected = false
     /// Called on `queue` when `isConnected` changes.
     public var onConnectionChange: ((Bool) -> Void)?
+    /// What `onConnectionChange` last said. Kept apart from `isConnected`, which a dying
+    /// context clears early (from its NULL replies) so that a loss is still announced.
+    private var announcedUp = false
 
     var phase = Phase.idle
     var adapter: RedisDispatchAdapter?
@@ -84,7 +87,8 @@ public final class RedisConnection: @unchecked Sendable {
 
     private func closeNow() {
         guard phase != .closed else { return }
-        let wasConnected = isConnected
+        let wasConnected = announcedUp
+        announcedUp = false
         phase = .closed
         isConnected = false
         timer?.cancel()
@@ -195,6 +199,7 @@ public final class RedisConnection: @unchecked Sendable {
         backoff = Self.initialBackoff
         logger?.info(reportedDown ? "redis connection restored" : "redis connected", metadata: metadata)
         reportedDown = false
+        announcedUp = true
         onConnectionChange?(true)
     }
 
@@ -215,8 +220,9 @@ public final class RedisConnection: @unchecked Sendable {
         abandonReason = nil
         for completion in pending.removeAll() { completion(.failure(.unavailable)) }
         guard phase != .closed else { return }
-        if isConnected {
-            isConnected = false
+        isConnected = false
+        if announcedUp {
+            announcedUp = false
             reportDown("redis connection lost", reason)
             onConnectionChange?(false)
         } else {

@@ -57,7 +57,8 @@ extension IntegrationTestCase {
 
     /// The gateway with sign-in: `/public/` is open, everything else needs a session.
     func startSignInGateway(
-        upstreamPort: Int, providers: String, store: String, port: Int? = nil, extra: String = "", locations: String? = nil
+        upstreamPort: Int, providers: String, store: String, port: Int? = nil, extra: String = "", locations: String? = nil,
+        lifetime: String = "1h"
     ) throws -> (GatewayProcess, URL) {
         let port = port ?? closedPort()
         let config = """
@@ -72,7 +73,7 @@ extension IntegrationTestCase {
             session {
                 store \(store);
                 cookie_secret 0123456789abcdef0123456789abcdef-test;
-                lifetime 1h;
+                lifetime \(lifetime);
                 idle_timeout 30m;
             }
             \(providers)
