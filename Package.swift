@@ -63,7 +63,9 @@ let package = Package(
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
         .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewaySessionsTests", dependencies: ["GatewaySessions", "GatewayAuth"]),
+        .testTarget(
+            name: "GatewaySessionsTests",
+            dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],

@@ -8,7 +8,7 @@ final class StreamingTests: IntegrationTestCase {
     func testChunkedUploadOf64MiBStreamsWithBoundedMemory() throws {
         let (_, gateway) = try startPair()
         let before = gateway.child.memory()
-        let client = try gateway.client()
+        let client = try gateway.client(timeout: 90)
         try client.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         var piece = [UInt8](repeating: 0, count: 256 * 1024)
         for i in piece.indices { piece[i] = UInt8(i % 251) }
@@ -29,7 +29,7 @@ final class StreamingTests: IntegrationTestCase {
     func testChunkedDownloadOf64MiBToASlowReaderStreamsWithBoundedMemory() throws {
         let (_, gateway) = try startPair()
         let before = gateway.child.memory()
-        let client = try gateway.client()
+        let client = try gateway.client(timeout: 90)
         try client.send("GET /download?size=\(Self.size)&chunked=1 HTTP/1.1\r\nHost: x\r\n\r\n")
         var received = 0
         var mismatch = false

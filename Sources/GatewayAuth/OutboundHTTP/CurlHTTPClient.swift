@@ -29,7 +29,8 @@ public final class CurlHTTPClient: @unchecked Sendable {
         self.queue = queue
         self.caFile = caFile
         let initResult = gw_curl_global_init_once()
-        precondition(initResult == CURLE_OK, "curl_global_init failed: \(String(cString: curl_easy_strerror(initResult)))")
+        precondition(
+            initResult == CURLE_OK, "curl_global_init failed: \(String(cString: curl_easy_strerror(initResult)))")
         guard let multi = curl_multi_init() else { preconditionFailure("curl_multi_init failed") }
         self.multi = multi
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -86,7 +87,8 @@ public final class CurlHTTPClient: @unchecked Sendable {
     public func close() {
         dispatchPrecondition(condition: .onQueue(queue))
         for transfer in teardown() {
-            transfer.finish(.failure(OutboundHTTPError(.cancelled, host: transfer.host, detail: "the client was closed")))
+            transfer.finish(
+                .failure(OutboundHTTPError(.cancelled, host: transfer.host, detail: "the client was closed")))
         }
     }
 

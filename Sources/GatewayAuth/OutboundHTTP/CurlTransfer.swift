@@ -63,7 +63,9 @@ final class CurlTransfer: @unchecked Sendable {
         if let caFile { check(gw_curl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
         let timeout = Self.milliseconds(request.timeout)
         check(gw_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout))
-        check(gw_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, Self.milliseconds(Self.maxConnectTimeout))))
+        check(
+            gw_curl_easy_setopt_long(
+                easy, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, Self.milliseconds(Self.maxConnectTimeout))))
         check(gw_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, Self.userAgent))
         // CURLOPT_ACCEPT_ENCODING stays unset: no Accept-Encoding is sent and the body stays raw.
         check(gw_curl_easy_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)))
@@ -89,11 +91,14 @@ final class CurlTransfer: @unchecked Sendable {
             // "Name;" is libcurl's spelling of an empty value ("Name:" would remove the header).
             try appendHeader(value.isEmpty ? "\(name);" : "\(name): \(value)")
         }
-        if request.body != nil, !request.headers.contains(where: { OutboundResponse.headerNamesMatch($0.0, "Expect") }) {
+        let hasExpect = request.headers.contains { OutboundResponse.headerNamesMatch($0.0, "Expect") }
+        if request.body != nil, !hasExpect {
             // No "Expect: 100-continue" round trip (libcurl adds it to large bodies): IdPs answer at once.
             try appendHeader("Expect:")
         }
-        if let headerList { check(gw_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))) }
+        if let headerList {
+            check(gw_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
+        }
 
         guard failure == CURLE_OK else {
             throw OutboundHTTPError.fromCurl(failure, host: host, tooLarge: false, message: "")
@@ -105,7 +110,9 @@ final class CurlTransfer: @unchecked Sendable {
         let size = gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
         guard size == CURLE_OK else { return size }
         if body.isEmpty { return gw_curl_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "") }
-        return body.withUnsafeBytes { gw_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        return body.withUnsafeBytes {
+            gw_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+        }
     }
 
     private func appendHeader(_ line: String) throws(OutboundHTTPError) {
@@ -175,7 +182,8 @@ final class CurlTransfer: @unchecked Sendable {
             headers = []
             finish(.success(response))
         } else {
-            finish(.failure(.fromCurl(code, host: host, tooLarge: exceededLimit, message: String(cString: errorBuffer))))
+            finish(
+                .failure(.fromCurl(code, host: host, tooLarge: exceededLimit, message: String(cString: errorBuffer))))
         }
     }
 

@@ -16,7 +16,8 @@ extension OutboundRequest {
             }
             // Report the name, which is ours to choose, never the value, which may be a token.
             guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
-                throw OutboundHTTPError(.invalidRequest, host: host, detail: "header \(name) has CR, LF or NUL in its value")
+                throw OutboundHTTPError(
+                    .invalidRequest, host: host, detail: "header \(name) has CR, LF or NUL in its value")
             }
         }
         return host
@@ -51,12 +52,12 @@ extension OutboundRequest {
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        default: false
+        default: tokenPunctuation.contains(byte)
         }
     }
+
+    private static let tokenPunctuation: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
 }

@@ -22,7 +22,8 @@ public struct OutboundRequest: Sendable {
 
     public init(
         method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-        timeout: Duration = OutboundRequest.defaultTimeout, maxResponseBytes: Int = OutboundRequest.defaultMaxResponseBytes
+        timeout: Duration = OutboundRequest.defaultTimeout,
+        maxResponseBytes: Int = OutboundRequest.defaultMaxResponseBytes
     ) {
         self.method = method
         self.url = url
@@ -37,7 +38,9 @@ public struct OutboundRequest: Sendable {
     /// Everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, space
     /// included (`%20`, not `+`): token endpoints decode both, and this form is unambiguous.
     /// A Content-Type in `headers` replaces the form's.
-    public static func form(url: String, fields: [(String, String)], headers: [(String, String)] = []) -> OutboundRequest {
+    public static func form(url: String, fields: [(String, String)], headers: [(String, String)] = [])
+        -> OutboundRequest
+    {
         var body: [UInt8] = []
         for (index, (name, value)) in fields.enumerated() {
             if index > 0 { body.append(UInt8(ascii: "&")) }

@@ -46,7 +46,8 @@ final class GatewayProcess {
         """
     }
 
-    func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
+    /// A raw client; `timeout` bounds each send and receive (a loaded CI machine needs slack).
+    func client(timeout: Int = 20) throws -> RawHTTPClient { try RawHTTPClient(port: port, timeout: timeout) }
 
     func stop() { child.stop() }
 }
