@@ -220,6 +220,35 @@ final class SignInTests: IntegrationTestCase {
         XCTAssertEqual(try gateway.client().request("GET", "/app/later", headers: api).status, 401)
     }
 
+    func testTwoProvidersAreOfferedInOrderAndLinkOneUser() throws {
+        let upstream = try startUpstream()
+        let first = try startMockProvider()
+        let second = try startMockProvider()
+        let (_, base) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: """
+                provider work { type oidc; issuer \(first); client_id a; client_secret a; display_name "Work"; }
+                provider home { type oidc; issuer \(second); client_id b; client_secret b; display_name "Home"; }
+                """,
+            store: "redis://127.0.0.1:\(try redisPort())/0")
+        let browser = Browser()
+        let page = try browser.request("GET", URL(string: "/auth/sign_in", relativeTo: base)!.absoluteURL).response.text
+        let work = try XCTUnwrap(page.range(of: "Sign in with Work")), home = try XCTUnwrap(page.range(of: "Sign in with Home"))
+        XCTAssertLessThan(work.lowerBound, home.lowerBound, "buttons follow the config order")
+
+        let signedIn = try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "pat")
+        let userID = try XCTUnwrap(headerValues("X-Auth-User-Id", in: try signedIn.last!.response.json()).first)
+        // While signed in, link the other provider's identity to the same user.
+        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/linked", sub: "pat-at-home")
+        let echo = try linked.last!.response.json()
+        XCTAssertEqual(headerValues("X-Auth-User-Id", in: echo), [userID])
+        XCTAssertEqual(headerValues("X-Auth-Provider", in: echo), ["home"])
+        XCTAssertEqual(Set((headerValues("X-Auth-Identities", in: echo).first ?? "").split(separator: ",")), ["work:pat", "home:pat-at-home"])
+        // Signing in later with the second identity alone lands on the same user.
+        let later = try signIn(Browser(), base: base, path: "/auth/home?next=/app/", sub: "pat-at-home")
+        XCTAssertEqual(headerValues("X-Auth-User-Id", in: try later.last!.response.json()), [userID])
+    }
+
     func testMemoryStoreSignsInToo() throws {
         let (_, _, base, _) = try setUp(store: "memory")
         let browser = Browser()

@@ -85,8 +85,9 @@ extension IntegrationTestCase {
             """
         let gateway = try startGateway(config)
         // Discovery runs in the background; sign-in starts answer 503 until it is done.
+        let providerCount = providers.components(separatedBy: "provider ").count - 1
         _ = try gateway.child.waitFor("OIDC discovery", in: { gateway.child.stderr }) {
-            $0.contains("OIDC discovery succeeded") ? true : nil
+            $0.components(separatedBy: "OIDC discovery succeeded").count - 1 >= providerCount ? true : nil
         }
         return (gateway, URL(string: "http://127.0.0.1:\(port)")!)
     }
