@@ -2,6 +2,9 @@
 
 extension ConfigValidator {
     /// Options whose value must be an http(s) URL.
+    /// How a client authenticates at a token endpoint (`none`: a public client, PKCE only).
+    static let tokenAuthMethods = ["client_secret_basic", "client_secret_post", "none"]
+
     private static let urlOptionKeys: Set = [
         "issuer", "authorize_url", "token_url", "api_url", "userinfo_url", "request_token_url",
         "access_token_url",
@@ -46,6 +49,11 @@ extension ConfigValidator {
                 error(
                     child.args[0].location, item,
                     "\"\(child.name)\" must be an http:// or https:// URL, got \"\(value)\"")
+                valid = false
+            } else if child.name == "token_auth", !Self.tokenAuthMethods.contains(value) {
+                error(
+                    child.args[0].location, item,
+                    "\"token_auth\" must be one of: \(Self.tokenAuthMethods.joined(separator: ", ")), got \"\(value)\"")
                 valid = false
             } else if child.name == "display_name" {
                 displayName = value

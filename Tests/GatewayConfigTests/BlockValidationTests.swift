@@ -207,6 +207,17 @@ final class BlockValidationTests: XCTestCase {
         ])
     }
 
+    func testValidatesTokenAuthMethod() {
+        XCTAssertEqual(
+            TestConfig.messages(
+                "provider corp { type oidc; issuer https://id.example.com; client_id a; client_secret b; token_auth basic; }\n"),
+            [#"gateway.conf:1:100: provider "corp": "token_auth" must be one of: client_secret_basic, client_secret_post, none, got "basic""#])
+        XCTAssertEqual(
+            TestConfig.messages(
+                "provider corp { type oidc; issuer https://id.example.com; client_id a; client_secret b; token_auth client_secret_post; }\n"),
+            [])
+    }
+
     func testValidatesProviderOptionValues() {
         TestConfig.check([
             ConfigCase(

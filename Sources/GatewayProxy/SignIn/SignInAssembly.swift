@@ -40,7 +40,17 @@ final class SignInAssembly: @unchecked Sendable {
             for provider in config.providers {
                 switch provider.type {
                 case .oidc:
-                    let p = OIDCProvider(config: provider, http: http, queue: loop.queue, logger: log)
+                    let problems = OIDCProvider.problems(in: provider)
+                    guard problems.isEmpty else {
+                        throw GatewayServer.StartupError(
+                            description: "\(provider.location): provider \"\(provider.name)\": " + problems.joined(separator: "; "))
+                    }
+                    // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
+                    var client = http
+                    if let caFile = provider.options["ca_file"] {
+                        client = CurlHTTPClient(queue: loop.queue, caFile: caFile)
+                    }
+                    let p = OIDCProvider(config: provider, http: client, queue: loop.queue, logger: log)
                     oidc.append(p)
                     providers.append(OIDCSignInProvider(provider: p, name: provider.name, displayName: provider.displayName))
                 default:
