@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "GatewaySessions",
             dependencies: [
-                "GatewayAuth", "CHiredis", "CGatewayShims",
+                "GatewayAuth", "GatewayCore", "CHiredis", "CGatewayShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(

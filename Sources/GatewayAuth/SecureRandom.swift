@@ -40,9 +40,28 @@ public enum Base64URL {
 
     /// Decodes unpadded (or padded) base64url; nil on any other character.
     public static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
+        var text = text
+        return text.withUTF8 { decode($0[...]) }
+    }
+
+    /// Whether `text` is `count` characters of the base64url alphabet (no padding), checked
+    /// without decoding.
+    public static func isAlphabet(_ text: String, count: Int) -> Bool {
+        guard text.utf8.count == count else { return false }
         for c in text.utf8 {
+            switch c {
+            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x5F: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Decodes unpadded (or padded) base64url bytes; nil on any other character.
+    public static func decode(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.count)
+        for c in text {
             switch c {
             case 0x41...0x5A: values.append(c - 0x41)
             case 0x61...0x7A: values.append(c - 0x61 + 26)
@@ -55,6 +74,7 @@ public enum Base64URL {
         }
         if values.count % 4 == 1 { return nil }
         var out: [UInt8] = []
+        out.reserveCapacity(values.count * 3 / 4)
         var i = 0
         while i < values.count {
             let chunk = values[i..<min(i + 4, values.count)]

@@ -1,30 +1,59 @@
 // A value that travels through the browser with an HMAC-SHA256 under cookie_secret: `value.mac`.
+import CGatewayShims
 
-public struct SignedValue: Sendable {
-    private let key: [UInt8]
+/// Thread-safety: the keyed template is only read (duplicated) per MAC, so one instance may be
+/// shared; the gateway still makes one per loop.
+public struct SignedValue: @unchecked Sendable {
+    private let key: HMACKey
     /// Separates uses (session cookie, state cookie) so a MAC made for one is useless for another.
-    private let purpose: String
+    private let purpose: [UInt8]
 
     public init(secret: String, purpose: String) {
-        key = Array(secret.utf8)
-        self.purpose = purpose
+        key = HMACKey(Array(secret.utf8))
+        self.purpose = Array(purpose.utf8) + [0]
     }
 
     /// `value.base64url(HMAC(purpose + "\0" + value))`. `value` must not contain ".".
     public func sign(_ value: String) -> String {
-        value + "." + Base64URL.encode(mac(value))
+        value + "." + Base64URL.encode(mac(Array(value.utf8)))
     }
 
     /// The value when the MAC matches (compared in constant time), else nil.
     public func verify(_ signed: String) -> String? {
-        guard let dot = signed.utf8.lastIndex(of: 0x2E) else { return nil }
-        let value = String(signed[..<dot])
-        let macText = String(signed[signed.index(after: dot)...])
-        guard !value.isEmpty, let given = Base64URL.decode(macText) else { return nil }
-        return MessageAuthentication.constantTimeEquals(given, mac(value)) ? value : nil
+        var signed = signed
+        return signed.withUTF8 { bytes -> String? in
+            guard let dot = bytes.lastIndex(of: 0x2E), dot > 0 else { return nil }
+            let value = Array(bytes[..<dot])
+            guard let given = Base64URL.decode(bytes[(dot + 1)...]) else { return nil }
+            return MessageAuthentication.constantTimeEquals(given, mac(value))
+                ? String(decoding: value, as: UTF8.self) : nil
+        }
     }
 
-    private func mac(_ value: String) -> [UInt8] {
-        MessageAuthentication.hmacSHA256(key: key, message: Array((purpose + "\u{0}" + value).utf8))
+    private func mac(_ value: [UInt8]) -> [UInt8] {
+        key.mac(purpose + value)
+    }
+}
+
+/// An HMAC-SHA256 key prepared once (OpenSSL's keyed EVP_MAC template), freed with the object.
+final class HMACKey: @unchecked Sendable {
+    private let handle: OpaquePointer
+
+    init(_ key: [UInt8]) {
+        guard let handle = key.withUnsafeBufferPointer({ gw_hmac_key_new($0.baseAddress, $0.count) }) else {
+            preconditionFailure("OpenSSL cannot provide HMAC-SHA256")
+        }
+        self.handle = handle
+    }
+
+    deinit { gw_hmac_key_free(handle) }
+
+    func mac(_ message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        let ok = message.withUnsafeBufferPointer { m in
+            out.withUnsafeMutableBufferPointer { gw_hmac_sha256(handle, m.baseAddress, m.count, $0.baseAddress) }
+        }
+        precondition(ok == 1, "HMAC-SHA256 failed in OpenSSL")
+        return out
     }
 }

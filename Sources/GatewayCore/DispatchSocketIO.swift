@@ -5,17 +5,17 @@ import Dispatch
 /// Owns one non-blocking fd and its two sources. The fd is closed once both sources are cancelled.
 ///
 /// Thread-safety: `@unchecked Sendable` because it is touched only on its loop's queue.
-final class DispatchSocketIO: SocketIO, @unchecked Sendable {
-    let fd: Int32
+public final class DispatchSocketIO: SocketIO, @unchecked Sendable {
+    public let fd: Int32
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
     private var readResumed = false
     private var writeResumed = false
-    private(set) var isClosed = false
+    public private(set) var isClosed = false
     private var pendingCancels = 2
 
     /// `onReadable` and `onWritable` run on `queue`. They are released when the socket closes.
-    init(fd: Int32, queue: DispatchQueue, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) {
+    public init(fd: Int32, queue: DispatchQueue, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) {
         self.fd = fd
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
@@ -30,23 +30,23 @@ final class DispatchSocketIO: SocketIO, @unchecked Sendable {
     }
 
     /// Turns read events on or off.
-    func wantRead(_ on: Bool) {
+    public func wantRead(_ on: Bool) {
         guard !isClosed, on != readResumed else { return }
         readResumed = on
         if on { readSource.resume() } else { readSource.suspend() }
     }
 
     /// Turns write events on or off.
-    func wantWrite(_ on: Bool) {
+    public func wantWrite(_ on: Bool) {
         guard !isClosed, on != writeResumed else { return }
         writeResumed = on
         if on { writeSource.resume() } else { writeSource.suspend() }
     }
 
-    var isReading: Bool { readResumed }
+    public var isReading: Bool { readResumed }
 
     /// Cancels both sources; the fd closes after their cancel handlers run.
-    func close() {
+    public func close() {
         guard !isClosed else { return }
         isClosed = true
         readSource.cancel()

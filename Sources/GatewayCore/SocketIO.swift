@@ -14,6 +14,10 @@ public protocol SocketIO: AnyObject {
     func close()
 }
 
+/// Makes a `SocketIO` for an fd (taking ownership of it), with its two event handlers.
+/// `EventLoop.makeSocketIO` is one; a plain `DispatchSocketIO` on some queue is another.
+public typealias SocketIOFactory = (Int32, @escaping () -> Void, @escaping () -> Void) -> SocketIO
+
 /// How a loop learns that its sockets are ready.
 public enum EventBackend: String, Sendable, CaseIterable {
     /// One Dispatch read source per loop over the loop's epoll set: one queue hop per batch of events.

@@ -15,8 +15,24 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
 
     /// Accepts only the exact shape `generate()` makes: 43 base64url characters.
     public init?(_ text: String) {
-        guard text.utf8.count == 43, let bytes = Base64URL.decode(text), bytes.count == 32 else { return nil }
+        // 43 alphabet characters are 258 bits; the last character carries 2 bits of padding.
+        guard Base64URL.isAlphabet(text, count: 43), let last = text.utf8.last, Self.endsOn256Bits(last) else {
+            return nil
+        }
         value = text
+    }
+
+    /// Whether the 43rd character's low 2 bits are zero, as in an encoding of exactly 32 bytes.
+    private static func endsOn256Bits(_ c: UInt8) -> Bool {
+        let value: UInt8
+        switch c {
+        case 0x41...0x5A: value = c - 0x41
+        case 0x61...0x7A: value = c - 0x61 + 26
+        case 0x30...0x39: value = c - 0x30 + 52
+        case 0x2D: value = 62
+        default: value = 63
+        }
+        return value & 0x03 == 0
     }
 
     /// The Redis key that holds this session.

@@ -13,5 +13,9 @@ final class SessionIDTests: XCTestCase {
         XCTAssertNil(SessionID(String(a.value.dropLast())))
         XCTAssertNil(SessionID(a.value.dropLast() + "!"))
         XCTAssertFalse("\(a)".contains(a.value), "an id must not leak into logs")
+        // 43 characters that do not encode exactly 32 bytes (padding bits set) are refused.
+        XCTAssertNil(SessionID(String(repeating: "A", count: 42) + "B"))
+        XCTAssertNotNil(SessionID(String(repeating: "A", count: 42) + "E"))
+        for _ in 0..<200 { XCTAssertNotNil(SessionID(SessionID.generate().value)) }
     }
 }

@@ -38,6 +38,7 @@ extern const uint32_t GW_EPOLLIN, GW_EPOLLOUT, GW_EPOLLRDHUP, GW_EPOLLERR, GW_EP
 
 /* JOSE: JWK public keys and ECDSA signature formats (jose_shims.c). */
 #include "gateway_jose.h"
+#include "gateway_hmac.h"
 
 /* Outbound HTTP client helpers (libcurl multi). */
 #include "gateway_curl.h"

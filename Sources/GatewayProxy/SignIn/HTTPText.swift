@@ -55,16 +55,23 @@ enum HTTPText {
         return out
     }
 
-    /// The value of cookie `name` from every Cookie field of the request.
+    /// The value of cookie `name` from every Cookie field of the request (scanned as bytes:
+    /// this runs on every protected request).
     static func cookie(_ name: String, in headers: HTTPHeaders) -> String? {
+        let wanted = Array(name.utf8)
         for i in headers.indices(of: "cookie") {
-            let value = String(decoding: headers.value(at: i), as: UTF8.self)
-            for part in value.split(separator: ";") {
-                let trimmed = part.drop { $0 == " " }
-                guard let eq = trimmed.firstIndex(of: "="), trimmed[..<eq] == name else { continue }
-                var v = trimmed[trimmed.index(after: eq)...]
-                if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = v.dropFirst().dropLast() }
-                return String(v)
+            let value = headers.value(at: i)
+            var start = value.startIndex
+            while start < value.endIndex {
+                let end = value[start...].firstIndex(of: 0x3B) ?? value.endIndex  // ';'
+                var p = start
+                while p < end && value[p] == 0x20 { p += 1 }
+                if let eq = value[p..<end].firstIndex(of: 0x3D), value[p..<eq].elementsEqual(wanted) {
+                    var v = value[(eq + 1)..<end]
+                    if v.count >= 2, v.first == 0x22, v.last == 0x22 { v = v.dropFirst().dropLast() }
+                    return String(decoding: v, as: UTF8.self)
+                }
+                start = end + 1
             }
         }
         return nil

@@ -70,7 +70,10 @@ final class SignInAssembly: @unchecked Sendable {
                 states = memoryStates!
             case .redis(let host, let port, let database, let password):
                 let connection = RedisConnection(
-                    queue: loop.queue, host: host, port: port, database: database, password: password, logger: log)
+                    queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
+                    socketIO: { [unowned loop] fd, onReadable, onWritable in
+                        loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
+                    })
                 let flag = index
                 let redisUp = self.redisUp
                 connection.onConnectionChange = { up in redisUp[flag].set(up) }

@@ -68,12 +68,20 @@ final class SignInContext: @unchecked Sendable {
         return prefix + "/sign_in?next=" + encoded
     }
 
+    /// Cookies whose MAC held, with their ids: a MAC check always gives the same answer, so
+    /// the work (base64, HMAC) is done once per cookie. Only successes are kept, so a forged
+    /// cookie can never enter; the map is bounded and simply cleared when full.
+    private var verifiedCookies: [String: SessionID] = [:]
+    private static let verifiedCookieLimit = 10_000
+
     /// The session id inside a request's cookie, when its MAC holds.
     func sessionID(in headers: HTTPHeaders) -> SessionID? {
-        guard let cookie = HTTPText.cookie(cookieName, in: headers), let value = sessionCodec.verify(cookie) else {
-            return nil
-        }
-        return SessionID(value)
+        guard let cookie = HTTPText.cookie(cookieName, in: headers) else { return nil }
+        if let known = verifiedCookies[cookie] { return known }
+        guard let value = sessionCodec.verify(cookie), let id = SessionID(value) else { return nil }
+        if verifiedCookies.count >= Self.verifiedCookieLimit { verifiedCookies.removeAll(keepingCapacity: true) }
+        verifiedCookies[cookie] = id
+        return id
     }
 
     func sessionCookie(_ id: SessionID) -> String {

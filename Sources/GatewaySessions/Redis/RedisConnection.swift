@@ -2,6 +2,7 @@
 // database, reconnects with backoff, and pipelines every command of its loop.
 import CHiredis
 import Dispatch
+import GatewayCore
 import Logging
 
 /// A Redis client connection driven by Dispatch sources on its loop's queue.
@@ -36,6 +37,8 @@ public final class RedisConnection: @unchecked Sendable {
     public internal(set) var isConnected = false
     /// Called on `queue` when `isConnected` changes.
     public var onConnectionChange: ((Bool) -> Void)?
+    /// Socket events for the connection (the loop's epoll set, or Dispatch sources).
+    private let makeSocketIO: SocketIOFactory
     /// What `onConnectionChange` last said. Kept apart from `isConnected`, which a dying
     /// context clears early (from its NULL replies) so that a loss is still announced.
     private var announcedUp = false
@@ -57,9 +60,13 @@ public final class RedisConnection: @unchecked Sendable {
     public init(
         queue: DispatchQueue, host: String, port: Int, database: Int = 0, password: String? = nil,
         logger: Logger? = nil, commandTimeout: Duration = defaultCommandTimeout,
-        connectTimeout: Duration = defaultConnectTimeout
+        connectTimeout: Duration = defaultConnectTimeout, socketIO: SocketIOFactory? = nil
     ) {
         self.queue = queue
+        // Without a loop's factory: a Dispatch source pair on `queue`.
+        self.makeSocketIO = socketIO ?? { fd, onReadable, onWritable in
+            DispatchSocketIO(fd: fd, queue: queue, onReadable: onReadable, onWritable: onWritable)
+        }
         self.host = host
         self.port = port
         self.database = database
@@ -145,7 +152,7 @@ public final class RedisConnection: @unchecked Sendable {
             attemptFailed(reason)
             return
         }
-        guard let adapter = RedisDispatchAdapter(context: context, connection: self, queue: queue) else {
+        guard let adapter = RedisDispatchAdapter(context: context, connection: self, queue: queue, makeIO: makeSocketIO) else {
             redisAsyncFree(context)
             attemptFailed("out of file descriptors")
             return

@@ -1,15 +1,16 @@
-// hiredis's event hooks (`ac->ev`) on Dispatch: one read and one write source per context,
-// created once and turned on and off with resume and suspend.
+// hiredis's event hooks (`ac->ev`) on the loop's socket events: one SocketIO per context,
+// created once and turned on and off (a Dispatch source pair, or the loop's epoll set).
 import CHiredis
 import Dispatch
+import GatewayCore
 import Glibc
 
 /// Owns the two sources of one `redisAsyncContext` and forwards their events to hiredis.
 ///
-/// The sources watch a `dup` of hiredis's socket: hiredis closes its own fd inside
+/// The SocketIO watches a `dup` of hiredis's socket: hiredis closes its own fd inside
 /// `redisFree`, right after `cleanup`, but a Dispatch source's fd must stay open until the
 /// source's cancel handler has run, or a new socket reusing the number could be confused with
-/// it. The duplicate is closed by the cancel handlers instead.
+/// it. The SocketIO owns and closes the duplicate.
 ///
 /// Lifetime: `ac->data` and `ac->ev.data` hold one retain from `attach()` until just after
 /// `cleanup` (hiredis still reads `ac->data` for the disconnect callback, after cleanup).
@@ -22,34 +23,32 @@ final class RedisDispatchAdapter: @unchecked Sendable {
     private(set) var context: UnsafeMutablePointer<redisAsyncContext>?
     let connection: RedisConnection
     private let queue: DispatchQueue
-    private let readSource: DispatchSourceRead
-    private let writeSource: DispatchSourceWrite
-    private var readOn = false
-    private var writeOn = false
+    private var io: SocketIO!
+    /// Writes wait for the end of the loop's turn, so every command queued in one batch of
+    /// events leaves in one send, without arming and disarming write events.
+    private var flushScheduled = false
+    private var flushing = false
+    private var writeArmed = false
 
-    /// Nil when the socket cannot be duplicated (out of descriptors).
-    init?(context: UnsafeMutablePointer<redisAsyncContext>, connection: RedisConnection, queue: DispatchQueue) {
+    /// Nil when the socket cannot be duplicated (out of descriptors). `makeIO` runs on `queue`.
+    init?(
+        context: UnsafeMutablePointer<redisAsyncContext>, connection: RedisConnection, queue: DispatchQueue,
+        makeIO: SocketIOFactory
+    ) {
         let fd = dup(context.pointee.c.fd)
         guard fd >= 0 else { return nil }
         self.context = context
         self.connection = connection
         self.queue = queue
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        readSource.setEventHandler { [weak self] in
-            // hiredis may free the context in here (EOF, error); `cleanup` then clears it.
-            if let context = self?.context { redisAsyncHandleRead(context) }
-        }
-        writeSource.setEventHandler { [weak self] in
-            if let context = self?.context { redisAsyncHandleWrite(context) }
-        }
-        var pendingCancels = 2
-        let closeWhenBothCancelled: () -> Void = {
-            pendingCancels -= 1
-            if pendingCancels == 0 { _ = Glibc.close(fd) }
-        }
-        readSource.setCancelHandler(handler: closeWhenBothCancelled)
-        writeSource.setCancelHandler(handler: closeWhenBothCancelled)
+        io = makeIO(
+            fd,
+            { [weak self] in
+                // hiredis may free the context in here (EOF, error); `cleanup` then clears it.
+                if let context = self?.context { redisAsyncHandleRead(context) }
+            },
+            { [weak self] in
+                if let context = self?.context { redisAsyncHandleWrite(context) }
+            })
     }
 
     /// Fills `ac->ev` and `ac->data`. Must precede `redisAsyncSetConnectCallback`, which turns
@@ -73,15 +72,39 @@ final class RedisDispatchAdapter: @unchecked Sendable {
     }
 
     private func setReading(_ on: Bool) {
-        guard context != nil, on != readOn else { return }
-        readOn = on
-        if on { readSource.resume() } else { readSource.suspend() }
+        guard context != nil else { return }
+        io.wantRead(on)
     }
 
     private func setWriting(_ on: Bool) {
-        guard context != nil, on != writeOn else { return }
-        writeOn = on
-        if on { writeSource.resume() } else { writeSource.suspend() }
+        guard let context else { return }
+        if !on {
+            if writeArmed {
+                writeArmed = false
+                io.wantWrite(false)
+            }
+            return
+        }
+        // While connecting, or when a flush could not write everything, wait for writability.
+        let connected = context.pointee.c.flags & Int32(REDIS_CONNECTED) != 0
+        if flushing || !connected {
+            if !writeArmed {
+                writeArmed = true
+                io.wantWrite(true)
+            }
+            return
+        }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        queue.async { [weak self] in self?.flush() }
+    }
+
+    private func flush() {
+        flushScheduled = false
+        guard let context else { return }
+        flushing = true
+        redisAsyncHandleWrite(context)
+        flushing = false
     }
 
     /// hiredis is freeing the context: every path ends here (connect failure, lost connection,
@@ -90,13 +113,7 @@ final class RedisDispatchAdapter: @unchecked Sendable {
         guard let context else { return }
         let error = context.pointee.err != 0 ? context.pointee.errstr.map { String(cString: $0) } : nil
         self.context = nil
-        readSource.cancel()
-        writeSource.cancel()
-        // A suspended source runs its cancel handler only once resumed.
-        if !readOn { readSource.resume() }
-        if !writeOn { writeSource.resume() }
-        readOn = true
-        writeOn = true
+        io.close()
         connection.contextDidEnd(self, error: error)
         // hiredis reads `ac->data` again (disconnect callback) before `redisFree`, all within
         // the current call on this serial queue, so the retain is dropped on a later turn.

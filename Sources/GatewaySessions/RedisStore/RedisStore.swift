@@ -16,6 +16,11 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     /// SHA-1 of each script as the server reported it, once loaded on this connection.
     var scriptHashes: [RedisScript: String] = [:]
     var scriptLoadsInFlight: Set<RedisScript> = []
+    /// The last decoded value of recently loaded sessions. Every load still asks Redis (which
+    /// stays the only truth); when the bytes it returns are the ones seen last time, their
+    /// decoding is reused instead of parsing the JSON again.
+    private var decoded: [SessionID: (raw: [UInt8], record: SessionRecord)] = [:]
+    private static let decodedLimit = 10_000
 
     public init(connection: RedisConnection, keyPrefix: String = "") {
         self.connection = connection
@@ -32,9 +37,17 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             case .success(.null):
                 completion(.success(nil))
             case .success(.string(let json)):
-                guard let record = SessionRecord(json: json) else {
-                    completion(.failure(StoreError.corrupt.with(detail: "session is not a valid record")))
-                    return
+                let record: SessionRecord
+                if let known = self.decoded[id], known.raw == json {
+                    record = known.record
+                } else {
+                    guard let parsed = SessionRecord(json: json) else {
+                        completion(.failure(StoreError.corrupt.with(detail: "session is not a valid record")))
+                        return
+                    }
+                    if self.decoded.count >= Self.decodedLimit { self.decoded.removeAll(keepingCapacity: true) }
+                    self.decoded[id] = (json, parsed)
+                    record = parsed
                 }
                 completion(.success(record.expiresAt > StoreClock.unixSeconds() ? record : nil))
             case .success(let other):
@@ -64,6 +77,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     }
 
     public func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
+        decoded.removeValue(forKey: id)
         connection.send([Self.del, sessionKey(id)]) { result in
             switch result {
             case .success(.integer): completion(.success(()))
