@@ -68,15 +68,15 @@ extension ClientConnection {
                 return
             }
             let record = AuthStateRecord(
-                provider: provider.name, nonce: start.nonce, verifier: start.verifier, next: next, linkUserID: linkUserID,
-                createdAt: signIn.now())
-            signIn.states.put(state: start.state, record) { [self] stored in
+                provider: provider.name, nonce: start.remembered.nonce, verifier: start.remembered.verifier, next: next,
+                linkUserID: linkUserID, createdAt: signIn.now())
+            signIn.states.put(state: start.key, record) { [self] stored in
                 guard exchangeSerial == serial, state == .waiting else { return }
                 guard case .success = stored else {
                     respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                     return
                 }
-                respond(.redirect(start.authorizationURL, cookies: [signIn.stateCookie(start.state)]))
+                respond(.redirect(start.authorizationURL, cookies: [signIn.stateCookie(start.key)]))
             }
         }
     }
@@ -86,15 +86,15 @@ extension ClientConnection {
     private func callback(_ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, query: [String: String]) {
         let serial = exchangeSerial
         // The state in the URL must be the one this browser was given (login CSRF otherwise).
-        let stateParam = query["state"] ?? ""
+        let stateParam = provider.callbackKey(in: query) ?? ""
         let cookieState = HTTPText.cookie(signIn.stateCookieName, in: head.headers).flatMap { signIn.stateCodec.verify($0) }
         let stateMatches =
             !stateParam.isEmpty && cookieState.map {
                 MessageAuthentication.constantTimeEquals(Array($0.utf8), Array(stateParam.utf8))
             } == true
-        if let error = query["error"] ?? (query["denied"] != nil ? "access_denied" : nil) {
+        if provider.isDenial(query) || query["error"] != nil {
             // A refusal signs nobody in, so it needs no state; with a valid one its record goes too.
-            let flash = error == "access_denied" ? "denied" : "failed"
+            let flash = provider.isDenial(query) ? "denied" : "failed"
             let back = { [self] (next: String) in
                 respond(
                     .redirect(
@@ -136,7 +136,8 @@ extension ClientConnection {
                 respond(signInFailed(400, "This sign-in attempt belongs to another provider.", signIn: signIn))
                 return
             }
-            provider.finish(query: query, remembered: remembered, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
+            let kept = SignInStart.Remembered(nonce: remembered.nonce, verifier: remembered.verifier)
+            provider.finish(query: query, remembered: kept, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
                 guard exchangeSerial == serial, state == .waiting else { return }
                 switch result {
                 case .failure(let error):

@@ -16,6 +16,7 @@ extension SessionRecord {
         w.field("createdAt", createdAt)
         w.field("expiresAt", expiresAt)
         w.field("lastSeenAt", lastSeenAt)
+        if !organizations.isEmpty { w.field("organizations", organizations) }
         w.end()
         return w.bytes
     }
@@ -34,6 +35,7 @@ extension SessionRecord {
         var createdAt: Int64?
         var expiresAt: Int64?
         var lastSeenAt: Int64?
+        var organizations: [String]?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -46,6 +48,7 @@ extension SessionRecord {
             case "createdAt": return r.readInteger(into: &createdAt)
             case "expiresAt": return r.readInteger(into: &expiresAt)
             case "lastSeenAt": return r.readInteger(into: &lastSeenAt)
+            case "organizations": return r.readStringArray(into: &organizations)
             default: return r.skipValue()
             }
         }
@@ -55,6 +58,7 @@ extension SessionRecord {
         self.init(
             userID: userID, provider: provider, subject: subject, login: login, email: email, name: name,
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
+        self.organizations = organizations ?? []
     }
 }
 

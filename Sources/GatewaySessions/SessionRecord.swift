@@ -20,6 +20,8 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var expiresAt: Int64
     /// For the sliding idle timeout.
     public var lastSeenAt: Int64
+    /// Organisations (GitHub) read at sign-in, lowercased, for `allow github_org`.
+    public var organizations: [String] = []
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -35,5 +37,23 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.lastSeenAt = lastSeenAt
+    }
+}
+
+extension SessionRecord {
+    private enum CodingKeys: String, CodingKey {
+        case userID, provider, subject, login, email, name, identities, createdAt, expiresAt, lastSeenAt, organizations
+    }
+
+    /// Records written before `organizations` existed (or with none) decode with an empty list.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            userID: try c.decode(String.self, forKey: .userID), provider: try c.decode(String.self, forKey: .provider),
+            subject: try c.decode(String.self, forKey: .subject), login: try c.decodeIfPresent(String.self, forKey: .login),
+            email: try c.decodeIfPresent(String.self, forKey: .email), name: try c.decodeIfPresent(String.self, forKey: .name),
+            identities: try c.decode([String].self, forKey: .identities), createdAt: try c.decode(Int64.self, forKey: .createdAt),
+            expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
+        organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
     }
 }

@@ -18,6 +18,8 @@ public final class OIDCProvider: @unchecked Sendable {
 
     /// The provider block's name, reported in `VerifiedIdentity.provider`.
     public let name: String
+    /// The sign-in button's text.
+    public let displayName: String
     public let issuer: String
     public let clientID: String
     public let scopes: String
@@ -42,6 +44,7 @@ public final class OIDCProvider: @unchecked Sendable {
         precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
         let options = config.options
         self.name = config.name
+        self.displayName = config.displayName
         self.issuer = options["issuer"]!
         self.clientID = options["client_id"]!
         self.clientSecret = options["client_secret"]

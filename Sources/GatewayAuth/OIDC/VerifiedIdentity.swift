@@ -13,11 +13,14 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var name: String?
     /// Google Workspace's `hd` claim.
     public var hostedDomain: String?
+    /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
+    public var organizations: [String]
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,
-        name: String? = nil, hostedDomain: String? = nil
+        name: String? = nil, hostedDomain: String? = nil, organizations: [String] = []
     ) {
+        self.organizations = organizations
         self.provider = provider
         self.subject = subject
         self.email = email

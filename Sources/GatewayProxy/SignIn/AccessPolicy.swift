@@ -15,7 +15,7 @@ enum AccessPolicy {
                 if let email, let at = email.lastIndex(of: "@"), email[email.index(after: at)...] == domain { return true }
             case .provider(let name): if session.provider == name { return true }
             case .user(let id): if session.userID == id { return true }
-            case .githubOrg: continue  // organisation membership arrives with the GitHub preset
+            case .githubOrg(let org): if session.organizations.contains(org.lowercased()) { return true }
             }
         }
         return false

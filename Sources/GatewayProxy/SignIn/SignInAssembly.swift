@@ -36,27 +36,19 @@ final class SignInAssembly: @unchecked Sendable {
         for (index, loop) in loops.enumerated() {
             let http = CurlHTTPClient(queue: loop.queue)
             var providers: [SignInProvider] = []
-            var oidc: [OIDCProvider] = []
             for provider in config.providers {
-                switch provider.type {
-                case .oidc:
-                    let problems = OIDCProvider.problems(in: provider)
-                    guard problems.isEmpty else {
-                        throw GatewayServer.StartupError(
-                            description: "\(provider.location): provider \"\(provider.name)\": " + problems.joined(separator: "; "))
-                    }
-                    // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                    var client = http
-                    if let caFile = provider.options["ca_file"] {
-                        client = CurlHTTPClient(queue: loop.queue, caFile: caFile)
-                    }
-                    let p = OIDCProvider(config: provider, http: client, queue: loop.queue, logger: log)
-                    oidc.append(p)
-                    providers.append(OIDCSignInProvider(provider: p, name: provider.name, displayName: provider.displayName))
-                default:
+                let problems = ProviderCatalog.problems(in: provider)
+                guard problems.isEmpty else {
                     throw GatewayServer.StartupError(
-                        description: "\(provider.location): provider \"\(provider.name)\": type \"\(provider.type.rawValue)\" "
-                            + "is not available in this build (use type oidc)")
+                        description: "\(provider.location): provider \"\(provider.name)\": " + problems.joined(separator: "; "))
+                }
+                // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
+                let client = provider.options["ca_file"].map { CurlHTTPClient(queue: loop.queue, caFile: $0) } ?? http
+                do {
+                    providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
+                } catch {
+                    throw GatewayServer.StartupError(
+                        description: "\(provider.location): provider \"\(provider.name)\": \(error)")
                 }
             }
             let sessions: SessionStore
@@ -92,7 +84,7 @@ final class SignInAssembly: @unchecked Sendable {
                     loop,
                     {
                         redis?.start()
-                        for p in oidc { p.start() }
+                        for p in providers { ProviderCatalog.start(p) }
                     }
                 ))
         }

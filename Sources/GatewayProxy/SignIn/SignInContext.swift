@@ -105,11 +105,13 @@ final class SignInContext: @unchecked Sendable {
     /// A new session for a user who just signed in with `identity`.
     func newSession(user: UserRecord, identity: VerifiedIdentity) -> SessionRecord {
         let now = now()
-        return SessionRecord(
+        var record = SessionRecord(
             userID: user.id, provider: identity.provider, subject: identity.subject, login: identity.login,
             email: identity.emailVerified ? identity.email : (user.email ?? identity.email), name: identity.name ?? user.name,
             identities: user.identities.map { "\($0.provider):\($0.subject)" }, createdAt: now,
             expiresAt: now + lifetime, lastSeenAt: now)
+        record.organizations = identity.organizations.map { $0.lowercased() }
+        return record
     }
 
     /// Seconds a session should live in the store from now: until its idle or absolute end.

@@ -1,4 +1,5 @@
 // The sign-in page: one button per provider, in config order, and any flash message.
+import GatewayAuth
 
 enum SignInPage {
     /// Messages a redirect may ask for by code; never free text from the URL.
