@@ -21,6 +21,8 @@ extension ClientConnection {
             respond(.page(200, page))
         case ("sign_out", 1, _) where head.methodKind == .post:
             signOut(head, signIn: signIn, query: query)
+        case ("identities", 3, _) where parts[2] == "unlink" && head.methodKind == .post:
+            unlink(head, signIn: signIn, provider: parts[1], query: query)
         case ("me", 1, true):
             me(head, signIn: signIn)
         case ("verify", 1, true):
@@ -161,8 +163,11 @@ extension ClientConnection {
             guard exchangeSerial == serial, state == .waiting else { return }
             switch outcome {
             case .failure(let error) where remembered.linkUserID != nil && error.isConflict:
-                respond(.redirect(signIn.prefix + "/sign_in?flash=link_conflict&next=" + HTTPText.encode(remembered.next),
-                                  cookies: [signIn.clearedStateCookie]))
+                // The identity belongs to someone else: nothing changed, and the user stays signed in.
+                respond(
+                    signInFailed(
+                        409, "That account is already linked to another user, so it was not linked. Nothing was changed.",
+                        signIn: signIn))
             case .failure(let error):
                 signIn.log.error("identity store failed", metadata: ["error": .string(error.description)])
                 respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
@@ -190,7 +195,7 @@ extension ClientConnection {
         }
     }
 
-    private func signInFailed(_ status: Int, _ message: String, signIn: SignInContext, clearState: Bool = true) -> LocalResponse {
+    func signInFailed(_ status: Int, _ message: String, signIn: SignInContext, clearState: Bool = true) -> LocalResponse {
         let link = signIn.prefix + "/sign_in"
         let html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head><body>"
             + "<h1>Sign-in failed</h1><p>\(HTMLText.escape(message))</p><p><a href=\"\(link)\">Sign in again</a></p></body></html>\n"

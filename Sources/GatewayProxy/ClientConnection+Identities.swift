@@ -1,0 +1,60 @@
+// POST /auth/identities/{provider}/unlink: remove one of the signed-in user's identities.
+import GatewayAuth
+import GatewayCore
+import GatewayHTTP
+import GatewaySessions
+
+extension ClientConnection {
+    /// Removes the user's identity at `provider`; never the last one (409). The session's
+    /// identity list is rewritten so X-Auth-Identities follows at once.
+    func unlink(_ head: HTTPRequestHead, signIn: SignInContext, provider: String, query: [String: String]) {
+        guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
+            respond(LocalResponse.error(403, detail: "Cross-site request refused.", for: head))
+            return
+        }
+        withSession(
+            head, signIn: signIn,
+            onMissing: { [self] in respond(LocalResponse.json(401, "{\"status\":401,\"error\":\"Unauthorized\"}\n")) }
+        ) { [self] id, record in
+            let serial = exchangeSerial
+            signIn.identities.user(record.userID) { [self] found in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                guard case .success(let user?) = found else {
+                    respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                    return
+                }
+                guard let identity = user.identities.first(where: { $0.provider == provider }) else {
+                    respond(
+                        LocalResponse.json(
+                            404, "{\"status\":404,\"error\":\"No identity to unlink\",\"provider\":\(JSONText.quoted(provider))}\n"))
+                    return
+                }
+                signIn.identities.unlink(provider: provider, subject: identity.subject, from: user.id) { [self] result in
+                    guard exchangeSerial == serial, state == .waiting else { return }
+                    switch result {
+                    case .failure(let error) where error.isConflict:
+                        respond(
+                            LocalResponse.json(
+                                409, "{\"status\":409,\"error\":\"This is the account's last sign-in identity; it stays linked.\"}\n"))
+                    case .failure(let error):
+                        signIn.log.error("identity store failed", metadata: ["error": .string(error.description)])
+                        respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                    case .success(let updated):
+                        var session = record
+                        session.identities = updated.identities.map { "\($0.provider):\($0.subject)" }
+                        signIn.sessions.save(id, session, ttlSeconds: signIn.ttl(for: session)) { [self] _ in
+                            guard exchangeSerial == serial, state == .waiting else { return }
+                            signIn.log.info(
+                                "identity unlinked", metadata: ["provider": .string(provider), "user": .string(user.id)])
+                            if let next = query["next"] {
+                                respond(.redirect(RedirectTarget.sanitize(next)))
+                            } else {
+                                respond(LocalResponse.json(200, SessionJSON.me(record: session, user: updated)))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

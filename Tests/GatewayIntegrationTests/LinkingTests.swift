@@ -1,0 +1,92 @@
+// One user, many identities: auto-link by verified email, explicit link and unlink, no stealing.
+import Foundation
+import XCTest
+
+final class LinkingTests: IntegrationTestCase {
+    private var base: URL!
+    private var work = ""
+    private var home = ""
+
+    /// Two OIDC providers ("work" and "home") in front of the test upstream, sessions in Redis.
+    private func start() throws {
+        let upstream = try startUpstream()
+        work = try startMockProvider()
+        home = try startMockProvider()
+        let (_, url) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: """
+                provider work { type oidc; issuer \(work); client_id a; client_secret a; display_name "Work"; }
+                provider home { type oidc; issuer \(home); client_id b; client_secret b; display_name "Home"; }
+                """,
+            store: "redis://127.0.0.1:\(try redisPort())/0")
+        base = url
+    }
+
+    private func userID(_ hops: [Browser.Hop]) throws -> String {
+        try XCTUnwrap(headerValues("X-Auth-User-Id", in: try hops.last!.response.json()).first)
+    }
+
+    private func post(_ browser: Browser, _ path: String) throws -> TestResponse {
+        try browser.request(
+            "POST", URL(string: path, relativeTo: base)!.absoluteURL,
+            headers: [("Origin", base.absoluteString), ("Accept", "application/json")]
+        ).response
+    }
+
+    func testVerifiedEmailLinksAcrossProvidersAndUnverifiedNeverDoes() throws {
+        try start()
+        let sub = "linker-\(UUID().uuidString.prefix(6))"
+        let email = "\(sub)@example.com"
+        try setMockUser(issuer: work, sub: sub, claims: ["email": email, "email_verified": true])
+        try setMockUser(issuer: home, sub: sub + "-home", claims: ["email": email, "email_verified": true])
+        try setMockUser(issuer: home, sub: sub + "-fake", claims: ["email": email, "email_verified": false])
+        let first = try userID(try signIn(Browser(), base: base, path: "/auth/work?next=/app/", sub: sub))
+        let second = try userID(try signIn(Browser(), base: base, path: "/auth/home?next=/app/", sub: sub + "-home"))
+        XCTAssertEqual(second, first, "a verified email links the new identity to its owner")
+        let impostor = try userID(try signIn(Browser(), base: base, path: "/auth/home?next=/app/", sub: sub + "-fake"))
+        XCTAssertNotEqual(impostor, first, "an unverified email must never link (account takeover)")
+    }
+
+    func testExplicitLinkUnlinkAndTheLastIdentityStays() throws {
+        try start()
+        let browser = Browser()
+        let owner = try userID(try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "sam"))
+        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/", sub: "sam-home")
+        XCTAssertEqual(try userID(linked), owner)
+        let me = try browser.request("GET", URL(string: "/auth/me", relativeTo: base)!.absoluteURL).response.json()
+        let providers = Set(((me["identities"] as? [[String: Any]]) ?? []).compactMap { $0["provider"] as? String })
+        XCTAssertEqual(providers, ["work", "home"])
+
+        let unlinked = try post(browser, "/auth/identities/work/unlink")
+        XCTAssertEqual(unlinked.status, 200, unlinked.text)
+        let after = try browser.request("GET", URL(string: "/app/after", relativeTo: base)!.absoluteURL).response.json()
+        XCTAssertEqual(headerValues("X-Auth-Identities", in: after), ["home:sam-home"])
+        XCTAssertEqual(try post(browser, "/auth/identities/home/unlink").status, 409, "the last identity stays")
+        XCTAssertEqual(try post(browser, "/auth/identities/work/unlink").status, 404)
+        // Cross-site unlinks are refused.
+        let forged = try browser.request(
+            "POST", URL(string: "/auth/identities/home/unlink", relativeTo: base)!.absoluteURL,
+            headers: [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")])
+        XCTAssertEqual(forged.response.status, 403)
+    }
+
+    func testLinkingSomeoneElsesIdentityIsRefusedAndChangesNothing() throws {
+        try start()
+        let victim = Browser()
+        let victimID = try userID(try signIn(victim, base: base, path: "/auth/work?next=/app/", sub: "vic"))
+        try signIn(victim, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home")
+
+        let thief = Browser()
+        let thiefID = try userID(try signIn(thief, base: base, path: "/auth/work?next=/app/", sub: "thief"))
+        let attempt = try signIn(thief, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home")
+        let refused = try XCTUnwrap(attempt.last)
+        XCTAssertEqual(refused.response.status, 409)
+        XCTAssertTrue(refused.response.text.contains("already linked to another user"), refused.response.text)
+
+        let thiefMe = try thief.request("GET", URL(string: "/auth/me", relativeTo: base)!.absoluteURL).response.json()
+        XCTAssertEqual(thiefMe["user_id"] as? String, thiefID)
+        XCTAssertEqual(((thiefMe["identities"] as? [[String: Any]]) ?? []).count, 1)
+        // The identity still signs its owner in.
+        XCTAssertEqual(try userID(try signIn(Browser(), base: base, path: "/auth/home?next=/app/", sub: "vic-home")), victimID)
+    }
+}
