@@ -7,6 +7,7 @@ Binds 127.0.0.1 only. Standard library only.
 """
 
 import argparse
+import urllib.parse
 import html
 import signal
 import sys
@@ -53,6 +54,21 @@ def row_class(name):
     return ""
 
 
+# (name, label) of the gateway's providers, from --link; each gets a "Link" button.
+LINKABLE = []
+
+
+def link_buttons(path, identities):
+    linked = {entry.split(":", 1)[0] for entry in identities.split(",") if entry}
+    buttons = [
+        f'<a href="/auth/{html.escape(name)}?link=1&amp;next={html.escape(urllib.parse.quote(path, safe=""))}">'
+        f"Link your {html.escape(label)} account</a>"
+        for name, label in LINKABLE
+        if name not in linked
+    ]
+    return ("<br>" + " &nbsp; ".join(buttons)) if buttons else ""
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, with Content-Length on every answer
     server_version = "demo-app"
@@ -68,6 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             '<form method="post" action="/auth/sign_out" style="display:inline">'
             '<button type="submit">Sign out</button></form> '
             '<a href="/auth/me">Your session as JSON</a>'
+            + link_buttons(self.path, self.headers.get("X-Auth-Identities") or "")
             if user
             else "No X-Auth-* headers: this location is public (<code>auth off</code>)."
         )
@@ -94,7 +111,12 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     parser = argparse.ArgumentParser(description="Demo upstream app for the gateway.")
     parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--link", action="append", default=[], metavar="NAME=LABEL",
+                        help="a gateway provider to offer a 'Link your LABEL account' button for")
     args = parser.parse_args()
+    for item in args.link:
+        name, _, label = item.partition("=")
+        LINKABLE.append((name, label or name))
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)
