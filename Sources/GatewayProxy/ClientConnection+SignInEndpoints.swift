@@ -190,6 +190,12 @@ extension ClientConnection {
             signIn.identities.link(claims, to: userID, completion: finish)
         } else {
             signIn.identities.signIn(claims) { outcome in
+                if case .success(.created(let user)) = outcome, identity.email != nil, !identity.emailVerified {
+                    // Visible to operators wondering why two accounts were not joined.
+                    signIn.log.info(
+                        "new user: the provider did not mark the email verified, so it links no existing user",
+                        metadata: ["provider": .string(identity.provider), "user": .string(user.id)])
+                }
                 finish(outcome.map(\.user))
             }
         }

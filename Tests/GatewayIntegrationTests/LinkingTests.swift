@@ -6,13 +6,14 @@ final class LinkingTests: IntegrationTestCase {
     private var base: URL!
     private var work = ""
     private var home = ""
+    private var gateways: [GatewayProcess] = []
 
     /// Two OIDC providers ("work" and "home") in front of the test upstream, sessions in Redis.
     private func start() throws {
         let upstream = try startUpstream()
         work = try startMockProvider()
         home = try startMockProvider()
-        let (_, url) = try startSignInGateway(
+        let (gateway, url) = try startSignInGateway(
             upstreamPort: upstream.port,
             providers: """
                 provider work { type oidc; issuer \(work); client_id a; client_secret a; display_name "Work"; }
@@ -20,6 +21,7 @@ final class LinkingTests: IntegrationTestCase {
                 """,
             store: "redis://127.0.0.1:\(try redisPort())/0")
         base = url
+        gateways.append(gateway)
     }
 
     private func userID(_ hops: [Browser.Hop]) throws -> String {
@@ -35,6 +37,7 @@ final class LinkingTests: IntegrationTestCase {
 
     func testVerifiedEmailLinksAcrossProvidersAndUnverifiedNeverDoes() throws {
         try start()
+        let gatewayLog = { self.gateways.last?.child.stderr ?? "" }
         let sub = "linker-\(UUID().uuidString.prefix(6))"
         let email = "\(sub)@example.com"
         try setMockUser(issuer: work, sub: sub, claims: ["email": email, "email_verified": true])
@@ -45,6 +48,7 @@ final class LinkingTests: IntegrationTestCase {
         XCTAssertEqual(second, first, "a verified email links the new identity to its owner")
         let impostor = try userID(try signIn(Browser(), base: base, path: "/auth/home?next=/app/", sub: sub + "-fake"))
         XCTAssertNotEqual(impostor, first, "an unverified email must never link (account takeover)")
+        XCTAssertTrue(gatewayLog().contains("did not mark the email verified"), "the reason goes in the log")
     }
 
     func testExplicitLinkUnlinkAndTheLastIdentityStays() throws {
