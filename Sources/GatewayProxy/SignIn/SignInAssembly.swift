@@ -33,10 +33,18 @@ final class SignInAssembly: @unchecked Sendable {
             redisName = nil
             redisUp = []
         }
+        // `allow github_org` needs the GitHub provider to ask for read:org and read the orgs.
+        let needsOrganizations = config.locations.contains { location in
+            location.allow.contains { if case .githubOrg = $0 { true } else { false } }
+        }
         for (index, loop) in loops.enumerated() {
             let http = CurlHTTPClient(queue: loop.queue)
             var providers: [SignInProvider] = []
-            for provider in config.providers {
+            for configured in config.providers {
+                var provider = configured
+                if needsOrganizations && provider.type == .github && provider.options["organizations"] == nil {
+                    provider.options["organizations"] = "on"
+                }
                 let problems = ProviderCatalog.problems(in: provider)
                 guard problems.isEmpty else {
                     throw GatewayServer.StartupError(
