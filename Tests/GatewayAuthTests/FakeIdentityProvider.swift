@@ -8,7 +8,8 @@ import GatewayAuth
 /// (tests read it through `queue.sync`).
 final class FakeIdentityProvider: OutboundHTTP, @unchecked Sendable {
     let queue: DispatchQueue
-    let issuer = "https://idp.example.test/tenant"
+    /// Every URL it serves starts with this; presets' tests set their real issuer here.
+    let issuer: String
     let clientID = "gateway client"
     let clientSecret = "s3cret:+/ value"
     let accessToken = "access-token-7f3a"
@@ -33,8 +34,9 @@ final class FakeIdentityProvider: OutboundHTTP, @unchecked Sendable {
     private var codes: [String: (challenge: String, redirectURI: String, nonce: String)] = [:]
     private var nextCode = 0
 
-    init(queue: DispatchQueue) {
+    init(queue: DispatchQueue, issuer: String = "https://idp.example.test/tenant") {
         self.queue = queue
+        self.issuer = issuer
     }
 
     func count(_ path: String) -> Int { hits[path, default: 0] }

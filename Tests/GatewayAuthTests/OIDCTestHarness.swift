@@ -43,6 +43,33 @@ class OIDCTestCase: XCTestCase {
         return OIDCProvider(config: config, http: idp, queue: queue, timing: t)
     }
 
+    /// A `google`, `gitlab` or `microsoft` block (named after its type, no display name) whose
+    /// HTTP goes to the fake IdP; the fake must serve the preset's issuer.
+    func makePresetProvider(_ type: ProviderType, options extra: [String: String] = [:], timing: OIDCTiming? = nil)
+        -> OIDCProvider
+    {
+        var options = ["client_id": idp.clientID, "client_secret": idp.clientSecret]
+        for (key, value) in extra { options[key] = value }
+        let config = ProviderConfig(
+            name: type.rawValue, type: type, useOAuth2: false, displayName: "", options: options,
+            location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
+        var t = timing ?? OIDCTiming()
+        let clock = self.clock
+        t.monotonicClock = { clock.now() }
+        return OIDCProvider(config: config, http: idp, queue: queue, timing: t)
+    }
+
+    /// Starts discovery with fast retries, waits a little, and says whether it ever succeeded.
+    func becomesReadyQuickly(_ provider: OIDCProvider) -> Bool {
+        queue.sync { provider.start() }
+        let deadline = Date().addingTimeInterval(0.3)
+        while Date() < deadline {
+            if queue.sync(execute: { provider.isReady }) { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
+    }
+
     func startAndWaitUntilReady(_ provider: OIDCProvider, timeout: TimeInterval = 5) {
         queue.sync { provider.start() }
         let deadline = Date().addingTimeInterval(timeout)

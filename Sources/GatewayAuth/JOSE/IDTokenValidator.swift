@@ -5,12 +5,18 @@ public struct IDTokenValidator: Sendable {
     /// Tolerated clock difference between us and the issuer, for `exp`, `iat` and `nbf`.
     public static let defaultClockSkew: Double = 60
 
-    public var issuer: String
+    /// Which `iss` values are accepted: usually exactly one issuer.
+    public var issuerRule: IssuerRule
     public var clientID: String
     public var clockSkew: Double
 
+    /// A validator for tokens whose `iss` must be exactly `issuer`.
     public init(issuer: String, clientID: String, clockSkew: Double = IDTokenValidator.defaultClockSkew) {
-        self.issuer = issuer
+        self.init(issuerRule: .exact(issuer), clientID: clientID, clockSkew: clockSkew)
+    }
+
+    public init(issuerRule: IssuerRule, clientID: String, clockSkew: Double = IDTokenValidator.defaultClockSkew) {
+        self.issuerRule = issuerRule
         self.clientID = clientID
         self.clockSkew = clockSkew
     }
@@ -32,8 +38,7 @@ public struct IDTokenValidator: Sendable {
 
     /// The checks after the signature, in a fixed order so each failure has one answer.
     public func validateClaims(_ claims: JWTClaims, expectedNonce: String, now: Double) throws(JWTError) {
-        guard let iss = claims.issuer else { throw .missingClaim("iss") }
-        guard iss == issuer else { throw .issuerMismatch }
+        try issuerRule.check(claims)
 
         guard let audiences = claims.audiences else { throw .missingClaim("aud") }
         guard audiences.contains(clientID) else { throw .audienceMismatch }

@@ -7,7 +7,10 @@ import Logging
 ///
 /// `@unchecked Sendable`: every method and callback runs on `queue`.
 public final class OIDCDiscovery: @unchecked Sendable {
+    /// Where the document is fetched from (`{issuer}/.well-known/openid-configuration`).
     public let issuer: String
+    /// Which `issuer` the document must name.
+    public let policy: OIDCIssuerPolicy
     public let configurationURL: String
     /// The checked document, once discovery has succeeded.
     public private(set) var metadata: OIDCProviderMetadata?
@@ -23,12 +26,22 @@ public final class OIDCDiscovery: @unchecked Sendable {
     private let maxBackoff: Duration
     private var started = false
 
-    public init(
+    public convenience init(
         issuer: String, http: OutboundHTTP, queue: DispatchQueue, logger: Logger? = nil,
         initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)
     ) {
-        self.issuer = issuer
-        self.configurationURL = OIDCProviderMetadata.configurationURL(issuer: issuer)
+        self.init(
+            policy: .exact(issuer), http: http, queue: queue, logger: logger, initialBackoff: initialBackoff,
+            maxBackoff: maxBackoff)
+    }
+
+    public init(
+        policy: OIDCIssuerPolicy, http: OutboundHTTP, queue: DispatchQueue, logger: Logger? = nil,
+        initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)
+    ) {
+        self.issuer = policy.location
+        self.policy = policy
+        self.configurationURL = OIDCProviderMetadata.configurationURL(issuer: policy.location)
         self.http = http
         self.queue = queue
         self.logger = logger
@@ -67,7 +80,7 @@ public final class OIDCDiscovery: @unchecked Sendable {
         let reason: String
         switch result {
         case .success(let response) where response.status == 200:
-            switch OIDCProviderMetadata.parse(response.body, expectedIssuer: issuer) {
+            switch OIDCProviderMetadata.parse(response.body, policy: policy) {
             case .success(let document):
                 metadata = document
                 logger?.info("OIDC discovery succeeded", metadata: ["issuer": "\(issuer)", "attempts": "\(attempts)"])

@@ -84,7 +84,8 @@ extension OIDCProvider {
             case .success(let set): keySet = set
             }
             let validator = IDTokenValidator(
-                issuer: self.issuer, clientID: self.clientID, clockSkew: OIDCTiming.seconds(self.timing.clockSkew))
+                issuerRule: self.issuerPolicy.tokenRule(discoveredIssuer: metadata.issuer), clientID: self.clientID,
+                clockSkew: OIDCTiming.seconds(self.timing.clockSkew))
             let claims: JWTClaims
             do throws(JWTError) {
                 claims = try validator.validate(jws, keys: keySet, expectedNonce: nonce, now: self.timing.wallClock())
@@ -142,17 +143,24 @@ extension OIDCProvider {
         }
         guard let subject, !subject.isEmpty else { return .failure(.invalidIDToken(.missingClaim(claimID))) }
 
+        func verified(_ source: JWTClaims, fromIDToken: Bool) -> Bool {
+            preset?.emailVerified(in: source, fromIDToken: fromIDToken) ?? source.emailVerified
+        }
         var email = claims.string(claimEmail)
-        var emailVerified = email != nil && claims.emailVerified
+        var emailVerified = email != nil && verified(claims, fromIDToken: true)
         if email == nil, let info = userinfo, let fromInfo = info[claimEmail]?.stringValue {
             email = fromInfo
-            emailVerified = JWTClaims(info.objectValue ?? [:]).emailVerified
+            emailVerified = verified(JWTClaims(info.objectValue ?? [:]), fromIDToken: false)
         }
         func fromUserinfo(_ key: String) -> String? { userinfo?[key]?.stringValue }
+        let loginClaims = preset?.loginClaims ?? ["preferred_username"]
+        let login =
+            loginClaims.lazy.compactMap { claims.string($0) }.first
+            ?? loginClaims.lazy.compactMap { fromUserinfo($0) }.first
         return .success(
             VerifiedIdentity(
                 provider: name, subject: subject, email: email, emailVerified: emailVerified,
-                login: claims.preferredUsername ?? fromUserinfo("preferred_username"),
+                login: login,
                 name: claims.string(claimName) ?? fromUserinfo(claimName),
                 hostedDomain: claims.hostedDomain ?? fromUserinfo("hd")))
     }

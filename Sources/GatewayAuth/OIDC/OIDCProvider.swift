@@ -11,6 +11,9 @@ import Logging
 /// (`client_secret_basic` default, `client_secret_post`, `none`), and `claim_id`,
 /// `claim_email`, `claim_name` to read the profile from other claims.
 ///
+/// The `google`, `gitlab` and `microsoft` types are this provider with an `OIDCPreset`: a
+/// built-in issuer (or Microsoft's `tenant`), its issuer rule, and its claim reading.
+///
 /// `@unchecked Sendable`: every method must be called on `queue`, and every completion runs
 /// there. Callers on other loops hop onto `queue` first.
 public final class OIDCProvider: @unchecked Sendable {
@@ -20,7 +23,12 @@ public final class OIDCProvider: @unchecked Sendable {
     public let name: String
     /// The sign-in button's text.
     public let displayName: String
+    /// Where discovery is fetched from: the issuer, or for Microsoft `{base}/{tenant}/v2.0`.
     public let issuer: String
+    /// Which issuer the discovery document and each ID token must name.
+    public let issuerPolicy: OIDCIssuerPolicy
+    /// Google, GitLab or Microsoft; nil for `type oidc`.
+    public let preset: OIDCPreset?
     public let clientID: String
     public let scopes: String
     public let clientAuthentication: OIDCClientAuthentication
@@ -42,10 +50,14 @@ public final class OIDCProvider: @unchecked Sendable {
     ) {
         let problems = Self.problems(in: config)
         precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
+        let config = OIDCPreset.configuration(for: config)
         let options = config.options
+        let policy = Self.issuerPolicy(for: config)!
         self.name = config.name
         self.displayName = config.displayName
-        self.issuer = options["issuer"]!
+        self.preset = OIDCPreset(config.type)
+        self.issuerPolicy = policy
+        self.issuer = policy.location
         self.clientID = options["client_id"]!
         self.clientSecret = options["client_secret"]
         self.scopes = Self.normalizedScopes(options["scopes"] ?? Self.defaultScopes)
@@ -59,7 +71,7 @@ public final class OIDCProvider: @unchecked Sendable {
         self.logger = logger
         self.timing = timing
         self.discovery = OIDCDiscovery(
-            issuer: issuer, http: http, queue: queue, logger: logger,
+            policy: policy, http: http, queue: queue, logger: logger,
             initialBackoff: timing.discoveryInitialBackoff, maxBackoff: timing.discoveryMaxBackoff)
         self.keys = JWKSCache(
             http: http, logger: logger, minimumRefetchInterval: timing.jwksMinimumRefetchInterval,
@@ -68,10 +80,14 @@ public final class OIDCProvider: @unchecked Sendable {
 
     /// What is wrong with the block for this provider, one message per problem (empty if usable).
     public static func problems(in config: ProviderConfig) -> [String] {
+        let config = OIDCPreset.configuration(for: config)
+        let preset = OIDCPreset(config.type)
         var problems: [String] = []
-        for key in ["issuer", "client_id"] where (config.options[key] ?? "").isEmpty {
+        // A preset knows its issuer; Microsoft's `issuer` option is only a login-host override.
+        for key in preset == nil ? ["issuer", "client_id"] : ["client_id"] where (config.options[key] ?? "").isEmpty {
             problems.append("\"\(key)\" is required")
         }
+        problems += preset?.problems(in: config.options) ?? []
         let auth = config.options["token_auth"]
         if let auth, OIDCClientAuthentication(rawValue: auth) == nil {
             let allowed = OIDCClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ")
@@ -81,6 +97,14 @@ public final class OIDCProvider: @unchecked Sendable {
             problems.append("\"client_secret\" is required unless \"token_auth none\"")
         }
         return problems
+    }
+
+    /// The issuer rule of a block whose `problems(in:)` are empty (nil otherwise).
+    static func issuerPolicy(for config: ProviderConfig) -> OIDCIssuerPolicy? {
+        let config = OIDCPreset.configuration(for: config)
+        if let preset = OIDCPreset(config.type) { return preset.issuerPolicy(options: config.options) }
+        guard let issuer = config.options["issuer"], !issuer.isEmpty else { return nil }
+        return .exact(issuer)
     }
 
     /// Starts discovery (retrying until it succeeds) and then warms the key cache.

@@ -31,6 +31,11 @@ public struct OIDCProviderMetadata: Sendable, Hashable {
     /// Parses and checks a document fetched for `expectedIssuer`. The failure is a fixed
     /// phrase for logs.
     public static func parse(_ body: [UInt8], expectedIssuer: String) -> Result<OIDCProviderMetadata, ParseError> {
+        parse(body, policy: .exact(expectedIssuer))
+    }
+
+    /// Parses and checks a document fetched for `policy`, whose rule its `issuer` must meet.
+    public static func parse(_ body: [UInt8], policy: OIDCIssuerPolicy) -> Result<OIDCProviderMetadata, ParseError> {
         guard let document = JSONValue.parse(body), case .object = document else {
             return .failure(ParseError("the document is not a JSON object"))
         }
@@ -38,9 +43,8 @@ public struct OIDCProviderMetadata: Sendable, Hashable {
             return .failure(ParseError("\"issuer\" is missing"))
         }
         // Discovery §4.3: a document for another issuer would let that issuer mint our tokens.
-        guard issuer == expectedIssuer else {
-            return .failure(
-                ParseError("\"issuer\" is \"\(issuer.prefix(200))\", not the configured \"\(expectedIssuer)\""))
+        if let problem = policy.discoveryProblem(advertised: issuer) {
+            return .failure(ParseError(problem))
         }
         var endpoints: [String: String] = [:]
         for name in ["authorization_endpoint", "token_endpoint", "jwks_uri"] {
