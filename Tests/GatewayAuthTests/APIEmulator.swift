@@ -1,0 +1,183 @@
+// Runs the GitHub / Facebook / generic OAuth 2 emulator (GatewayIntegrationTests/Fixtures/api_emulator.py)
+// and talks to it through a real CurlHTTPClient on a loop queue, as a browser and as a test.
+import Dispatch
+import Foundation
+import GatewayAuth
+import GatewayConfig
+import XCTest
+
+/// One emulator process, killed by the real interpreter's PID in `stop()`.
+final class APIEmulator {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("GatewayIntegrationTests/Fixtures/api_emulator.py").path
+
+    /// `GATEWAY_TEST_PYTHON`, or the real interpreter behind `python3`: a pyenv shim starts Python
+    /// as its child, and killing the shim by PID would orphan the server.
+    static let python: String? = {
+        if let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] { return path }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return nil }
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !path.isEmpty ? path : nil
+    }()
+
+    let process: Process
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(arguments: [String] = []) throws {
+        guard let python = Self.python else { throw FixtureUnavailable("python3 not found; set GATEWAY_TEST_PYTHON") }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-u", Self.script] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var output = ""
+        while !output.contains("\n") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            output += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = output.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
+        else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw FixtureUnavailable("the API emulator did not start: \(output)")
+        }
+        self.port = port
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Carries a result from the loop queue to the test thread.
+final class LoopResult<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: T?
+
+    func set(_ value: T) {
+        self.value = value
+        done.signal()
+    }
+
+    func wait(seconds: Int = 15) throws -> T {
+        guard done.wait(timeout: .now() + .seconds(seconds)) == .success, let value else {
+            throw FixtureUnavailable("no answer within \(seconds) s")
+        }
+        return value
+    }
+}
+
+/// Drives providers against the emulator on a real loop: begin, the browser's visit, finish.
+class PresetTestCase: XCTestCase {
+    let queue = DispatchQueue(label: "preset-test-loop")
+    let redirectURI = "https://gateway.example.com/auth/preset/callback"
+    var emulator: APIEmulator!
+    var http: CurlHTTPClient!
+
+    /// Extra emulator arguments for the whole suite.
+    var emulatorArguments: [String] { [] }
+
+    override func setUpWithError() throws {
+        emulator = try APIEmulator(arguments: emulatorArguments)
+        http = CurlHTTPClient(queue: queue)
+    }
+
+    override func tearDown() {
+        let http = self.http
+        queue.sync { http?.close() }
+        emulator?.stop()
+    }
+
+    func fetch(_ request: OutboundRequest) throws -> OutboundResponse {
+        let result = LoopResult<Result<OutboundResponse, OutboundHTTPError>>()
+        queue.async { [http = http!] in http.send(request) { result.set($0) } }
+        return try result.wait().get()
+    }
+
+    /// Stores a user at the emulator (`PUT /users/NAME`).
+    func putUser(_ name: String, _ document: [String: Any]) throws {
+        let body = try JSONSerialization.data(withJSONObject: document)
+        let response = try fetch(
+            OutboundRequest(
+                method: "PUT", url: "\(emulator.base)/users/\(name)", headers: [("Content-Type", "application/json")],
+                body: Array(body)))
+        XCTAssertEqual(response.status, 204)
+    }
+
+    /// The requests the emulator saw, oldest first.
+    func seenRequests(path: String) throws -> [[String: Any]] {
+        let response = try fetch(OutboundRequest(url: "\(emulator.base)/_requests"))
+        let all = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
+        return all.filter { $0["path"] as? String == path }
+    }
+
+    func begin<P: SignInProvider & Sendable>(_ provider: P) throws -> SignInStart {
+        let result = LoopResult<Result<SignInStart, AuthError>>()
+        queue.async { [redirectURI] in provider.begin(redirectURI: redirectURI) { result.set($0) } }
+        return try result.wait().get()
+    }
+
+    /// What a browser does at the authorization URL: loads the consent form, submits it, and
+    /// returns the query of the redirect back to `redirectURI`.
+    func visit(_ url: String, login: String, decision: String = "allow", extra: [(String, String)] = [])
+        throws -> [String: String]
+    {
+        let page = try fetch(OutboundRequest(url: url, headers: [("Accept", "text/html")]))
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(String(decoding: page.body, as: UTF8.self).contains("<form"), "the consent form")
+        let submitted = try fetch(
+            .form(
+                url: url, fields: [("login", login), ("decision", decision)] + extra, headers: [("Accept", "text/html")]
+            ))
+        XCTAssertEqual(submitted.status, 302)
+        let location = try XCTUnwrap(submitted.header("Location"))
+        XCTAssertTrue(location.hasPrefix(redirectURI + "?"), location)
+        var query: [String: String] = [:]
+        for item in URLComponents(string: location)?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+        return query
+    }
+
+    func finish<P: SignInProvider & Sendable>(
+        _ provider: P, query: [String: String], remembered: SignInStart.Remembered
+    ) throws -> Result<VerifiedIdentity, AuthError> {
+        let result = LoopResult<Result<VerifiedIdentity, AuthError>>()
+        queue.async { [redirectURI] in
+            provider.finish(query: query, remembered: remembered, redirectURI: redirectURI) { result.set($0) }
+        }
+        return try result.wait()
+    }
+
+    /// begin → the browser's visit → finish, as `login`.
+    func signIn<P: SignInProvider & Sendable>(
+        _ provider: P, as login: String, extra: [(String, String)] = []
+    ) throws -> Result<VerifiedIdentity, AuthError> {
+        let start = try begin(provider)
+        let query = try visit(start.authorizationURL, login: login, extra: extra)
+        XCTAssertEqual(query["state"], start.key, "the state comes back as the key")
+        return try finish(provider, query: query, remembered: start.remembered)
+    }
+
+    func config(
+        _ name: String, type: ProviderType, _ options: [String: String], secret: String = "client-secret"
+    ) -> ProviderConfig {
+        var all = ["client_id": "client-id", "client_secret": secret]
+        for (key, value) in options { all[key] = value }
+        return ProviderConfig(
+            name: name, type: type, useOAuth2: false, displayName: name, options: all,
+            location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
+    }
+}
