@@ -12,7 +12,15 @@ public enum ProviderCatalog {
     public static func problems(in config: ProviderConfig) -> [String] {
         switch config.type {
         case .oidc: return OIDCProvider.problems(in: config)
-        default: return []
+        case .google: return OIDCProvider.problems(in: config)
+        case .gitlab: return OIDCProvider.problems(in: config)
+        case .microsoft: return OIDCProvider.problems(in: config)
+        case .github: return GitHubProvider.problems(in: config)
+        case .facebook: return FacebookProvider.problems(in: config)
+        case .oauth2: return GenericOAuth2Provider.problems(in: config)
+        case .twitter:
+            return config.useOAuth2
+                ? TwitterOAuth2Provider.problems(in: config) : TwitterOAuth1Provider.problems(in: config)
         }
     }
 
@@ -22,13 +30,15 @@ public enum ProviderCatalog {
     ) throws -> SignInProvider {
         switch config.type {
         case .oidc: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
-        case .github: throw unavailable(config)
-        case .facebook: throw unavailable(config)
-        case .oauth2: throw unavailable(config)
-        case .twitter: throw unavailable(config)
-        case .google: throw unavailable(config)
-        case .gitlab: throw unavailable(config)
-        case .microsoft: throw unavailable(config)
+        case .github: return GitHubProvider(config: config, http: http, queue: queue, logger: logger)
+        case .facebook: return FacebookProvider(config: config, http: http, queue: queue, logger: logger)
+        case .oauth2: return GenericOAuth2Provider(config: config, http: http, queue: queue, logger: logger)
+        case .twitter where config.useOAuth2:
+            return TwitterOAuth2Provider(config: config, http: http, queue: queue, logger: logger)
+        case .twitter: return TwitterOAuth1Provider(config: config, http: http, queue: queue, logger: logger)
+        case .google: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
+        case .gitlab: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
+        case .microsoft: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
         }
     }
 

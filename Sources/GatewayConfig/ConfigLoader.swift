@@ -10,8 +10,8 @@ public enum ConfigLoader {
     /// Whether this build can sign users in. While it is false, every `auth required`
     /// location (the default) is an error, so a configuration is never served unprotected.
     public static let signInAvailable = true
-    /// Provider types this build can sign in with; the presets follow in a later release.
-    public static let availableProviderTypes: Set<ProviderType> = [.oidc]
+    /// Provider types this build can sign in with (all of them; kept as a gate for new types).
+    public static let availableProviderTypes: Set<ProviderType> = Set(ProviderType.allCases)
 
     /// Loads the file at `path`; relative `include`s resolve against its directory.
     public static func load(

@@ -288,9 +288,14 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         let upstreamName = e.route.map { r in
             shared.upstreams[r.upstreamIndex].serverNames[e.serverIndex]
         }
+        var path = e.head.pathString
+        if let prefix = context.signIn?.prefix, path.hasPrefix(prefix), let query = path.firstIndex(of: "?") {
+            // Sign-in URLs carry one-time secrets (code, oauth_verifier, state): keep them out of logs.
+            path = String(path[..<query]) + "?…"
+        }
         log.record(
             AccessLog.Entry(
-                client: peerHost, method: e.head.methodString, path: e.head.pathString, status: e.status,
+                client: peerHost, method: e.head.methodString, path: path, status: e.status,
                 bytes: e.bytesSent, durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstreamName : nil,
                 upstreamNanos: e.upstreamHeadNanos))
     }

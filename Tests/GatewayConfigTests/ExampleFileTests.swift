@@ -26,14 +26,16 @@ final class ExampleFileTests: XCTestCase {
 
     func testExampleIsValidForThisBuild() throws {
         let config = try ConfigLoader.load(path: examplePath, environment: environment)
-        XCTAssertEqual(config.providers.map(\.name), ["corp"])
+        XCTAssertEqual(config.providers.map(\.name), ["github", "twitter", "corp"])
         XCTAssertEqual(config.locations.map(\.auth), [.off, .required, .required])
     }
 
-    func testThisBuildRefusesPresetProviderTypes() {
+    func testProviderTypesOutsideTheBuildsSetAreRefused() {
+        XCTAssertEqual(ConfigLoader.availableProviderTypes, Set(ProviderType.allCases))
         XCTAssertThrowsError(
             try ConfigLoader.load(
-                text: "provider github { client_id a; client_secret b; }\n", file: "gateway.conf")
+                text: "provider github { client_id a; client_secret b; }\n", file: "gateway.conf", environment: [:],
+                baseDirectory: ".", canonicalPath: nil, signInAvailable: true, providerTypes: [.oidc])
         ) { error in
             XCTAssertEqual(
                 (error as? ConfigErrors)?.diagnostics.map(\.description),
@@ -58,7 +60,7 @@ final class ExampleFileTests: XCTestCase {
         let config = validator.validate(publicOnly, sourceFile: examplePath)
         XCTAssertEqual(validator.diagnostics, [])
         XCTAssertEqual(config.locations.map(\.prefix), ["/static/"])
-        XCTAssertEqual(config.providers.map(\.name), ["corp"])
+        XCTAssertEqual(config.providers.map(\.name), ["github", "twitter", "corp"])
     }
 
     func testExampleIsValidOnceSignInIsAvailable() throws {
@@ -82,9 +84,7 @@ final class ExampleFileTests: XCTestCase {
             canonicalPath: nil, signInAvailable: true)
         XCTAssertEqual(config.listeners.count, 2)
         XCTAssertEqual(
-            config.providers.map(\.name), ["corp", "google", "ghe"])
-        // (Loaded with every provider type, as a later build will: the presets are documented now.
-        // One-line blocks with several directives stay commented; only block forms are uncommented.)
+            config.providers.map(\.name), ["github", "twitter", "corp", "google", "ghe"])
         XCTAssertTrue(config.autoRedirect)
     }
 

@@ -69,6 +69,9 @@ final class SignInTests: IntegrationTestCase {
         let cookieValue = browser.cookies(for: base)["__gateway"] ?? "missing"
         XCTAssertFalse(log.contains(cookieValue), "the session cookie leaked into a log")
         XCTAssertFalse(log.contains("s3cret"), "the client secret leaked into a log")
+        let callbackQuery = try XCTUnwrap(callbackHop.url.query)
+        XCTAssertFalse(log.contains(callbackQuery), "the callback's code and state leaked into the access log")
+        XCTAssertTrue(log.contains("/auth/mock/callback?…"), "the callback is logged without its query")
     }
 
     func testSignOutDeletesTheSessionServerSide() throws {
