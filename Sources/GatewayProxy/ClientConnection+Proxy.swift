@@ -58,11 +58,14 @@ extension ClientConnection: UpstreamConnectionDelegate {
     // MARK: Request body
 
     /// Moves request body bytes from the client buffer to the upstream, until the upstream's queue is full.
+    ///
+    /// Whether to keep reading the client is decided after the flush: a flush that empties the
+    /// queue at once arms no write event, so nothing else would ever resume a paused client.
     func pumpRequestBody() {
         guard state == .proxying, let up = upstream, var e = exchange, !e.requestQueued else { return }
-        if !e.requestComplete {
-            let chunked = e.head.framing == .chunked
-            while !input.isEmpty && up.output.pending < Self.highWater {
+        let chunked = e.head.framing == .chunked
+        while true {
+            while !e.requestComplete && !input.isEmpty && up.output.pending < Self.highWater {
                 let consumed: Int
                 do {
                     consumed = try e.requestDecoder.decode(input.readable) { data in
@@ -85,22 +88,32 @@ extension ClientConnection: UpstreamConnectionDelegate {
                 if e.requestDecoder.isComplete {
                     if chunked { up.send(HTTPSerializer.lastChunk) }
                     e.requestComplete = true
-                    break
                 }
                 if consumed == 0 { break }
             }
+            if e.requestComplete {
+                // Reading goes on (so a pipelined request or a hang-up is seen) without consuming:
+                // the next request waits in the buffer until this exchange ends.
+                e.requestQueued = true
+                exchange = e
+                clearDeadline()
+                up.awaitResponse()
+                up.flush()
+                return
+            }
+            exchange = e
+            up.flush()
+            guard upstream === up, state == .proxying else { return }
+            if up.output.pending >= Self.highWater {
+                setReading(false)  // upstreamDrained resumes
+                return
+            }
+            if input.isEmpty {
+                setReading(true)
+                return
+            }
+            // The upstream took everything at once and more is buffered: go on.
         }
-        if e.requestComplete {
-            // Reading goes on (so a pipelined request or a hang-up is seen) without consuming:
-            // the next request waits in the buffer until this exchange ends.
-            e.requestQueued = true
-            clearDeadline()
-            up.awaitResponse()
-        } else {
-            setReading(up.output.pending < Self.highWater)
-        }
-        exchange = e
-        up.flush()
     }
 
     private func requestBodyFailed(_ error: HTTPParseError) {

@@ -24,8 +24,10 @@ extension ClientConnection {
         guard state == .tunneling, let up = upstream else { return }
         up.send(input.readable)
         input.removeAll()
-        setReading(up.output.pending < Self.highWater)
+        // Decide after the flush: one that empties the queue arms no write event to resume us.
         up.flush()
+        guard upstream === up else { return }
+        setReading(up.output.pending < Self.highWater)
     }
 
     /// Upstream to client.
