@@ -69,15 +69,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
                 let consumed: Int
                 do {
                     consumed = try e.requestDecoder.decode(input.readable) { data in
-                        if chunked {
-                            var header: [UInt8] = []
-                            HTTPSerializer.appendChunkHeader(data.count, to: &header)
-                            up.send(header)
-                            up.send(data)
-                            up.send(HTTPSerializer.chunkTerminator)
-                        } else {
-                            up.send(data)
-                        }
+                        up.output.appendBody(data, chunked: chunked)
                     }
                 } catch {
                     exchange = e
@@ -280,15 +272,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
             do {
                 consumed = try up.decoder.decode(up.input.readable) { data in
                     sent += data.count
-                    if chunked {
-                        var header: [UInt8] = []
-                        HTTPSerializer.appendChunkHeader(data.count, to: &header)
-                        output.append(header)
-                        output.append(data)
-                        output.append(HTTPSerializer.chunkTerminator)
-                    } else {
-                        output.append(data)
-                    }
+                    output.appendBody(data, chunked: chunked)
                 }
             } catch {
                 e.bytesSent += sent
