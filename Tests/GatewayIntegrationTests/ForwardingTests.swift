@@ -170,4 +170,26 @@ final class ForwardingTests: IntegrationTestCase {
             XCTAssertEqual(try gateway.client().request("GET", "/w/\(i)").status, 200)
         }
     }
+
+    func testUpgradeBecomesAByteTunnelBothWays() throws {
+        let (_, gateway) = try startPair()
+        let client = try gateway.client()
+        try client.send("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX-Auth-User: spoof\r\n\r\n")
+        let response = try client.readResponse()
+        XCTAssertEqual(response.status, 101)
+        XCTAssertEqual(response.header("Upgrade"), "websocket")
+        XCTAssertEqual(response.header("Connection")?.lowercased(), "upgrade")
+        for message in ["hello", String(repeating: "x", count: 200_000)] {
+            try client.send(message)
+            var echoed: [UInt8] = []
+            while echoed.count < message.utf8.count {
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let n = recv(client.fd, &chunk, chunk.count, 0)
+                XCTAssertGreaterThan(n, 0, "the tunnel closed")
+                if n <= 0 { return }
+                echoed += chunk[0..<n]
+            }
+            XCTAssertEqual(String(decoding: echoed, as: UTF8.self), message.uppercased())
+        }
+    }
 }

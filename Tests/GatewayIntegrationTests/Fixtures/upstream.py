@@ -17,6 +17,7 @@ Endpoints (any method; HEAD answers the same head with no body):
   /close                        Connection: close, then closes
   /stats                        JSON {connections_accepted, requests}
   /no-length                    no Content-Length, no chunked: the close ends the body
+  /ws (with Upgrade)            101 Switching Protocols, then echoes bytes upper-cased (a tunnel)
   anything else                 JSON echo of the request (method, path = the request-target as
                                 received, version, headers in order, body size and SHA-256)
 """
@@ -237,11 +238,28 @@ class Connection:
             if has_body and "100-continue" in tokens(headers, "expect"):
                 self.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 await self.writer.drain()
+            if urlsplit(target).path == "/ws" and "upgrade" in conn_tokens:
+                await self.tunnel(headers)
+                return
             body_bytes, body_sha256 = await consume_body(self.reader, headers)
             if not await self.respond(method, target, version, headers, body_bytes, body_sha256, keep_alive):
                 return
             if not keep_alive:
                 return
+
+    async def tunnel(self, headers):
+        """/ws with Upgrade: 101, then every byte received is sent back upper-cased until EOF."""
+        protocol = (header_values(headers, "upgrade") or ["websocket"])[0]
+        self.writer.write(
+            f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: {protocol}\r\nConnection: Upgrade\r\n"
+            f"X-Upstream-Connection: {self.serial}\r\n\r\n".encode("latin-1"))
+        await self.writer.drain()
+        while True:
+            data = await self.reader.read(65536)
+            if not data:
+                return
+            self.writer.write(data.upper())
+            await self.writer.drain()
 
     async def respond(self, method, target, version, headers, body_bytes, body_sha256, keep_alive):
         """Writes one response; returns False when the connection must close after it."""
