@@ -13,7 +13,7 @@ public enum RedirectTarget {
         let bytes = Array(candidate.utf8)
         guard bytes.count <= 2048, isSafePath(bytes, decoded: false) else { return false }
         // Browsers and servers decode; what the decoded form means must be just as safe.
-        guard let decoded = percentDecoded(bytes) else { return false }
+        guard let decoded = PercentEncoding.decode(bytes) else { return false }
         return isSafePath(decoded, decoded: true)
     }
 
@@ -27,31 +27,5 @@ public enum RedirectTarget {
             if !decoded && (c == 0x20 || c >= 0x80) { return false }
         }
         return true
-    }
-
-    private static func percentDecoded(_ b: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        while i < b.count {
-            if b[i] == 0x25 {
-                guard i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) else { return nil }
-                out.append(h << 4 | l)
-                i += 3
-            } else {
-                out.append(b[i])
-                i += 1
-            }
-        }
-        return out
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x41...0x46: c - 0x41 + 10
-        case 0x61...0x66: c - 0x61 + 10
-        default: nil
-        }
     }
 }

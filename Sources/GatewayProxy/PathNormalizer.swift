@@ -1,5 +1,6 @@
 // The path a location is matched against: decoded and checked so that no spelling of a path
 // can reach a location other than the one the upstream will serve.
+import GatewayAuth
 
 enum PathNormalizer {
     enum Result: Equatable {
@@ -25,7 +26,7 @@ enum PathNormalizer {
             var b = target[i]
             if b == 0x3F || b == 0x23 { break }  // '?' or '#'
             if b == 0x25 {  // '%'
-                guard i + 2 < target.count, let h = hex(target[i + 1]), let l = hex(target[i + 2]) else {
+                guard i + 2 < target.count, let h = PercentEncoding.hexValue(target[i + 1]), let l = PercentEncoding.hexValue(target[i + 2]) else {
                     return .rejected
                 }
                 b = h << 4 | l
@@ -45,14 +46,5 @@ enum PathNormalizer {
         if !endSegment() { return .rejected }
         if out.isEmpty { out = [0x2F] }
         return .path(out)
-    }
-
-    private static func hex(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: b - 0x30
-        case 0x41...0x46: b - 0x41 + 10
-        case 0x61...0x66: b - 0x61 + 10
-        default: nil
-        }
     }
 }

@@ -10,10 +10,7 @@ public enum OAuth1Signature {
     /// §3.6: the unreserved characters (`ALPHA DIGIT - . _ ~`) stay; every other UTF-8 byte is `%XX`
     /// with uppercase hex. A space is `%20`, never `+`.
     public static func percentEncode(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        OutboundRequest.percentEncode(text, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.encode(text)
     }
 
     /// §3.4.1.3.1: an `application/x-www-form-urlencoded` string (a query or a form body) as
@@ -110,8 +107,8 @@ public enum OAuth1Signature {
             let byte = bytes[i]
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]),
-                let lo = hexValue(bytes[i + 2])
+            } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = PercentEncoding.hexValue(bytes[i + 1]),
+                let lo = PercentEncoding.hexValue(bytes[i + 2])
             {
                 out.append(hi << 4 | lo)
                 i += 2
@@ -121,15 +118,6 @@ public enum OAuth1Signature {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

@@ -29,18 +29,7 @@ public enum OIDCClientAuthentication: String, Sendable, Hashable, CaseIterable {
 enum OIDCURLEncoding {
     /// RFC 3986 unreserved characters stay; every other byte becomes `%XX`.
     static func percentEncode(_ text: String, spaceAsPlus: Bool = false) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for b in text.utf8 {
-            if isUnreserved(b) {
-                out.append(b)
-            } else if b == UInt8(ascii: " ") && spaceAsPlus {
-                out.append(UInt8(ascii: "+"))
-            } else {
-                out += [UInt8(ascii: "%"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.encode(text, spaceAsPlus: spaceAsPlus)
     }
 
     /// `application/x-www-form-urlencoded`: as `percentEncode`, but a space becomes `+`.

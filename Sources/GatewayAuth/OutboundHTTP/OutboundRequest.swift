@@ -44,29 +44,14 @@ public struct OutboundRequest: Sendable {
         var body: [UInt8] = []
         for (index, (name, value)) in fields.enumerated() {
             if index > 0 { body.append(UInt8(ascii: "&")) }
-            percentEncode(name, into: &body)
+            PercentEncoding.encode(name, into: &body)
             body.append(UInt8(ascii: "="))
-            percentEncode(value, into: &body)
+            PercentEncoding.encode(value, into: &body)
         }
         var allHeaders = headers
         if !headers.contains(where: { OutboundResponse.headerNamesMatch($0.0, "Content-Type") }) {
             allHeaders.insert(("Content-Type", "application/x-www-form-urlencoded"), at: 0)
         }
         return OutboundRequest(method: "POST", url: url, headers: allHeaders, body: body)
-    }
-
-    /// Appends the RFC 3986 percent-encoding of `text`'s UTF-8 bytes.
-    static func percentEncode(_ text: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
     }
 }

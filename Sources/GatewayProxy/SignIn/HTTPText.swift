@@ -1,4 +1,5 @@
 // Small text helpers for the sign-in endpoints: query strings, cookies and Set-Cookie.
+import GatewayAuth
 import GatewayHTTP
 
 enum HTTPText {
@@ -22,37 +23,12 @@ enum HTTPText {
     }
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let b = bytes[i]
-            if b == 0x2B {
-                out.append(0x20)
-            } else if b == 0x25 {
-                guard i + 2 < bytes.endIndex, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else { return nil }
-                out.append(h << 4 | l)
-                i += 2
-            } else {
-                out.append(b)
-            }
-            i += 1
-        }
-        return String(validating: out, as: UTF8.self)
+        PercentEncoding.decode(bytes, plusAsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 
     /// RFC 3986 unreserved characters stay; everything else is %XX.
     static func encode(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            switch b {
-            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let digits = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [digits[Int(b >> 4)], digits[Int(b & 15)]], as: UTF8.self)
-            }
-        }
-        return out
+        PercentEncoding.encode(s)
     }
 
     /// The value of cookie `name` from every Cookie field of the request (scanned as bytes:
@@ -81,14 +57,5 @@ enum HTTPText {
         var s = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
         if secure { s += "; Secure" }
         return s
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x41...0x46: c - 0x41 + 10
-        case 0x61...0x66: c - 0x61 + 10
-        default: nil
-        }
     }
 }
