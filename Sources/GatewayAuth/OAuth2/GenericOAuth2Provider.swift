@@ -13,7 +13,7 @@ import Logging
 /// document says so with `email_verified`.
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
-public final class GenericOAuth2Provider: SignInProvider, Sendable {
+public final class GenericOAuth2Provider: OAuth2SignInProvider, Sendable {
     public let name: String
     public let displayName: String
     public let client: OAuth2Client
@@ -40,22 +40,9 @@ public final class GenericOAuth2Provider: SignInProvider, Sendable {
         OAuth2Client.problems(in: config, required: ["authorize_url", "token_url", "userinfo_url"])
     }
 
-    public func begin(redirectURI: String, completion: @escaping (Result<SignInStart, AuthError>) -> Void) {
-        completion(.success(client.begin(redirectURI: redirectURI)))
-    }
-
-    public func finish(
-        query: [String: String], remembered: SignInStart.Remembered, redirectURI: String,
-        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
-    ) {
-        client.redeem(query: query, remembered: remembered, redirectURI: redirectURI) { result in
-            switch result {
-            case .failure(let error): completion(.failure(error))
-            case .success(let token):
-                self.client.getJSON(self.userinfoURL, token: token, label: "userinfo") { result in
-                    completion(result.flatMap { self.claims.identity(from: $0.json, provider: self.name) })
-                }
-            }
+    func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
+        client.getJSON(userinfoURL, token: token, label: "userinfo") { result in
+            completion(result.flatMap { self.claims.identity(from: $0.json, provider: self.name) })
         }
     }
 }

@@ -21,7 +21,7 @@ import Logging
 /// `token_url`, `api_url` (the Graph API base, with its version) for tests.
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
-public final class FacebookProvider: SignInProvider, Sendable {
+public final class FacebookProvider: OAuth2SignInProvider, Sendable {
     public static let graphVersion = "v19.0"
     public static let defaultAuthorizeURL = "https://www.facebook.com/\(graphVersion)/dialog/oauth"
     public static let defaultTokenURL = "https://graph.facebook.com/\(graphVersion)/oauth/access_token"
@@ -53,22 +53,9 @@ public final class FacebookProvider: SignInProvider, Sendable {
         OAuth2Client.problems(in: config)
     }
 
-    public func begin(redirectURI: String, completion: @escaping (Result<SignInStart, AuthError>) -> Void) {
-        completion(.success(client.begin(redirectURI: redirectURI)))
-    }
-
-    public func finish(
-        query: [String: String], remembered: SignInStart.Remembered, redirectURI: String,
-        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
-    ) {
-        client.redeem(query: query, remembered: remembered, redirectURI: redirectURI) { result in
-            switch result {
-            case .failure(let error): completion(.failure(error))
-            case .success(let token):
-                self.client.getJSON(self.meURL(token: token), token: token, label: "/me") { result in
-                    completion(result.flatMap { self.identity(me: $0.json) })
-                }
-            }
+    func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
+        client.getJSON(meURL(token: token), token: token, label: "/me") { result in
+            completion(result.flatMap { self.identity(me: $0.json) })
         }
     }
 

@@ -18,7 +18,7 @@ import Logging
 /// Server (`https://HOST/login/oauth/...` and `https://HOST/api/v3`) and tests.
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
-public final class GitHubProvider: SignInProvider, Sendable {
+public final class GitHubProvider: OAuth2SignInProvider, Sendable {
     public static let defaultAuthorizeURL = "https://github.com/login/oauth/authorize"
     public static let defaultTokenURL = "https://github.com/login/oauth/access_token"
     public static let defaultAPIURL = "https://api.github.com"
@@ -67,21 +67,5 @@ public final class GitHubProvider: SignInProvider, Sendable {
             problems.append("\"organizations\" must be \"on\" or \"off\"")
         }
         return problems
-    }
-
-    public func begin(redirectURI: String, completion: @escaping (Result<SignInStart, AuthError>) -> Void) {
-        completion(.success(client.begin(redirectURI: redirectURI)))
-    }
-
-    public func finish(
-        query: [String: String], remembered: SignInStart.Remembered, redirectURI: String,
-        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
-    ) {
-        client.redeem(query: query, remembered: remembered, redirectURI: redirectURI) { result in
-            switch result {
-            case .failure(let error): completion(.failure(error))
-            case .success(let token): self.fetchIdentity(token: token, completion: completion)
-            }
-        }
     }
 }
