@@ -7,6 +7,8 @@ import GatewaySessions
 extension ClientConnection {
     /// True when the request was for an endpoint under the prefix (and is being answered).
     func handleSignInEndpoint(_ head: HTTPRequestHead, signIn: SignInContext) -> Bool {
+        // Every request passes here: rule most out on bytes before making any String.
+        guard head.path.starts(with: signIn.prefixBytes) else { return false }
         let path = String(decoding: HTTPText.path(of: head.path), as: UTF8.self)
         guard path == signIn.prefix || path.hasPrefix(signIn.prefix + "/") else { return false }
         let rest = path.dropFirst(signIn.prefix.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()

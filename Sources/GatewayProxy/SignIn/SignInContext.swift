@@ -10,6 +10,7 @@ import Logging
 /// stores it may share with other loops lock for themselves).
 final class SignInContext: @unchecked Sendable {
     let prefix: String
+    let prefixBytes: [UInt8]
     let publicURL: PublicURL
     let cookieName: String
     let stateCookieName: String
@@ -31,6 +32,7 @@ final class SignInContext: @unchecked Sendable {
         states: AuthStateStore, log: Logger
     ) {
         prefix = config.authPrefix
+        prefixBytes = Array(config.authPrefix.utf8)
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
         cookieName = config.session.cookieName
         stateCookieName = config.session.cookieName + "_state"
