@@ -11,21 +11,7 @@ final class APIEmulator {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("GatewayIntegrationTests/Fixtures/api_emulator.py").path
 
-    /// `GATEWAY_TEST_PYTHON`, or the real interpreter behind `python3`: a pyenv shim starts Python
-    /// as its child, and killing the shim by PID would orphan the server.
-    static let python: String? = {
-        if let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !path.isEmpty ? path : nil
-    }()
+    static var python: String? { TestPython.path }
 
     let process: Process
     let port: Int

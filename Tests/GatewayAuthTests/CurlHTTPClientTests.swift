@@ -458,21 +458,7 @@ private enum FixtureServer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/http_fixture.py").path
 
-    /// `GATEWAY_TEST_PYTHON`, or the real interpreter behind `python3`: a pyenv shim would start
-    /// Python as its child, and killing the shim by PID would orphan the server.
-    static let python: String? = {
-        if let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !path.isEmpty ? path : nil
-    }()
+    static var python: String? { TestPython.path }
 
     static func start(arguments: [String] = []) throws -> (Process, Int) {
         guard let python else { throw FixtureUnavailable("python3 not found; set GATEWAY_TEST_PYTHON") }
