@@ -55,7 +55,7 @@ enum ConfigContext: Sendable, CaseIterable {
 
     private static let durations = [
         "client_header_timeout", "client_body_timeout", "keepalive_timeout", "send_timeout",
-        "shutdown_timeout", "health_check_interval",
+        "shutdown_timeout", "health_check_interval", "tunnel_idle_timeout",
     ]
 
     private static let topLevelDirectives: [DirectiveSpec] =
@@ -63,6 +63,10 @@ enum ConfigContext: Sendable, CaseIterable {
             DirectiveSpec(name: "listen", minArgs: 1, maxArgs: 4, isRepeatable: true),
             .simple("public_url"), .simple("auto_redirect"), .simple("auth_prefix"),
             .simple("workers"), .simple("event_backend"), .simple("max_connections"), .simple("max_header_size"),
+            DirectiveSpec(name: "trusted_proxies", minArgs: 1, maxArgs: nil, isRepeatable: true),
+            .simple("underscores_in_headers"), .simple("allow_encoded_slashes"),
+            DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
+            .simple("verify_redirect"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),

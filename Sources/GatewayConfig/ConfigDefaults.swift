@@ -12,6 +12,7 @@ public enum ConfigDefaults {
     public static let sendTimeout = Duration.seconds(60)
     public static let shutdownTimeout = Duration.seconds(10)
     public static let healthCheckInterval = Duration.seconds(5)
+    public static let tunnelIdleTimeout = Duration.seconds(3600)
     public static let accessLog = LogTarget.stdout
     public static let errorLog = LogTarget.stderr
     public static let errorLogLevel = LogLevel.info

@@ -4,7 +4,8 @@ extension ConfigValidator {
     mutating func applyTopLevelValues(_ top: ScreenedBlock, to config: inout GatewayConfiguration) {
         for node in top.nodes {
             switch node.name {
-            case "public_url": config.publicURL = publicURL(node.args[0]) ?? config.publicURL
+            case "public_url":
+                config.publicURL = publicURL(node.args[0], directive: "public_url") ?? config.publicURL
             case "auto_redirect": config.autoRedirect = boolean(node) ?? config.autoRedirect
             case "auth_prefix": config.authPrefix = authPrefix(node.args[0]) ?? config.authPrefix
             case "workers": config.workers = integer(node, minimum: 1) ?? config.workers
@@ -29,6 +30,30 @@ extension ConfigValidator {
                 config.shutdownTimeout = duration(node) ?? config.shutdownTimeout
             case "health_check_interval":
                 config.healthCheckInterval = duration(node) ?? config.healthCheckInterval
+            case "tunnel_idle_timeout":
+                config.tunnelIdleTimeout = duration(node) ?? config.tunnelIdleTimeout
+            case "trusted_proxies":
+                for arg in node.args {
+                    if let network = TrustedNetwork(arg.value) {
+                        config.trustedProxies.append(network)
+                    } else {
+                        error(
+                            arg.location, nil,
+                            "\"trusted_proxies\" takes IP addresses or CIDR networks like 10.0.0.0/8 or fd00::/8, got \"\(arg.value)\""
+                        )
+                    }
+                }
+            case "underscores_in_headers":
+                config.underscoresInHeaders = boolean(node) ?? config.underscoresInHeaders
+            case "allow_encoded_slashes":
+                config.allowEncodedSlashes = boolean(node) ?? config.allowEncodedSlashes
+            case "verify_redirect": config.verifyRedirect = boolean(node) ?? config.verifyRedirect
+            case "websocket_origins":
+                for arg in node.args {
+                    if let origin = publicURL(arg, directive: "websocket_origins") {
+                        config.websocketOrigins.append(origin)
+                    }
+                }
             case "access_log":
                 config.accessLog = logTarget(node, allowOff: true) ?? config.accessLog
             case "error_log":
@@ -146,13 +171,13 @@ extension ConfigValidator {
     // MARK: - Other values
 
     /// `http(s)://host[:port]`, an optional trailing `/`, nothing else.
-    private mutating func publicURL(_ arg: ConfigArgument) -> PublicURL? {
+    private mutating func publicURL(_ arg: ConfigArgument, directive: String) -> PublicURL? {
         let lower = arg.value.lowercased()
         let isHTTPS = lower.hasPrefix("https://")
         guard isHTTPS || lower.hasPrefix("http://") else {
             error(
                 arg.location, nil,
-                "\"public_url\" must start with http:// or https://, got \"\(arg.value)\"")
+                "\"\(directive)\" must start with http:// or https://, got \"\(arg.value)\"")
             return nil
         }
         var authority = arg.value.dropFirst(isHTTPS ? 8 : 7)
@@ -160,7 +185,7 @@ extension ConfigValidator {
         if authority.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
             error(
                 arg.location, nil,
-                "\"public_url\" must not have a path, query or fragment, got \"\(arg.value)\"")
+                "\"\(directive)\" must not have a path, query or fragment, got \"\(arg.value)\"")
             return nil
         }
         // Port 0 stands for "none written"; a written port must be 1-65535.
@@ -171,9 +196,9 @@ extension ConfigValidator {
             return PublicURL(
                 isHTTPS: isHTTPS, host: host, port: parsed.port == 0 ? nil : parsed.port)
         case .failure(.invalidPort):
-            error(arg.location, nil, "\"public_url\" has an invalid port (must be 1-65535)")
+            error(arg.location, nil, "\"\(directive)\" has an invalid port (must be 1-65535)")
         default:
-            error(arg.location, nil, "\"public_url\" has an invalid host, got \"\(arg.value)\"")
+            error(arg.location, nil, "\"\(directive)\" has an invalid host, got \"\(arg.value)\"")
         }
         return nil
     }

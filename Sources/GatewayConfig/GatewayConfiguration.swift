@@ -17,6 +17,23 @@ public struct GatewayConfiguration: Sendable {
     /// `event_backend epoll|dispatch;` — how loops learn of ready sockets. Default epoll: one
     /// Dispatch source per loop over an epoll set. `dispatch`: a Dispatch source per socket.
     public var eventBackend: EventBackendKind = .epoll
+    /// `trusted_proxies CIDR ...;` — peers whose `X-Forwarded-*`, `Forwarded` and `X-Real-IP`
+    /// are believed (repeatable; the lists add up). Default: none.
+    public var trustedProxies: [TrustedNetwork] = []
+    /// `underscores_in_headers on|off;` — keep client fields whose name has `_`. Default off
+    /// (dropped, as nginx does); aliases of identity headers are stripped either way.
+    public var underscoresInHeaders = false
+    /// `allow_encoded_slashes on|off;` — accept `%2F` and `%5C` in paths. Default off (400).
+    public var allowEncodedSlashes = false
+    /// `websocket_origins ORIGIN ...;` — origins besides `public_url`'s that may open a WebSocket
+    /// on a protected location (repeatable). Default: none.
+    public var websocketOrigins: [PublicURL] = []
+    /// `verify_redirect on|off;` — `/auth/verify` answers a browser with 302 to the sign-in page
+    /// instead of 401. Default off (`?rd=` asks for it per request).
+    public var verifyRedirect = false
+    /// `tunnel_idle_timeout DURATION;` — a WebSocket tunnel with no bytes either way for this
+    /// long is closed. Default 1h.
+    public var tunnelIdleTimeout: Duration = ConfigDefaults.tunnelIdleTimeout
     /// `max_connections N;` — client connections open at once. Default 10_000.
     public var maxConnections: Int
     /// `max_header_size SIZE;` — a request head larger than this gets 431. Default 16 KiB.
@@ -122,8 +139,11 @@ public struct TLSFiles: Sendable, Hashable {
 /// `public_url`: scheme, host and optional port; no path, query or fragment.
 public struct PublicURL: Sendable, Hashable, CustomStringConvertible {
     public var isHTTPS: Bool
+    /// Lowercased; an IPv6 address keeps its brackets.
     public var host: String
     public var port: Int?
+    /// The port a browser uses: the written one, else 443 or 80.
+    public var effectivePort: Int { port ?? (isHTTPS ? 443 : 80) }
     public init(isHTTPS: Bool, host: String, port: Int?) {
         self.isHTTPS = isHTTPS
         self.host = host

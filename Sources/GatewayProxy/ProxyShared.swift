@@ -14,6 +14,18 @@ final class ProxyShared: Sendable {
     let bodyTimeout: UInt64
     let keepaliveTimeout: UInt64
     let sendTimeout: UInt64
+    /// `tunnel_idle_timeout`, in nanoseconds.
+    let tunnelIdleTimeout: UInt64
+    /// Peers whose forwarded headers are believed (`trusted_proxies`).
+    let trustedProxies: [TrustedNetwork]
+    /// `underscores_in_headers on`: client fields with `_` in the name are kept.
+    let underscoresInHeaders: Bool
+    /// `allow_encoded_slashes on`: `%2F` and `%5C` are accepted in paths.
+    let allowEncodedSlashes: Bool
+    /// Origins that may open a WebSocket on a protected location: `public_url`'s and `websocket_origins`.
+    let websocketOrigins: [PublicURL]
+    /// `verify_redirect on`: `/auth/verify` sends browsers to sign in instead of answering 401.
+    let verifyRedirect: Bool
     let errorLog: Logger
     let accessLog: AccessLog?
     let health: HealthMonitor
@@ -29,6 +41,12 @@ final class ProxyShared: Sendable {
         bodyTimeout = MonotonicClock.nanoseconds(config.clientBodyTimeout)
         keepaliveTimeout = MonotonicClock.nanoseconds(config.keepaliveTimeout)
         sendTimeout = MonotonicClock.nanoseconds(config.sendTimeout)
+        tunnelIdleTimeout = MonotonicClock.nanoseconds(config.tunnelIdleTimeout)
+        trustedProxies = config.trustedProxies
+        underscoresInHeaders = config.underscoresInHeaders
+        allowEncodedSlashes = config.allowEncodedSlashes
+        websocketOrigins = (config.publicURL.map { [$0] } ?? []) + config.websocketOrigins
+        verifyRedirect = config.verifyRedirect
         self.errorLog = errorLog
         self.accessLog = accessLog
         self.health = health
