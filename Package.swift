@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(
             name: "GatewaySessionsTests",
             dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "GatewayProxyTests", dependencies: ["GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore"]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],

@@ -65,6 +65,18 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The raw address: 4 bytes for IPv4, 16 for IPv6 (network order), for CIDR matching.
+    public var addressBytes: [UInt8] {
+        withUnsafeBytes(of: storage) { raw in
+            if family == AF_INET6 {
+                var a = raw.load(as: sockaddr_in6.self).sin6_addr
+                return withUnsafeBytes(of: &a) { Array($0) }
+            }
+            var a = raw.load(as: sockaddr_in.self).sin_addr
+            return withUnsafeBytes(of: &a) { Array($0) }
+        }
+    }
+
     public var description: String {
         family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)"
     }

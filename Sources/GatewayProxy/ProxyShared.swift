@@ -52,6 +52,13 @@ final class ProxyShared: Sendable {
         self.health = health
     }
 
+    /// Whether forwarded headers from this peer are believed (`trusted_proxies`).
+    func isTrusted(_ peer: SocketAddress) -> Bool {
+        guard !trustedProxies.isEmpty else { return false }
+        let bytes = peer.addressBytes
+        return trustedProxies.contains { $0.contains(bytes) }
+    }
+
     /// Set once on SIGTERM: finish what is in flight, take nothing new.
     var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }
     func startDraining() { drainingFlag.store(true, ordering: .relaxed) }
