@@ -12,6 +12,11 @@ extension ClientConnection {
     func verify(_ head: HTTPRequestHead, signIn: SignInContext) {
         switch ForwardAuth.originalRequest(head.headers, fromTrustedPeer: shared.isTrusted(peer)) {
         case .missing:
+            if head.headers.contains("x-original-uri") || head.headers.contains("x-forwarded-uri") {
+                // The usual misconfiguration: the proxy's address is missing from trusted_proxies.
+                shared.errorLog.warning(
+                    "forward-auth question from a peer not in trusted_proxies", metadata: ["client": .string(peerHost)])
+            }
             respond(LocalResponse.error(400, detail: ForwardAuth.missingMessage, for: head))
         case .invalid(let reason):
             respond(LocalResponse.error(400, detail: "Forward-auth: \(reason).", for: head))

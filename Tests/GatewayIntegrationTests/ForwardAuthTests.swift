@@ -50,9 +50,12 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try open.response.json()).filter { !$0.isEmpty }, [])
 
         // Sign in through the front, then the app sees who it is, whatever the client claims.
-        try setMockUser(issuer: issuer, sub: "alice", claims: ["email": "alice@example.com", "email_verified": true])
+        // Names of this test's own: the Redis is shared with other tests, which link by verified email.
+        let sub = "fa-\(kind)-\(UUID().uuidString.prefix(8))"
+        let email = "\(sub)@example.com"
+        try setMockUser(issuer: issuer, sub: sub, claims: ["email": email, "email_verified": true])
         let browser = Browser()
-        let hops = try signIn(browser, base: base, sub: "alice")
+        let hops = try signIn(browser, base: base, sub: sub)
         let landed = try XCTUnwrap(hops.last)
         XCTAssertEqual(landed.url.path, "/app/page")
         XCTAssertEqual(landed.response.status, 200, "\(kind): \(hops.map { "\($0.response.status) \($0.url)" })")
@@ -62,7 +65,7 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(spoofed.response.status, 200)
         let echo = try spoofed.response.json()
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: echo), [userID])
-        XCTAssertEqual(headerValues("X-Auth-Email", in: echo), ["alice@example.com"])
+        XCTAssertEqual(headerValues("X-Auth-Email", in: echo), [email])
 
         // Another location's rule refuses her.
         XCTAssertEqual(try browser.request("GET", url("/admin/panel")).response.status, 403, "\(kind)")
@@ -115,12 +118,13 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(try ask([("X-Original-URI", "/app/"), ("X-Forwarded-Uri", "/public/")]).status, 400)
 
         let signedIn = Browser()
-        try signIn(signedIn, base: base, sub: "carol")
+        let sub = "fa-direct-\(UUID().uuidString.prefix(8))"
+        try signIn(signedIn, base: base, sub: sub)
         let verdict = try signedIn.request(
             "GET", URL(string: "/auth/verify", relativeTo: base)!.absoluteURL, headers: [("X-Original-URI", "/app/y")])
         XCTAssertEqual(verdict.response.status, 200)
         XCTAssertTrue(verdict.response.header("X-Auth-User-Id")?.hasPrefix("u_") == true)
-        XCTAssertEqual(verdict.response.header("X-Auth-Identities"), "mock:carol")
+        XCTAssertEqual(verdict.response.header("X-Auth-Identities"), "mock:\(sub)")
         XCTAssertNotNil(verdict.response.header("X-Auth-Name"), "every identity header is named")
     }
 }

@@ -57,6 +57,9 @@ final class SignInTests: IntegrationTestCase {
             "GET", URL(string: "/auth/verify", relativeTo: base)!.absoluteURL, headers: [("X-Original-URI", "/app/")])
         XCTAssertEqual(verify.response.status, 400)
         XCTAssertNil(verify.response.header("X-Auth-User-Id"))
+        _ = try gateway.child.waitFor("the trusted_proxies hint", in: { gateway.child.stderr }) {
+            $0.contains("forward-auth question from a peer not in trusted_proxies") ? true : nil
+        }
         let spoofed = try browser.request(
             "GET", URL(string: "/app/again", relativeTo: base)!.absoluteURL, headers: [("X-Auth-User-Id", "admin")])
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try spoofed.response.json()), [userID])
