@@ -210,7 +210,7 @@ extension ClientConnection {
         return .page(status, html, cookies: clearState ? [signIn.clearedStateCookie] : [])
     }
 
-    // MARK: Sign-out, me, verify
+    // MARK: Sign-out, me (verify: ClientConnection+Verify.swift)
 
     private func signOut(_ head: HTTPRequestHead, signIn: SignInContext, query: [String: String]) {
         guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
@@ -259,21 +259,6 @@ extension ClientConnection {
                 }
                 respond(LocalResponse.json(200, SessionJSON.me(record: record, user: user)))
             }
-        }
-    }
-
-    private func verify(_ head: HTTPRequestHead, signIn: SignInContext) {
-        withSession(head, signIn: signIn, onMissing: { [self] in
-            respond(LocalResponse.json(401, "{\"status\":401,\"error\":\"Unauthorized\"}\n"))
-        }) { [self] _, record in
-            var headers: [(String, String)] = [("Cache-Control", "no-store")]
-            for line in String(decoding: IdentityHeaders.block(for: record, location: Self.verifyLocation), as: UTF8.self)
-                .split(separator: "\r\n")
-            {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                headers.append((String(line[..<colon]), String(line[line.index(colon, offsetBy: 2)...])))
-            }
-            respond(LocalResponse(status: 200, headers: headers, body: []))
         }
     }
 }

@@ -52,9 +52,14 @@ final class SignInTests: IntegrationTestCase {
         let meJSON = try me.response.json()
         XCTAssertEqual(meJSON["user_id"] as? String, userID)
         XCTAssertEqual((meJSON["identities"] as? [[String: Any]])?.first?["provider"] as? String, "mock")
-        let verify = try browser.request("GET", URL(string: "/auth/verify", relativeTo: base)!.absoluteURL)
-        XCTAssertEqual(verify.response.status, 200)
-        XCTAssertEqual(verify.response.header("X-Auth-User-Id"), userID)
+        // Without trusted_proxies, verify believes no original URI (ForwardAuthTests: the rest).
+        let verify = try browser.request(
+            "GET", URL(string: "/auth/verify", relativeTo: base)!.absoluteURL, headers: [("X-Original-URI", "/app/")])
+        XCTAssertEqual(verify.response.status, 400)
+        XCTAssertNil(verify.response.header("X-Auth-User-Id"))
+        _ = try gateway.child.waitFor("the trusted_proxies hint", in: { gateway.child.stderr }) {
+            $0.contains("forward-auth question from a peer not in trusted_proxies") ? true : nil
+        }
         let spoofed = try browser.request(
             "GET", URL(string: "/app/again", relativeTo: base)!.absoluteURL, headers: [("X-Auth-User-Id", "admin")])
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try spoofed.response.json()), [userID])
@@ -117,7 +122,7 @@ final class SignInTests: IntegrationTestCase {
         XCTAssertEqual(post.header("Connection"), "close")
         XCTAssertEqual(try client.request("GET", "/public/page").status, 200)
         XCTAssertEqual(try client.request("GET", "/auth/me").status, 401)
-        XCTAssertEqual(try client.request("GET", "/auth/verify").status, 401)
+        XCTAssertEqual(try client.request("GET", "/auth/verify").status, 400)
     }
 
     func testTamperedAndForeignCookiesAreRefused() throws {

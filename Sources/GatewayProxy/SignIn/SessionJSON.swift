@@ -18,10 +18,3 @@ enum SessionJSON {
             + "\"session\":{\"created_at\":\(record.createdAt),\"expires_at\":\(record.expiresAt)}}\n"
     }
 }
-
-extension ClientConnection {
-    /// /auth/verify has no location: the default header names, no rules.
-    static let verifyLocation = LocationConfig(
-        prefix: "/", auth: .required, allow: [], proxyPass: "", identityHeaders: [:],
-        location: SourceLocation(file: "-", line: 0, column: 0))
-}
