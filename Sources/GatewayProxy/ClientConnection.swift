@@ -136,6 +136,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         case .notFound:
             respond(LocalResponse.error(404, for: head))
         case .route(let route):
+            guard admitUpgrade(head, route: route) else { return }
             if route.location.auth == .off {
                 startProxy(head, route: route, identity: nil)
             } else {
@@ -241,6 +242,10 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
+        if state == .tunneling {
+            tunnelTick(now: now)  // a tunnel's clocks: ClientConnection+Tunnel.swift
+            return
+        }
         guard now >= deadline else { return }
         switch deadlineKind {
         case .header:
