@@ -127,6 +127,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     /// Writes queued bytes (unless still connecting); arms the write source if some remain.
     func flush() {
         guard state == .active else { return }
+        let queued = output.pending
         switch output.flush(to: io.fd) {
         case .drained:
             io.wantWrite(false)
@@ -135,7 +136,10 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             }
         case .pending:
             io.wantWrite(true)
-            setDeadline(target.sendTimeout, .sendTimedOut)
+            // In a tunnel only bytes the upstream took restart the clock: a client trickling
+            // bytes in must not keep open an upstream that reads nothing.
+            let timing = deadlineError == .sendTimedOut && deadline != .max
+            if !tunneling || !timing || output.pending < queued { setDeadline(target.sendTimeout, .sendTimedOut) }
         case .failed(let e):
             fail(.io(SystemError("send", errno: e)))
         }

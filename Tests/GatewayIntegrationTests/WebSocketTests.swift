@@ -161,6 +161,33 @@ final class WebSocketTests: IntegrationTestCase {
         XCTAssertLessThan(try secondsUntilClosed(client), 5)
     }
 
+    func testTunnelToAnUpstreamThatStopsReadingIsClosedAfterSendTimeout() throws {
+        let (_, gateway) = try startPair(extra: "send_timeout 1s;", upstreamExtra: "send_timeout 1s;")
+        let client = try gateway.client()
+        try client.send(handshake("/ws-deaf"))
+        XCTAssertEqual(try client.readResponse().status, 101)
+        // Push until every buffer on the way to the deaf upstream is full and the gateway stops reading us.
+        let piece = [UInt8](repeating: 0x61, count: 65536)
+        var sent = 0
+        var refusedSince: Date?
+        while sent < 256 << 20 {
+            let n = piece.withUnsafeBytes {
+                Glibc.send(client.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                sent += n
+                refusedSince = nil
+                continue
+            }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else { break }  // closed by the gateway already
+            if let since = refusedSince, Date().timeIntervalSince(since) > 0.5 { break }
+            refusedSince = refusedSince ?? Date()
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertLessThan(sent, 256 << 20, "the gateway kept reading with nowhere to put the bytes")
+        XCTAssertLessThan(try secondsUntilClosed(client), 5)
+    }
+
     // MARK: Protected locations
 
     private func signInSetUp(extra: String = "") throws -> (GatewayProcess, URL) {

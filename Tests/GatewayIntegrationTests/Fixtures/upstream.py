@@ -23,6 +23,7 @@ Endpoints (any method; HEAD answers the same head with no body):
   /ws-wrong-accept (Upgrade)    the same 101, but its accept is the key reflected, not hashed
   /ws-no-accept (Upgrade)       the same 101 without Sec-WebSocket-Accept (a reflecting server)
   /ws-flood (with Upgrade)      the right 101, then sends bytes as fast as the peer takes them
+  /ws-deaf (with Upgrade)       the right 101, then never reads again
   /h2c                          answers 101 Upgrade: h2c to anything, even a plain request
   anything else                 JSON echo of the request (method, path = the request-target as
                                 received, version, headers in order, body size and SHA-256)
@@ -41,7 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 PIECE = 64 * 1024
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # Paths that answer a request with Connection: upgrade with a 101 and become a tunnel.
-TUNNEL_PATHS = ("/ws", "/ws-wrong-accept", "/ws-no-accept", "/ws-flood")
+TUNNEL_PATHS = ("/ws", "/ws-wrong-accept", "/ws-no-accept", "/ws-flood", "/ws-deaf")
 MAX_LINE = 64 * 1024
 MAX_HEAD = 1024 * 1024
 PATTERN_PERIOD = 251
@@ -266,13 +267,16 @@ class Connection:
         accept = ""
         if key is not None and path == "/ws-wrong-accept":
             accept = f"Sec-WebSocket-Accept: {key}\r\n"
-        elif key is not None and path in ("/ws", "/ws-flood"):
+        elif key is not None and path in ("/ws", "/ws-flood", "/ws-deaf"):
             digest = hashlib.sha1((key + WEBSOCKET_GUID).encode("latin-1")).digest()
             accept = f"Sec-WebSocket-Accept: {base64.b64encode(digest).decode()}\r\n"
         self.writer.write(
             f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: {protocol}\r\nConnection: Upgrade\r\n{accept}"
             f"X-Upstream-Connection: {self.serial}\r\n\r\n".encode("latin-1"))
         await self.writer.drain()
+        if path == "/ws-deaf":
+            await asyncio.sleep(3600)
+            return
         if path == "/ws-flood":
             try:
                 while True:
