@@ -242,10 +242,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
-        if state == .tunneling {
-            tunnelTick(now: now)  // a tunnel's clocks: ClientConnection+Tunnel.swift
-            return
-        }
+        guard state != .tunneling else { return tunnelTick(now: now) }  // its own clocks: +Tunnel.swift
         guard now >= deadline else { return }
         switch deadlineKind {
         case .header:
