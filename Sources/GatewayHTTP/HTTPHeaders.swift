@@ -51,7 +51,7 @@ public struct HTTPHeaders: Sendable {
     }
 
     /// True for the RFC 9110 hop-by-hop fields (connection, keep-alive, proxy-connection, te, trailer,
-    /// transfer-encoding, upgrade, proxy-authenticate, proxy-authorization) and any field named by a
+    /// transfer-encoding, upgrade, proxy-authenticate, proxy-authorization), http2-settings, and any field named by a
     /// token in `connectionTokens` (lowercased).
     public func isHopByHop(at i: Int, connectionTokens: [[UInt8]]) -> Bool {
         let range = fields[i].name
@@ -74,6 +74,8 @@ public struct HTTPHeaders: Sendable {
         case 10:
             return HTTPBytes.equalsLowercased(buffer, range, "connection")
                 || HTTPBytes.equalsLowercased(buffer, range, "keep-alive")
+        // HTTP2-Settings only means something with an h2c upgrade, which is never forwarded.
+        case 14: return HTTPBytes.equalsLowercased(buffer, range, "http2-settings")
         case 16: return HTTPBytes.equalsLowercased(buffer, range, "proxy-connection")
         case 17: return HTTPBytes.equalsLowercased(buffer, range, "transfer-encoding")
         case 18: return HTTPBytes.equalsLowercased(buffer, range, "proxy-authenticate")

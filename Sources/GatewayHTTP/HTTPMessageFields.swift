@@ -9,7 +9,8 @@ struct HTTPMessageFields: Sendable {
     var connectionClose = false
     var connectionKeepAlive = false
     var connectionUpgrade = false
-    var sawUpgrade = false
+    /// An Upgrade field asks for websocket: the one protocol the gateway tunnels.
+    var sawWebSocketUpgrade = false
     var expectsContinue = false
 
     /// Checks the fields whose grammar matters to framing or routing; the rest pass through as is.
@@ -26,7 +27,7 @@ struct HTTPMessageFields: Sendable {
         case 6 where isRequest && HTTPBytes.equalsLowercased(buffer, name, "expect"):
             if HTTPBytes.equalsLowercased(buffer, value, "100-continue") { expectsContinue = true }
         case 7 where HTTPBytes.equalsLowercased(buffer, name, "upgrade"):
-            sawUpgrade = true
+            if HTTPBytes.equalsLowercased(buffer, value, "websocket") { sawWebSocketUpgrade = true }
         case 10 where HTTPBytes.equalsLowercased(buffer, name, "connection"):
             try observeConnection(buffer, value)
         case 14 where HTTPBytes.equalsLowercased(buffer, name, "content-length"):

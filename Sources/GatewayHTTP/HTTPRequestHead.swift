@@ -23,7 +23,8 @@ public struct HTTPRequestHead: Sendable {
     public var expectsContinue: Bool
     /// Lowercased tokens from every Connection field, in order.
     public var connectionTokens: [[UInt8]]
-    /// An HTTP/1.1 request with an Upgrade field and "upgrade" in Connection.
+    /// An HTTP/1.1 request with `Upgrade: websocket` and "upgrade" in Connection. Other protocols
+    /// (h2c, ...) are never upgraded to: their requests go on as plain ones.
     public var isUpgrade: Bool
 
     public init(

@@ -86,6 +86,6 @@ public struct HTTPRequestParser: Sendable {
             // RFC 9110 §10.1.1 and §7.8: both are ignored in HTTP/1.0 requests.
             expectsContinue: isHTTP11 && message.expectsContinue,
             connectionTokens: message.connectionTokens,
-            isUpgrade: isHTTP11 && message.sawUpgrade && message.connectionUpgrade)
+            isUpgrade: isHTTP11 && message.sawWebSocketUpgrade && message.connectionUpgrade)
     }
 }

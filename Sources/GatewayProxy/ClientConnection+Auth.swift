@@ -49,11 +49,12 @@ extension ClientConnection {
             respond(LocalResponse.error(503, detail: "Sign-in is not configured.", for: head))
             return
         }
-        withSession(head, signIn: signIn, onMissing: { [self] in unauthenticated(head, signIn: signIn) }) { [self] _, record in
+        withSession(head, signIn: signIn, onMissing: { [self] in unauthenticated(head, signIn: signIn) }) { [self] id, record in
             guard AccessPolicy.allows(route.location.allow, record) else {
                 respond(LocalResponse.error(403, detail: "Your account may not open this page.", for: head))
                 return
             }
+            exchange?.sessionID = id  // a tunnel re-checks it while open
             state = .awaitingHead  // startProxy moves on to .proxying
             startProxy(head, route: route, identity: IdentityHeaders.block(for: record, location: route.location))
         }

@@ -220,11 +220,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
                 e.forwardedHead = []
                 if response.status == 101 {
                     exchange = e
-                    if e.head.isUpgrade {
-                        startTunnel(response)
-                    } else {
-                        upstreamFailed(.io(SystemError("unexpected 101", errno: 71)))
-                    }
+                    switchingProtocols(response)
                     return
                 }
                 if response.status < 200 { continue }  // interim responses end here

@@ -1,20 +1,30 @@
-// After a 101 Switching Protocols (WebSocket), the connection becomes a byte tunnel.
+// After a checked 101 Switching Protocols (WebSocket), the connection becomes a byte tunnel,
+// bounded by its own idle timeout, send_timeout both ways, and on protected locations by the
+// session it was opened with.
+import GatewayCore
 import GatewayHTTP
+import GatewaySessions
 
 extension ClientConnection {
     func startTunnel(_ response: HTTPResponseHead) {
-        guard var e = exchange, let up = upstream else { return }
-        let rewritten = HeadRewriter.clientResponse(response, clientVersion: e.head.version, keepAlive: true, upgrade: true)
+        guard var e = exchange, let up = upstream else {
+            preconditionFailure("a 101 without an exchange and its upstream")
+        }
+        let rewritten = HeadRewriter.clientResponse(
+            response, clientVersion: e.head.version, keepAlive: true, upgrade: true)
         e.responseHeadDone = true
         e.status = 101
-        exchange = e
         output.append(rewritten.bytes)
+        e.tunnel = TunnelTimers(
+            now: MonotonicClock.now(), idleTimeout: shared.tunnelIdleTimeout, sendTimeout: shared.sendTimeout,
+            checksSession: e.sessionID != nil, queuedForClient: output.pending)
+        exchange = e
         logAccess()
         state = .tunneling
         clearDeadline()
         setReading(true)
-        // The upstream's read timeout bounds an idle tunnel, as for any proxied response.
-        up.awaitResponse()
+        // From here the tunnel's own clocks run (tunnelTick), not the upstream's read timeout.
+        up.startTunnel()
         tunnelUpstreamBytes()
         if !input.isEmpty { tunnelClientBytes() }
     }
@@ -22,6 +32,7 @@ extension ClientConnection {
     /// Client to upstream.
     func tunnelClientBytes() {
         guard state == .tunneling, let up = upstream else { return }
+        if !input.isEmpty { exchange?.tunnel?.noteActivity() }
         up.send(input.readable)
         input.removeAll()
         // Decide after the flush: one that empties the queue arms no write event to resume us.
@@ -33,6 +44,8 @@ extension ClientConnection {
     /// Upstream to client.
     func tunnelUpstreamBytes() {
         guard state == .tunneling, let up = upstream else { return }
+        let count = up.input.count
+        if count > 0 { exchange?.tunnel?.noteQueuedForClient(count) }
         output.append(up.input.readable)
         up.input.removeAll()
         flushOutput()
@@ -40,5 +53,57 @@ extension ClientConnection {
             upstreamPaused = true
             up.pauseReading(true)
         }
+    }
+
+    /// Called on every loop tick while tunnelling. The upstream side's send_timeout is the
+    /// upstream connection's own deadline; everything else is timed here.
+    func tunnelTick(now: UInt64) {
+        guard var timers = exchange?.tunnel else { preconditionFailure("a tunnel without its timers") }
+        let action = timers.tick(now: now, clientPending: output.pending)
+        exchange?.tunnel = timers
+        switch action {
+        case .none:
+            break
+        case .closeIdle:
+            closeTunnel("no bytes either way for tunnel_idle_timeout")
+        case .closeClientStalled:
+            closeTunnel("the client took no bytes for send_timeout")
+        case .checkSession:
+            checkTunnelSession()
+        }
+    }
+
+    /// Re-loads the session the tunnel was opened with; a deleted or expired one closes it.
+    /// A store that does not answer leaves the tunnel open until the next check: the same
+    /// outage already refuses every new request, and dropping every WebSocket at once on a
+    /// store hiccup would be worse.
+    private func checkTunnelSession() {
+        guard let signIn = context.signIn, let id = exchange?.sessionID else { return }
+        let serial = exchangeSerial
+        signIn.sessions.load(id) { [self] result in
+            guard exchangeSerial == serial, state == .tunneling else { return }
+            switch result {
+            case .failure(let error):
+                shared.errorLog.warning(
+                    "session store unavailable; the tunnel stays open until the next check",
+                    metadata: ["error": .string(error.description)])
+            case .success(let record?) where !Self.hasEnded(record, signIn: signIn):
+                break
+            case .success:
+                closeTunnel("its session ended (signed out or expired)")
+            }
+        }
+    }
+
+    /// The same rule the session gate applies to a request.
+    private static func hasEnded(_ record: SessionRecord, signIn: SignInContext) -> Bool {
+        let now = signIn.now()
+        return record.expiresAt <= now || record.lastSeenAt + signIn.idleTimeout <= now
+    }
+
+    private func closeTunnel(_ reason: String) {
+        shared.errorLog.info(
+            "closing a WebSocket tunnel", metadata: ["client": .string(peerHost), "reason": .string(reason)])
+        close()
     }
 }

@@ -136,6 +136,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         case .notFound:
             respond(LocalResponse.error(404, for: head))
         case .route(let route):
+            guard admitUpgrade(head, route: route) else { return }
             if route.location.auth == .off {
                 startProxy(head, route: route, identity: nil)
             } else {
@@ -241,6 +242,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
+        guard state != .tunneling else { return tunnelTick(now: now) }  // its own clocks: +Tunnel.swift
         guard now >= deadline else { return }
         switch deadlineKind {
         case .header:

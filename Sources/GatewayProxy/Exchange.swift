@@ -1,5 +1,6 @@
 // The state of one request/response exchange on a client connection.
 import GatewayHTTP
+import GatewaySessions
 
 struct Exchange {
     let head: HTTPRequestHead
@@ -25,6 +26,12 @@ struct Exchange {
     var upstreamKeepAlive = false
     /// Body bytes sent to the client (the access log's `bytes`).
     var bytesSent = 0
+    /// A checked WebSocket handshake: the accept value its 101 must carry.
+    var websocketAccept: [UInt8]?
+    /// The session this exchange was let through with, on protected locations.
+    var sessionID: SessionID?
+    /// Set once the 101 has turned the connection into a tunnel.
+    var tunnel: TunnelTimers?
 
     init(head: HTTPRequestHead, start: UInt64) {
         self.head = head

@@ -22,12 +22,8 @@ enum HeadRewriter {
 
         var priorForwardedFor: [UInt8] = []
         var hasHost = false
-        var upgradeValue: ArraySlice<UInt8>?
         for i in h.fields.indices {
-            if h.isHopByHop(at: i, connectionTokens: head.connectionTokens) {
-                if head.isUpgrade && h.nameEquals(at: i, "upgrade") { upgradeValue = h.value(at: i) }
-                continue
-            }
+            if h.isHopByHop(at: i, connectionTokens: head.connectionTokens) { continue }
             if h.nameEquals(at: i, "x-forwarded-for") {
                 if !priorForwardedFor.isEmpty { priorForwardedFor.append(contentsOf: ", ".utf8) }
                 priorForwardedFor.append(contentsOf: h.value(at: i))
@@ -70,10 +66,9 @@ enum HeadRewriter {
             out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         }
         if let identity { out.append(contentsOf: identity) }
-        if let upgradeValue {
-            out.append(contentsOf: "Connection: upgrade\r\nUpgrade: ".utf8)
-            out.append(contentsOf: upgradeValue)
-            out.append(contentsOf: "\r\n".utf8)
+        if head.isUpgrade {
+            // Only websocket is ever upgraded to; any other Upgrade was dropped above.
+            out.append(contentsOf: "Connection: upgrade\r\nUpgrade: websocket\r\n".utf8)
         } else if !keepAlive {
             out.append(contentsOf: "Connection: close\r\n".utf8)
         }

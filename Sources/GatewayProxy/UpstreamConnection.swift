@@ -59,6 +59,9 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     private var deadlineError: UpstreamError = .readTimedOut
     /// The whole request is queued: from now on the read timeout runs.
     private var awaitingResponse = false
+    /// A WebSocket tunnel: no read timeout (the tunnel's idle timeout runs on the client side),
+    /// only send_timeout while bytes wait for the upstream.
+    private var tunneling = false
     /// How long an idle pooled connection is kept.
     static let idleTimeout: UInt64 = 60_000_000_000
     static let readLimit = 256 * 1024
@@ -124,13 +127,19 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     /// Writes queued bytes (unless still connecting); arms the write source if some remain.
     func flush() {
         guard state == .active else { return }
+        let queued = output.pending
         switch output.flush(to: io.fd) {
         case .drained:
             io.wantWrite(false)
-            if deadlineError == .sendTimedOut { setDeadline(target.readTimeout, .readTimedOut) }
+            if deadlineError == .sendTimedOut {
+                if tunneling { clearDeadline() } else { setDeadline(target.readTimeout, .readTimedOut) }
+            }
         case .pending:
             io.wantWrite(true)
-            setDeadline(target.sendTimeout, .sendTimedOut)
+            // In a tunnel only bytes the upstream took restart the clock: a client trickling
+            // bytes in must not keep open an upstream that reads nothing.
+            let timing = deadlineError == .sendTimedOut && deadline != .max
+            if !tunneling || !timing || output.pending < queued { setDeadline(target.sendTimeout, .sendTimedOut) }
         case .failed(let e):
             fail(.io(SystemError("send", errno: e)))
         }
@@ -143,9 +152,17 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
         if state == .active { setDeadline(target.readTimeout, .readTimedOut) }
     }
 
+    /// The 101 has been checked: from now on only send_timeout bounds this side.
+    func startTunnel() {
+        tunneling = true
+        awaitingResponse = false
+        if output.isEmpty { clearDeadline() } else { setDeadline(target.sendTimeout, .sendTimedOut) }
+    }
+
     func pauseReading(_ paused: Bool) {
         guard state == .active else { return }
         io.wantRead(!paused)
+        guard !tunneling else { return }
         if paused { clearDeadline() } else { setDeadline(target.readTimeout, .readTimedOut) }
     }
 
@@ -203,7 +220,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
                 close()
                 return
             }
-            if n > 0 && deadline != .max { setDeadline(target.readTimeout, .readTimedOut) }
+            if n > 0 && deadline != .max && !tunneling { setDeadline(target.readTimeout, .readTimedOut) }
             delegate?.upstreamReadable(self)
         case .eof:
             if state == .idle {

@@ -55,6 +55,11 @@ final class HTTPHeadersTests: XCTestCase {
         XCTAssertFalse(head.headers.isHopByHop(at: 10, connectionTokens: []), "X-Custom only through Connection")
     }
 
+    func testHTTP2SettingsIsHopByHopEvenWhenConnectionDoesNotNameIt() throws {
+        let head = try XCTUnwrap(requestHead("GET / HTTP/1.1\r\nHost: a\r\nHTTP2-Settings: AAMAAABk\r\n\r\n"))
+        XCTAssertTrue(head.headers.isHopByHop(at: 1, connectionTokens: []))
+    }
+
     func testResponseHeadsCollectConnectionTokensToo() {
         let head = responseHead("HTTP/1.1 200 OK\r\nConnection: close, X-Y\r\nContent-Length: 0\r\n\r\n")
         XCTAssertEqual(head?.connectionTokens, [bytes("close"), bytes("x-y")])

@@ -105,6 +105,10 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertEqual(requestHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\n\r\n")?.isUpgrade, false)
         XCTAssertEqual(
             requestHead("GET / HTTP/1.0\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n")?.isUpgrade, false)
+        // h2c (request smuggling through an upgrade) is never an upgrade the gateway honours.
+        XCTAssertEqual(
+            requestHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n")?
+                .isUpgrade, false)
     }
 
     func testAcceptsHTTP10WithoutHost() {

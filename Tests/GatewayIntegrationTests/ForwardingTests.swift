@@ -174,7 +174,9 @@ final class ForwardingTests: IntegrationTestCase {
     func testUpgradeBecomesAByteTunnelBothWays() throws {
         let (_, gateway) = try startPair()
         let client = try gateway.client()
-        try client.send("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX-Auth-User: spoof\r\n\r\n")
+        try client.send(
+            "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX-Auth-User: spoof\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
         let response = try client.readResponse()
         XCTAssertEqual(response.status, 101)
         XCTAssertEqual(response.header("Upgrade"), "websocket")

@@ -17,13 +17,21 @@ Endpoints (any method; HEAD answers the same head with no body):
   /close                        Connection: close, then closes
   /stats                        JSON {connections_accepted, requests}
   /no-length                    no Content-Length, no chunked: the close ends the body
-  /ws (with Upgrade)            101 Switching Protocols, then echoes bytes upper-cased (a tunnel)
+  (the tunnel paths match by their last segment: /public/ws is /ws)
+  /ws (with Upgrade)            101 Switching Protocols with the right Sec-WebSocket-Accept (when
+                                the request has a key), then echoes bytes upper-cased (a tunnel)
+  /ws-wrong-accept (Upgrade)    the same 101, but its accept is the key reflected, not hashed
+  /ws-no-accept (Upgrade)       the same 101 without Sec-WebSocket-Accept (a reflecting server)
+  /ws-flood (with Upgrade)      the right 101, then sends bytes as fast as the peer takes them
+  /ws-deaf (with Upgrade)       the right 101, then never reads again
+  /h2c                          answers 101 Upgrade: h2c to anything, even a plain request
   anything else                 JSON echo of the request (method, path = the request-target as
                                 received, version, headers in order, body size and SHA-256)
 """
 
 import argparse
 import asyncio
+import base64
 import hashlib
 import http
 import json
@@ -32,6 +40,9 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 PIECE = 64 * 1024
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# Paths that answer a request with Connection: upgrade with a 101 and become a tunnel.
+TUNNEL_PATHS = ("/ws", "/ws-wrong-accept", "/ws-no-accept", "/ws-flood", "/ws-deaf")
 MAX_LINE = 64 * 1024
 MAX_HEAD = 1024 * 1024
 PATTERN_PERIOD = 251
@@ -238,8 +249,10 @@ class Connection:
             if has_body and "100-continue" in tokens(headers, "expect"):
                 self.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 await self.writer.drain()
-            if urlsplit(target).path == "/ws" and "upgrade" in conn_tokens:
-                await self.tunnel(headers)
+            # By the last segment, so /public/ws and /ws behave alike.
+            name = "/" + urlsplit(target).path.rsplit("/", 1)[-1]
+            if name in TUNNEL_PATHS and "upgrade" in conn_tokens or name == "/h2c":
+                await self.tunnel(name, headers)
                 return
             body_bytes, body_sha256 = await consume_body(self.reader, headers)
             if not await self.respond(method, target, version, headers, body_bytes, body_sha256, keep_alive):
@@ -247,13 +260,30 @@ class Connection:
             if not keep_alive:
                 return
 
-    async def tunnel(self, headers):
-        """/ws with Upgrade: 101, then every byte received is sent back upper-cased until EOF."""
-        protocol = (header_values(headers, "upgrade") or ["websocket"])[0]
+    async def tunnel(self, path, headers):
+        """A 101 (see TUNNEL_PATHS), then every byte received is sent back upper-cased until EOF."""
+        protocol = "h2c" if path == "/h2c" else (header_values(headers, "upgrade") or ["websocket"])[0]
+        key = (header_values(headers, "sec-websocket-key") or [None])[0]
+        accept = ""
+        if key is not None and path == "/ws-wrong-accept":
+            accept = f"Sec-WebSocket-Accept: {key}\r\n"
+        elif key is not None and path in ("/ws", "/ws-flood", "/ws-deaf"):
+            digest = hashlib.sha1((key + WEBSOCKET_GUID).encode("latin-1")).digest()
+            accept = f"Sec-WebSocket-Accept: {base64.b64encode(digest).decode()}\r\n"
         self.writer.write(
-            f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: {protocol}\r\nConnection: Upgrade\r\n"
+            f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: {protocol}\r\nConnection: Upgrade\r\n{accept}"
             f"X-Upstream-Connection: {self.serial}\r\n\r\n".encode("latin-1"))
         await self.writer.drain()
+        if path == "/ws-deaf":
+            await asyncio.sleep(3600)
+            return
+        if path == "/ws-flood":
+            try:
+                while True:
+                    self.writer.write(PATTERN[:PIECE])
+                    await self.writer.drain()
+            except ConnectionError:
+                return
         while True:
             data = await self.reader.read(65536)
             if not data:
