@@ -17,6 +17,8 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     private(set) var io: SocketIO!
     let peer: SocketAddress
     private(set) lazy var peerHost: String = peer.host
+    /// Whether this peer is in `trusted_proxies`: its forwarded headers are believed.
+    private(set) lazy var peerTrusted: Bool = shared.isTrusted(peer)
     let input = ReadBuffer(capacity: 16 * 1024)
     let output = WriteQueue()
     private var parser: HTTPRequestParser
@@ -121,21 +123,34 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     private func startRequest(_ head: HTTPRequestHead) {
         exchangeSerial &+= 1
-        exchange = Exchange(head: head, start: MonotonicClock.now())
+        exchange = Exchange(
+            head: head, start: MonotonicClock.now(),
+            clientAddress: ClientAddressResolver.resolve(
+                peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies))
         clearDeadline()
-        if let health = HealthEndpoints.response(for: head, shared: shared) {
+        // One canonical target for every decision below and for the upstream.
+        let target: CanonicalTarget
+        switch PathCanonicalizer.canonicalize(head.path, allowEncodedSlashes: shared.allowEncodedSlashes) {
+        case .canonical(let t): target = t
+        case .rejected(.notOriginForm):
+            respond(LocalResponse.error(404, for: head))  // `OPTIONS *`, CONNECT: no location serves them
+            return
+        case .rejected:
+            respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
+            return
+        }
+        exchange?.target = target
+        if let health = HealthEndpoints.response(for: head, path: target.path, peer: peer, peerTrusted: peerTrusted, shared: shared) {
             respond(health)
             return
         }
-        if let signIn = context.signIn, handleSignInEndpoint(head, signIn: signIn) {
+        if let signIn = context.signIn, handleSignInEndpoint(head, target: target.forwarded, signIn: signIn) {
             return
         }
-        switch shared.router.match(target: head.path) {
-        case .badPath:
-            respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
-        case .notFound:
+        switch shared.router.match(target.matchPath) {
+        case nil:
             respond(LocalResponse.error(404, for: head))
-        case .route(let route):
+        case let route?:
             if route.location.auth == .off {
                 startProxy(head, route: route, identity: nil)
             } else {
@@ -288,14 +303,15 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         let upstreamName = e.route.map { r in
             shared.upstreams[r.upstreamIndex].serverNames[e.serverIndex]
         }
-        var path = e.head.pathString
+        // The canonical target: the one the sign-in prefix check below saw (`/%61uth/...` too).
+        var path = e.target.map { String(decoding: $0.forwarded, as: UTF8.self) } ?? e.head.pathString
         if let prefix = context.signIn?.prefix, path.hasPrefix(prefix), let query = path.firstIndex(of: "?") {
             // Sign-in URLs carry one-time secrets (code, oauth_verifier, state): keep them out of logs.
             path = String(path[..<query]) + "?…"
         }
         log.record(
             AccessLog.Entry(
-                client: peerHost, method: e.head.methodString, path: path, status: e.status,
+                client: e.clientAddress, method: e.head.methodString, path: path, status: e.status,
                 bytes: e.bytesSent, durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstreamName : nil,
                 upstreamNanos: e.upstreamHeadNanos))
     }

@@ -4,6 +4,10 @@ import GatewayHTTP
 struct Exchange {
     let head: HTTPRequestHead
     let start: UInt64
+    /// Who sent the request (the first untrusted hop), for the access log and limits.
+    let clientAddress: String
+    /// The canonical target: matched, and sent upstream. Nil until canonicalised (or refused).
+    var target: CanonicalTarget?
     var route: Route?
     /// When the request head was handed to an upstream connection.
     var upstreamStart: UInt64 = 0
@@ -26,9 +30,10 @@ struct Exchange {
     /// Body bytes sent to the client (the access log's `bytes`).
     var bytesSent = 0
 
-    init(head: HTTPRequestHead, start: UInt64) {
+    init(head: HTTPRequestHead, start: UInt64, clientAddress: String) {
         self.head = head
         self.start = start
+        self.clientAddress = clientAddress
         requestDecoder = HTTPBodyDecoder(framing: head.framing)
         requestComplete = requestDecoder.isComplete
     }

@@ -6,8 +6,6 @@ struct Route: Sendable {
     let prefix: [UInt8]
     let location: LocationConfig
     let upstreamIndex: Int
-    /// Lowercased names of every identity header a client might try to inject here.
-    let strippedHeaderNames: [[UInt8]]
 }
 
 struct Router: Sendable {
@@ -20,27 +18,17 @@ struct Router: Sendable {
             guard let index = config.upstreams.firstIndex(where: { $0.name == location.proxyPass }) else {
                 preconditionFailure("validated config names unknown upstream \(location.proxyPass)")
             }
-            var names = Set(IdentityField.allCases.map { $0.defaultHeader.lowercased() })
-            for field in IdentityField.allCases { names.insert(location.headerName(for: field).lowercased()) }
-            routes.append(
-                Route(
-                    prefix: Array(location.prefix.utf8), location: location, upstreamIndex: index,
-                    strippedHeaderNames: names.sorted().map { Array($0.utf8) }))
+            routes.append(Route(prefix: Array(location.prefix.utf8), location: location, upstreamIndex: index))
         }
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
     }
 
-    enum Match {
-        case route(Route)
-        case notFound
-        case badPath
-    }
-
-    func match(target: [UInt8]) -> Match {
-        guard case .path(let path) = PathNormalizer.normalize(target) else { return .badPath }
+    /// `path` is a `CanonicalTarget.matchPath`: decoded, merged and without `;params`, so no
+    /// other spelling of a path reaches a location the upstream would not serve it from.
+    func match(_ path: ArraySlice<UInt8>) -> Route? {
         for route in routes where path.count >= route.prefix.count {
-            if path.starts(with: route.prefix) { return .route(route) }
+            if path.starts(with: route.prefix) { return route }
         }
-        return .notFound
+        return nil
     }
 }

@@ -1,0 +1,31 @@
+// Locations match the canonical, parameter-free path, so no spelling picks a weaker location.
+
+import GatewayConfig
+import GatewayHTTP
+import XCTest
+
+@testable import GatewayProxy
+
+final class RouterTests: XCTestCase {
+    private func prefix(for path: String) throws -> String? {
+        let router = Router(config: try testConfiguration())
+        let target = try XCTUnwrap(canonicalTarget(bytes(path)), path)
+        return router.match(target.matchPath).map { text($0.prefix) }
+    }
+
+    func testSemicolonParametersDoNotMoveARequestToAnotherLocation() throws {
+        XCTAssertEqual(try prefix(for: "/admin;x/"), "/admin/")
+        XCTAssertEqual(try prefix(for: "/admin;x"), "/admin")
+        XCTAssertEqual(try prefix(for: "/admin%3Bx/page"), "/admin/")
+        XCTAssertEqual(try prefix(for: "/;x/admin/"), "/admin/")
+        XCTAssertEqual(try prefix(for: "/public;x/admin/"), "/public/")
+    }
+
+    func testEncodedUnreservedBytesAndRepeatedSlashesDoNotDodgeALocation() throws {
+        XCTAssertEqual(try prefix(for: "/adm%69n/"), "/admin/")
+        XCTAssertEqual(try prefix(for: "//admin//x"), "/admin/")
+        XCTAssertEqual(try prefix(for: "/%61dmin"), "/admin")
+        XCTAssertEqual(try prefix(for: "/public/x"), "/public/")
+        XCTAssertEqual(try prefix(for: "/other"), "/")
+    }
+}
