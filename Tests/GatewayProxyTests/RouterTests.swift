@@ -29,3 +29,15 @@ final class RouterTests: XCTestCase {
         XCTAssertEqual(try prefix(for: "/other"), "/")
     }
 }
+
+final class HealthEndpointsTests: XCTestCase {
+    func testReadinessDetailsGoToLoopbackPeersOnly() {
+        XCTAssertTrue(HealthEndpoints.isLoopback([127, 0, 0, 1]))
+        XCTAssertTrue(HealthEndpoints.isLoopback([127, 9, 9, 9]))
+        XCTAssertTrue(HealthEndpoints.isLoopback(Array(repeating: 0, count: 15) + [1]))
+        XCTAssertTrue(HealthEndpoints.isLoopback(Array(repeating: 0, count: 10) + [0xFF, 0xFF, 127, 0, 0, 1]))
+        XCTAssertFalse(HealthEndpoints.isLoopback([10, 0, 0, 1]))
+        XCTAssertFalse(HealthEndpoints.isLoopback(Array(repeating: 0, count: 16)))
+        XCTAssertFalse(HealthEndpoints.isLoopback(Array(repeating: 0, count: 10) + [0xFF, 0xFF, 10, 0, 0, 1]))
+    }
+}
