@@ -35,22 +35,21 @@ public enum HeaderName {
 
 /// A set of normalised names, matched against a field name without building any String.
 public struct HeaderNameSet: Sendable {
-    /// Normalised names grouped by length, so most fields are ruled out by one lookup.
-    private let byLength: [Int: [[UInt8]]]
+    /// Normalised names indexed by length, so most fields are ruled out by one array load.
+    private let byLength: [[[UInt8]]]
 
     public init<S: Sequence>(_ names: S) where S.Element == String {
-        var groups: [Int: [[UInt8]]] = [:]
-        for name in names {
-            let n = HeaderName.normalized(name.utf8)
-            if groups[n.count]?.contains(n) == true { continue }
-            groups[n.count, default: []].append(n)
+        let normalized = names.map { HeaderName.normalized($0.utf8) }
+        var groups = [[[UInt8]]](repeating: [], count: (normalized.map(\.count).max() ?? 0) + 1)
+        for n in normalized where !groups[n.count].contains(n) {
+            groups[n.count].append(n)
         }
         byLength = groups
     }
 
     public func contains(_ name: ArraySlice<UInt8>) -> Bool {
-        guard let candidates = byLength[name.count] else { return false }
-        for c in candidates where HeaderName.normalizedEquals(name, c) { return true }
+        guard name.count < byLength.count else { return false }
+        for c in byLength[name.count] where HeaderName.normalizedEquals(name, c) { return true }
         return false
     }
 }

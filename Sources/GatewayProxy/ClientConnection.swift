@@ -123,21 +123,17 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     private func startRequest(_ head: HTTPRequestHead) {
         exchangeSerial &+= 1
-        exchange = Exchange(
-            head: head, start: MonotonicClock.now(),
-            clientAddress: ClientAddressResolver.resolve(
-                peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies))
+        let client = ClientAddressResolver.resolve(
+            peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies)
+        exchange = Exchange(head: head, start: MonotonicClock.now(), clientAddress: client)
         clearDeadline()
         // One canonical target for every decision below and for the upstream.
         let target: CanonicalTarget
         switch PathCanonicalizer.canonicalize(head.path, allowEncodedSlashes: shared.allowEncodedSlashes) {
         case .canonical(let t): target = t
-        case .rejected(.notOriginForm):
-            respond(LocalResponse.error(404, for: head))  // `OPTIONS *`, CONNECT: no location serves them
-            return
+        case .rejected(.notOriginForm): return respond(LocalResponse.error(404, for: head))  // `OPTIONS *`, CONNECT
         case .rejected:
-            respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
-            return
+            return respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
         }
         exchange?.target = target
         if let health = HealthEndpoints.response(for: head, path: target.path, peer: peer, peerTrusted: peerTrusted, shared: shared) {
@@ -299,28 +295,11 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     func logAccess() {
         guard let log = shared.accessLog, let e = exchange else { return }
-        let now = MonotonicClock.now()
-        let upstreamName = e.route.map { r in
-            shared.upstreams[r.upstreamIndex].serverNames[e.serverIndex]
-        }
-        // The canonical target: the one the sign-in prefix check below saw (`/%61uth/...` too).
-        var path = e.target.map { String(decoding: $0.forwarded, as: UTF8.self) } ?? e.head.pathString
-        if let prefix = context.signIn?.prefix, path.hasPrefix(prefix), let query = path.firstIndex(of: "?") {
-            // Sign-in URLs carry one-time secrets (code, oauth_verifier, state): keep them out of logs.
-            path = String(path[..<query]) + "?…"
-        }
-        log.record(
-            AccessLog.Entry(
-                client: e.clientAddress, method: e.head.methodString, path: path, status: e.status,
-                bytes: e.bytesSent, durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstreamName : nil,
-                upstreamNanos: e.upstreamHeadNanos))
+        let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
+        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.signIn?.prefix, now: MonotonicClock.now()))
     }
 
     private func logRejected(status: Int) {
-        guard let log = shared.accessLog else { return }
-        log.record(
-            AccessLog.Entry(
-                client: peerHost, method: "-", path: "-", status: status, bytes: 0, durationNanos: 0, upstream: nil,
-                upstreamNanos: nil))
+        shared.accessLog?.record(AccessLog.Entry.rejected(client: peerHost, status: status))
     }
 }

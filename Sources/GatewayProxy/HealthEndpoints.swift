@@ -16,11 +16,16 @@ enum HealthEndpoints {
         if equals(path, "/readyz") {
             let detailed = peerTrusted || isLoopback(peer.addressBytes)
             if shared.isDraining {
-                return .json(503, detailed ? "{\"status\":\"draining\",\"failed\":[\"shutting down\"]}\n" : "{\"status\":\"draining\"}\n")
+                return .json(
+                    503,
+                    detailed
+                        ? "{\"status\":\"draining\",\"failed\":[\"shutting down\"]}\n" : "{\"status\":\"draining\"}\n")
             }
             let report = shared.health.report()
             if !detailed {
-                return .json(report.ready ? 200 : 503, report.ready ? "{\"status\":\"ready\"}\n" : "{\"status\":\"not ready\"}\n")
+                return .json(
+                    report.ready ? 200 : 503, report.ready ? "{\"status\":\"ready\"}\n" : "{\"status\":\"not ready\"}\n"
+                )
             }
             return .json(report.ready ? 200 : 503, report.json)
         }
@@ -32,7 +37,8 @@ enum HealthEndpoints {
         if address.count == 4 { return address[0] == 127 }
         guard address.count == 16 else { return false }
         if address[0..<15].allSatisfy({ $0 == 0 }) { return address[15] == 1 }
-        return address[0..<10].allSatisfy({ $0 == 0 }) && address[10] == 0xFF && address[11] == 0xFF && address[12] == 127
+        return address[0..<10].allSatisfy({ $0 == 0 }) && address[10] == 0xFF && address[11] == 0xFF
+            && address[12] == 127
     }
 
     private static func equals(_ path: ArraySlice<UInt8>, _ name: StaticString) -> Bool {

@@ -53,7 +53,8 @@ final class PathCanonicalizerTests: XCTestCase {
             }
             XCTAssertEqual(text(t.forwarded), forwarded, input)
             XCTAssertEqual(text(t.matchPath), matching, input)
-            XCTAssertEqual(text(t.path), forwarded.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "", input)
+            XCTAssertEqual(
+                text(t.path), forwarded.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "", input)
         }
     }
 

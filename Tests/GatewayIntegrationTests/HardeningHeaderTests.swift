@@ -31,14 +31,19 @@ final class HardeningHeaderTests: IntegrationTestCase {
             let echo = try gateway.client().request(
                 "GET", "/public/x",
                 headers: [
-                    ("X_Auth_User_Id", "admin"), ("X.Auth.User", "root"), ("x-AUTH-user-ID", "1"), ("X_Auth_Email", "a@b"),
+                    ("X_Auth_User_Id", "admin"), ("X.Auth.User", "root"), ("x-AUTH-user-ID", "1"),
+                    ("X_Auth_Email", "a@b"),
                     ("X-Custom_Thing", "u"), ("X-Kept", "yes"),
                 ]
             ).json()
             let got = names(echo)
-            XCTAssertFalse(got.contains { $0.replacingOccurrences(of: "_", with: "-").hasPrefix("x-auth") || $0.hasPrefix("x.auth") }, "\(got)")
+            XCTAssertFalse(
+                got.contains {
+                    $0.replacingOccurrences(of: "_", with: "-").hasPrefix("x-auth") || $0.hasPrefix("x.auth")
+                }, "\(got)")
             XCTAssertEqual(headerValues("X-Kept", in: echo), ["yes"])
-            XCTAssertEqual(headerValues("X-Custom_Thing", in: echo), extra.isEmpty ? [] : ["u"], "underscores: \(extra)")
+            XCTAssertEqual(
+                headerValues("X-Custom_Thing", in: echo), extra.isEmpty ? [] : ["u"], "underscores: \(extra)")
         }
     }
 
@@ -47,7 +52,8 @@ final class HardeningHeaderTests: IntegrationTestCase {
         let echo = try gateway.client().request(
             "GET", "/public/x", headers: [("X-Forwarded-Email", "boss@example.com"), ("x.forwarded.email", "b@e")]
         ).json()
-        XCTAssertEqual(headerValues("X-Forwarded-Email", in: echo), [], "remapped on /admin/, so stripped on /public/ too")
+        XCTAssertEqual(
+            headerValues("X-Forwarded-Email", in: echo), [], "remapped on /admin/, so stripped on /public/ too")
         XCTAssertFalse(names(echo).contains("x.forwarded.email"))
     }
 
@@ -56,7 +62,9 @@ final class HardeningHeaderTests: IntegrationTestCase {
         let client = try gateway.client()
         let echo = try client.request(
             "GET", "/public/x",
-            headers: [("Cookie", "theme=dark; __gw=stolen; __gw_state=st"), ("Cookie", "__Host-__gw=x; __gwx=app; lang=en")]
+            headers: [
+                ("Cookie", "theme=dark; __gw=stolen; __gw_state=st"), ("Cookie", "__Host-__gw=x; __gwx=app; lang=en"),
+            ]
         ).json()
         XCTAssertEqual(headerValues("Cookie", in: echo), ["theme=dark", "__gwx=app; lang=en"])
         let only = try client.request("GET", "/public/y", headers: [("Cookie", "__gw=stolen")]).json()
@@ -78,7 +86,9 @@ final class HardeningHeaderTests: IntegrationTestCase {
 
     func testDotDotSemicolonIsRefused() throws {
         let gateway = try startHardenedGateway()
-        for path in ["/static/..;/admin/", "/public/.;x/../admin/", "/public/%2e%2e%3b/admin/", "/a/..;jsessionid=1/admin/"] {
+        for path in [
+            "/static/..;/admin/", "/public/.;x/../admin/", "/public/%2e%2e%3b/admin/", "/a/..;jsessionid=1/admin/",
+        ] {
             XCTAssertEqual(try gateway.client().request("GET", path).status, 400, path)
         }
     }
@@ -87,12 +97,16 @@ final class HardeningHeaderTests: IntegrationTestCase {
         let gateway = try startHardenedGateway()
         XCTAssertEqual(try gateway.client().request("GET", "/public/x#frag").status, 400)
         XCTAssertEqual(try gateway.client().request("GET", "/public/x?a=1#frag").status, 400)
-        XCTAssertEqual(try gateway.client().request("GET", "/auth/%6De").status, 401, "the sign-in endpoints see the canonical path")
+        XCTAssertEqual(
+            try gateway.client().request("GET", "/auth/%6De").status, 401,
+            "the sign-in endpoints see the canonical path")
     }
 
     func testEncodedSlashIsRefused() throws {
         let strict = try startHardenedGateway()
-        for path in ["/public/a%2Fb", "/public/a%2fb", "/public/a%5Cb", "/public/a\\b", "/public/a%00b", "/public/a%0a"] {
+        for path in [
+            "/public/a%2Fb", "/public/a%2fb", "/public/a%5Cb", "/public/a\\b", "/public/a%00b", "/public/a%0a",
+        ] {
             XCTAssertEqual(try strict.client().request("GET", path).status, 400, path)
         }
         let lenient = try startHardenedGateway(extra: "allow_encoded_slashes on;")

@@ -19,14 +19,16 @@ private final class CapturingHandler: LogHandler, @unchecked Sendable {
     func log(event: LogEvent) {
         lines.append(
             JSONLogHandler.render(
-                label: "access", level: event.level, message: event.message.description, metadata: event.metadata ?? [:]))
+                label: "access", level: event.level, message: event.message.description, metadata: event.metadata ?? [:]
+            ))
     }
 }
 
 final class AccessLogTests: XCTestCase {
     func testHostileMethodAndPathStayValidJSON() throws {
         let hostile: [(String, String)] = [
-            ("-nan", "/\"quote\\back\u{0}\u{1f}\u{7f}"), ("-0x1F", "/line\u{2028}sep\u{2029}x"), ("1.", "/\n{\"injected\":1}"),
+            ("-nan", "/\"quote\\back\u{0}\u{1f}\u{7f}"), ("-0x1F", "/line\u{2028}sep\u{2029}x"),
+            ("1.", "/\n{\"injected\":1}"),
             ("-inf", String(decoding: [0x2F, 0xFF, 0xC3, 0x28, 0xED, 0xA0, 0x80], as: UTF8.self)), ("0123", "/%00"),
             ("-", "-"), ("200", "/ok"),
         ]

@@ -11,7 +11,8 @@ final class ClientAddressResolverTests: XCTestCase {
 
     private func resolve(_ forwardedFor: [String], peerTrusted: Bool = true) -> String {
         ClientAddressResolver.resolve(
-            peer: "10.1.1.1", peerTrusted: peerTrusted, forwardedFor: forwardedFor.map { bytes($0)[...] }, trusted: trusted)
+            peer: "10.1.1.1", peerTrusted: peerTrusted, forwardedFor: forwardedFor.map { bytes($0)[...] },
+            trusted: trusted)
     }
 
     func testUntrustedPeerIsTheClientWhateverItClaims() {
@@ -24,7 +25,8 @@ final class ClientAddressResolverTests: XCTestCase {
     }
 
     func testFirstUntrustedHopFromTheRightWins() {
-        XCTAssertEqual(resolve(["198.51.100.1, 203.0.113.7, 10.0.0.2"]), "203.0.113.7", "the spoofed leftmost is ignored")
+        XCTAssertEqual(
+            resolve(["198.51.100.1, 203.0.113.7, 10.0.0.2"]), "203.0.113.7", "the spoofed leftmost is ignored")
         XCTAssertEqual(resolve(["198.51.100.1", "203.0.113.7,10.0.0.2 , 10.0.0.3"]), "203.0.113.7")
         XCTAssertEqual(resolve(["garbage, 10.0.0.2"]), "garbage", "what no trusted proxy wrote is the client's word")
     }
@@ -47,7 +49,8 @@ final class ClientAddressResolverTests: XCTestCase {
             ClientAddressResolver.resolve(peer: "10.1.1.1", peerTrusted: true, headers: head.headers, trusted: trusted),
             "203.0.113.7")
         XCTAssertEqual(
-            ClientAddressResolver.resolve(peer: "192.0.2.1", peerTrusted: false, headers: head.headers, trusted: trusted),
+            ClientAddressResolver.resolve(
+                peer: "192.0.2.1", peerTrusted: false, headers: head.headers, trusted: trusted),
             "192.0.2.1")
     }
 }

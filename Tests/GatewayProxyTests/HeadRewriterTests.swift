@@ -35,7 +35,8 @@ final class HeadRewriterTests: XCTestCase {
         // Derived from IdentityField.allCases, so a new field is covered without touching this.
         for field in IdentityField.allCases {
             let alias = field.defaultHeader.replacingOccurrences(of: "-", with: "_").uppercased()
-            let out = try upstream("GET / HTTP/1.1\r\nHost: h\r\n\(alias): x\r\n\(field.defaultHeader): y\r\n\r\n", underscores: true)
+            let out = try upstream(
+                "GET / HTTP/1.1\r\nHost: h\r\n\(alias): x\r\n\(field.defaultHeader): y\r\n\r\n", underscores: true)
             XCTAssertFalse(out.lowercased().contains("x-auth") || out.contains(alias), out)
         }
     }
@@ -81,7 +82,8 @@ final class HeadRewriterTests: XCTestCase {
     }
 
     func testTLSListenerSaysHTTPS() throws {
-        XCTAssertTrue(try upstream("GET / HTTP/1.1\r\nHost: h\r\n\r\n", isTLS: true).contains("X-Forwarded-Proto: https\r\n"))
+        XCTAssertTrue(
+            try upstream("GET / HTTP/1.1\r\nHost: h\r\n\r\n", isTLS: true).contains("X-Forwarded-Proto: https\r\n"))
         XCTAssertTrue(
             try upstream("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: https\r\n\r\n", peerTrusted: true)
                 .contains("X-Forwarded-Proto: https\r\n"))

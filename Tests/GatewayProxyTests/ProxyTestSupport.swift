@@ -34,6 +34,8 @@ func parsedHead(_ raw: String, file: StaticString = #filePath, line: UInt = #lin
 }
 
 func canonicalTarget(_ path: [UInt8], allowEncodedSlashes: Bool = false) -> CanonicalTarget? {
-    if case .canonical(let t) = PathCanonicalizer.canonicalize(path, allowEncodedSlashes: allowEncodedSlashes) { return t }
+    if case .canonical(let t) = PathCanonicalizer.canonicalize(path, allowEncodedSlashes: allowEncodedSlashes) {
+        return t
+    }
     return nil
 }
