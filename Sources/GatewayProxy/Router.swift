@@ -1,5 +1,6 @@
 // Longest-prefix matching of a request path to a `location`, compiled once at load.
 import GatewayConfig
+import GatewayHTTP
 
 /// A location ready for the hot path: its prefix as bytes and its upstream as an index.
 struct Route: Sendable {
@@ -18,9 +19,28 @@ struct Router: Sendable {
             guard let index = config.upstreams.firstIndex(where: { $0.name == location.proxyPass }) else {
                 preconditionFailure("validated config names unknown upstream \(location.proxyPass)")
             }
-            routes.append(Route(prefix: Array(location.prefix.utf8), location: location, upstreamIndex: index))
+            routes.append(
+                Route(prefix: Self.canonicalPrefix(location.prefix), location: location, upstreamIndex: index))
         }
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
+    }
+
+    /// A prefix in the form request paths take: `location /café/` is `/caf%C3%A9/`, as a
+    /// request for it arrives (targets are ASCII), and `/adm%69n/` is `/admin/`.
+    static func canonicalPrefix(_ prefix: String) -> [UInt8] {
+        var encoded: [UInt8] = []
+        for b in prefix.utf8 {
+            if b > 0x20 && b < 0x7F {
+                encoded.append(b)
+            } else {
+                let hex = Array("0123456789ABCDEF".utf8)
+                encoded.append(contentsOf: [0x25, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+            }
+        }
+        guard case .canonical(let target) = PathCanonicalizer.canonicalize(encoded, allowEncodedSlashes: true) else {
+            return Array(prefix.utf8)  // a spelling no request can take (`..`, `\`): it matches nothing new
+        }
+        return Array(target.matchPath)
     }
 
     /// `path` is a `CanonicalTarget.matchPath`: decoded, merged and without `;params`, so no

@@ -30,6 +30,24 @@ final class RouterTests: XCTestCase {
     }
 }
 
+final class RouterPrefixTests: XCTestCase {
+    func testLocationPrefixesAreCanonicalLikeRequestPaths() throws {
+        XCTAssertEqual(text(Router.canonicalPrefix("/café/")), "/caf%C3%A9/")
+        XCTAssertEqual(text(Router.canonicalPrefix("/adm%69n/")), "/admin/")
+        XCTAssertEqual(text(Router.canonicalPrefix("//a//")), "/a/")
+        XCTAssertEqual(text(Router.canonicalPrefix("/")), "/")
+        let config = try ConfigLoader.load(
+            text: """
+                listen 127.0.0.1:8080;
+                upstream app { server 127.0.0.1:3000; }
+                location /café/ { auth off; proxy_pass app; }
+                location / { auth off; proxy_pass app; }
+                """, file: "test.conf")
+        let target = try XCTUnwrap(canonicalTarget(bytes("/caf%c3%a9/menu")))
+        XCTAssertEqual(Router(config: config).match(target.matchPath).map { text($0.prefix) }, "/caf%C3%A9/")
+    }
+}
+
 final class HealthEndpointsTests: XCTestCase {
     func testReadinessDetailsGoToLoopbackPeersOnly() {
         XCTAssertTrue(HealthEndpoints.isLoopback([127, 0, 0, 1]))
