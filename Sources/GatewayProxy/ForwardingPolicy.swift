@@ -33,8 +33,11 @@ struct ForwardingPolicy: Sendable {
     /// The fields that say who and where the client is; believed only from trusted proxies.
     enum ForwardedField {
         case forwardedFor, forwardedProto, forwardedHost, forwarded, realIP
+        /// Any other `X-Forwarded-*` (Port, Prefix, Server, Ssl...): apps build URLs from them.
+        case otherForwarded
     }
 
+    private static let xForwarded = Array("x-forwarded-".utf8)
     private static let forwardedNames: [(ForwardedField, [UInt8])] = [
         (.forwardedFor, Array("x-forwarded-for".utf8)), (.forwardedProto, Array("x-forwarded-proto".utf8)),
         (.forwardedHost, Array("x-forwarded-host".utf8)), (.forwarded, Array("forwarded".utf8)),
@@ -44,13 +47,17 @@ struct ForwardingPolicy: Sendable {
     /// Which forwarded field `name` spells, and whether it is the real name rather than an
     /// alias (`X_Real_IP`, `X.Forwarded.For`) that only some upstreams read as one.
     static func forwardedField(_ name: ArraySlice<UInt8>) -> (field: ForwardedField, exact: Bool)? {
-        // Dispatch on length first: most fields fail here without a byte compared.
-        switch name.count {
-        case 9, 15, 16, 17: break
-        default: return nil
-        }
+        let n = name.count
+        // Most fields fail on their length or first byte without more compared.
+        guard n == 9 || n > Self.xForwarded.count, let first = name.first, first | 0x20 == 0x78 || first | 0x20 == 0x66
+        else { return nil }
+        let exact = !name.contains(0x5F) && !name.contains(0x2E)
         for (field, normalized) in forwardedNames where HeaderName.normalizedEquals(name, normalized) {
-            return (field, !name.contains(0x5F) && !name.contains(0x2E))
+            return (field, exact)
+        }
+        if n > Self.xForwarded.count && HeaderName.normalizedEquals(name.prefix(Self.xForwarded.count), Self.xForwarded)
+        {
+            return (.otherForwarded, exact)
         }
         return nil
     }

@@ -46,7 +46,7 @@ enum HeadRewriter {
                 case .forwardedHost:
                     if trustedHost == nil { trustedHost = h.value(at: i) }
                     continue
-                case .forwarded, .realIP:
+                case .forwarded, .realIP, .otherForwarded:
                     break  // passed on as the trusted proxy wrote them
                 }
             } else if !policy.underscoresInHeaders && HeaderName.containsUnderscore(name) {

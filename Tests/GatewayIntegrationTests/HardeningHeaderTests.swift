@@ -122,14 +122,16 @@ final class HardeningHeaderTests: IntegrationTestCase {
             headers: [
                 ("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.test"),
                 ("Forwarded", "for=203.0.113.9"), ("X-Real-IP", "203.0.113.9"), ("X.Real.IP", "1.1.1.1"),
-                ("X.Forwarded.For", "1.1.1.1"),
+                ("X.Forwarded.For", "1.1.1.1"), ("X-Forwarded-Port", "443"), ("X-Forwarded-Prefix", "/evil"),
             ]
         ).json()
         XCTAssertEqual(headerValues("X-Forwarded-For", in: echo), ["127.0.0.1"])
         XCTAssertEqual(headerValues("X-Forwarded-Proto", in: echo), ["http"])
         XCTAssertEqual(headerValues("X-Forwarded-Host", in: echo), ["gateway.test"])
         let got = names(echo)
-        for dropped in ["forwarded", "x-real-ip", "x.real.ip", "x.forwarded.for"] {
+        for dropped in [
+            "forwarded", "x-real-ip", "x.real.ip", "x.forwarded.for", "x-forwarded-port", "x-forwarded-prefix",
+        ] {
             XCTAssertFalse(got.contains(dropped), "\(dropped) reached the upstream: \(got)")
         }
     }

@@ -62,7 +62,8 @@ final class HeadRewriterTests: XCTestCase {
         let out = try upstream(
             "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 203.0.113.1\r\nX-Forwarded-Proto: https\r\n"
                 + "X-Forwarded-Host: evil\r\nForwarded: for=1.2.3.4\r\nX-Real-IP: 1.2.3.4\r\nX_Real_IP: 1.2.3.4\r\n"
-                + "X.Forwarded.For: 1.2.3.4\r\n\r\n", underscores: true)
+                + "X.Forwarded.For: 1.2.3.4\r\nX-Forwarded-Port: 443\r\nx-forwarded-prefix: /evil\r\n\r\n",
+            underscores: true)
         XCTAssertEqual(
             out,
             "GET / HTTP/1.1\r\nHost: h\r\n"
@@ -73,10 +74,11 @@ final class HeadRewriterTests: XCTestCase {
         let out = try upstream(
             "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 203.0.113.1\r\nX-Forwarded-For: 10.0.0.1\r\n"
                 + "X-Forwarded-Proto: https\r\nX-Forwarded-Host: app.example.com\r\nX-Real-IP: 203.0.113.1\r\n"
-                + "X.Real.IP: 6.6.6.6\r\n\r\n", peerTrusted: true)
+                + "X.Real.IP: 6.6.6.6\r\nX-Forwarded-Port: 443\r\nX_Forwarded_Port: 1\r\n\r\n", peerTrusted: true,
+            underscores: true)
         XCTAssertEqual(
             out,
-            "GET / HTTP/1.1\r\nHost: h\r\nX-Real-IP: 203.0.113.1\r\n"
+            "GET / HTTP/1.1\r\nHost: h\r\nX-Real-IP: 203.0.113.1\r\nX-Forwarded-Port: 443\r\n"
                 + "X-Forwarded-For: 203.0.113.1, 10.0.0.1, 192.0.2.9\r\nX-Forwarded-Proto: https\r\n"
                 + "X-Forwarded-Host: app.example.com\r\n\r\n")
     }
