@@ -83,6 +83,17 @@ final class HeadRewriterTests: XCTestCase {
                 + "X-Forwarded-Host: app.example.com\r\n\r\n")
     }
 
+    func testFirstRequestOfATunnelIsStrippedLikeAnyOther() throws {
+        let out = try upstream(
+            "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX.Auth.User: root\r\n"
+                + "Cookie: __gw=s; a=1\r\nX-Real-IP: 1.2.3.4\r\n\r\n")
+        XCTAssertEqual(
+            out,
+            "GET /ws HTTP/1.1\r\nHost: h\r\nCookie: a=1\r\n"
+                + "X-Forwarded-For: 192.0.2.9\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: h\r\n"
+                + "Connection: upgrade\r\nUpgrade: websocket\r\n\r\n")
+    }
+
     func testTLSListenerSaysHTTPS() throws {
         XCTAssertTrue(
             try upstream("GET / HTTP/1.1\r\nHost: h\r\n\r\n", isTLS: true).contains("X-Forwarded-Proto: https\r\n"))
