@@ -20,23 +20,28 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"time\":\""
-        line += Self.timestamp()
-        line += "\",\"level\":\""
-        line += event.level.rawValue
-        line += "\",\"log\":\""
-        line += label
-        line += "\",\"msg\":"
-        JSONText.appendString(event.message.description, to: &line)
         let merged = event.metadata.map { metadata.merging($0) { _, new in new } } ?? metadata
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+        sink.write(Self.render(label: label, level: event.level, message: event.message.description, metadata: merged))
+    }
+
+    /// One line of JSON: valid whatever bytes the metadata carries (tests parse it).
+    public static func render(label: String, level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+        var line = "{\"time\":\""
+        line += timestamp()
+        line += "\",\"level\":\""
+        line += level.rawValue
+        line += "\",\"log\":"
+        JSONText.appendString(label, to: &line)
+        line += ",\"msg\":"
+        JSONText.appendString(message, to: &line)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line += ","
             JSONText.appendString(key, to: &line)
             line += ":"
             JSONText.appendValue(value, to: &line)
         }
         line += "}"
-        sink.write(line)
+        return line
     }
 
     /// `2026-11-30T03:39:06.123Z`
@@ -67,7 +72,8 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                // U+2028/2029 are valid JSON but end a line in JavaScript and some log viewers.
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
@@ -84,13 +90,27 @@ public enum JSONText {
         return out
     }
 
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: what the gateway logs as numbers (status, ms, bytes).
+    static func isJSONNumber(_ s: String) -> Bool {
+        var u = s.utf8[...]
+        if u.first == 0x2D { u = u.dropFirst() }
+        let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
+        let int = u.prefix(while: isDigit)
+        guard !int.isEmpty, int.first != 0x30 || int.count == 1 else { return false }
+        u = u.dropFirst(int.count)
+        if u.isEmpty { return true }
+        guard u.first == 0x2E else { return false }
+        let frac = u.dropFirst().prefix(while: isDigit)
+        return !frac.isEmpty && frac.count == u.count - 1
+    }
+
     static func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
         switch value {
         case .string(let s):
             // Numbers logged as strings stay numbers in the JSON, so log tools can sum them.
-            if let first = s.utf8.first, (first >= 0x30 && first <= 0x39) || first == 0x2D,
-                Double(s) != nil, !s.hasPrefix("0") || s == "0" || s.hasPrefix("0.")
-            {
+            // Only JSON's own number grammar: `Double` also takes `-nan`, `-0x1F` and `1.`,
+            // which a client can send as a method and would break the line.
+            if isJSONNumber(s) {
                 out += s
             } else {
                 appendString(s, to: &out)

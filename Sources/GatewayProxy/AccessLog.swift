@@ -36,3 +36,27 @@ struct AccessLog: Sendable {
         return "\(micros / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
     }
 }
+
+/// The memberwise initialiser stays: these are in an extension.
+extension AccessLog.Entry {
+    /// The line for a finished exchange. The path is the canonical target, the one the sign-in
+    /// endpoints saw (so `/%61uth/...` too); theirs carry one-time secrets (code,
+    /// oauth_verifier, state) in the query, which is kept out of logs.
+    init(_ e: Exchange, upstream: String?, signInPrefix: String?, now: UInt64) {
+        var path = e.target.map { String(decoding: $0.forwarded, as: UTF8.self) } ?? e.head.pathString
+        if let signInPrefix, path.hasPrefix(signInPrefix), let query = path.firstIndex(of: "?") {
+            path = String(path[..<query]) + "?…"
+        }
+        self.init(
+            client: e.clientAddress, method: e.head.methodString, path: path, status: e.status, bytes: e.bytesSent,
+            durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstream : nil,
+            upstreamNanos: e.upstreamHeadNanos)
+    }
+
+    /// A request refused before its head parsed: only who and the status are known.
+    static func rejected(client: String, status: Int) -> Self {
+        Self(
+            client: client, method: "-", path: "-", status: status, bytes: 0, durationNanos: 0, upstream: nil,
+            upstreamNanos: nil)
+    }
+}

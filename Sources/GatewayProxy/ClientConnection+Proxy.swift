@@ -7,12 +7,13 @@ extension ClientConnection: UpstreamConnectionDelegate {
     /// Forwards the exchange's request; `identity` is the signed-in user's header block, if any.
     func startProxy(_ head: HTTPRequestHead, route: Route, identity: [UInt8]?) {
         guard var e = exchange else { return }
+        guard let canonical = e.target else { preconditionFailure("startProxy before the target was canonicalised") }
         let target = shared.upstreams[route.upstreamIndex]
         e.route = route
         e.serverIndex = context.pool.chooseServer(upstream: route.upstreamIndex)
         e.forwardedHead = HeadRewriter.upstreamRequest(
-            head, clientIP: peerHost, isTLS: false, route: route,
-            defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade,
+            head, target: canonical.forwarded, peerIP: peerHost, peerTrusted: peerTrusted, isTLS: false,
+            policy: shared.forwarding, defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade,
             identity: identity)
         exchange = e
         state = .proxying

@@ -6,14 +6,15 @@ import GatewaySessions
 
 extension ClientConnection {
     /// True when the request was for an endpoint under the prefix (and is being answered).
-    func handleSignInEndpoint(_ head: HTTPRequestHead, signIn: SignInContext) -> Bool {
+    /// `target` is the canonical one, so `/auth/%6De` is `/auth/me` here as everywhere.
+    func handleSignInEndpoint(_ head: HTTPRequestHead, target: [UInt8], signIn: SignInContext) -> Bool {
         // Every request passes here: rule most out on bytes before making any String.
-        guard head.path.starts(with: signIn.prefixBytes) else { return false }
-        let path = String(decoding: HTTPText.path(of: head.path), as: UTF8.self)
+        guard target.starts(with: signIn.prefixBytes) else { return false }
+        let path = String(decoding: HTTPText.path(of: target), as: UTF8.self)
         guard path == signIn.prefix || path.hasPrefix(signIn.prefix + "/") else { return false }
         let rest = path.dropFirst(signIn.prefix.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         let parts = rest.map(String.init)
-        let query = HTTPText.query(of: head.path)
+        let query = HTTPText.query(of: target)
         let isRead = head.methodKind == .get || head.methodKind == .head
         switch (parts.first ?? "", parts.count, isRead) {
         case ("sign_in", 1, true):

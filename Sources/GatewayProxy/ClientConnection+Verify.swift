@@ -30,18 +30,20 @@ extension ClientConnection {
     private func verify(
         _ head: HTTPRequestHead, original: ForwardAuth.OriginalRequest, signIn: SignInContext, redirect: Bool
     ) {
-        let route: Route
-        switch shared.router.match(target: original.target) {
-        case .badPath:
+        // The same canonical form and refusals as a direct request, so no spelling of the
+        // original path reaches a location with weaker rules.
+        guard
+            case .canonical(let target) = PathCanonicalizer.canonicalize(
+                original.target, allowEncodedSlashes: shared.allowEncodedSlashes)
+        else {
             respond(LocalResponse.error(400, detail: "The original request path is not allowed.", for: head))
             return
-        case .notFound:
+        }
+        guard let route = shared.router.match(target.matchPath) else {
             // A direct request would get 404, but a proxy reads anything but 2xx/401/403 as its
             // own failure (nginx: 500). Nothing is public unless a location says so: deny.
             respond(LocalResponse.error(403, detail: "No location covers this path.", for: head))
             return
-        case .route(let matched):
-            route = matched
         }
         if route.location.auth == .off {
             respond(Self.verified(ForwardAuth.emptyIdentity(location: route.location)))

@@ -17,6 +17,8 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     private(set) var io: SocketIO!
     let peer: SocketAddress
     private(set) lazy var peerHost: String = peer.host
+    /// Whether this peer is in `trusted_proxies`: its forwarded headers are believed.
+    private(set) lazy var peerTrusted: Bool = shared.isTrusted(peer)
     let input = ReadBuffer(capacity: 16 * 1024)
     let output = WriteQueue()
     private var parser: HTTPRequestParser
@@ -121,21 +123,30 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     private func startRequest(_ head: HTTPRequestHead) {
         exchangeSerial &+= 1
-        exchange = Exchange(head: head, start: MonotonicClock.now())
+        let client = ClientAddressResolver.resolve(
+            peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies)
+        exchange = Exchange(head: head, start: MonotonicClock.now(), clientAddress: client)
         clearDeadline()
-        if let health = HealthEndpoints.response(for: head, shared: shared) {
+        // One canonical target for every decision below and for the upstream.
+        let target: CanonicalTarget
+        switch PathCanonicalizer.canonicalize(head.path, allowEncodedSlashes: shared.allowEncodedSlashes) {
+        case .canonical(let t): target = t
+        case .rejected(.notOriginForm): return respond(LocalResponse.error(404, for: head))  // `OPTIONS *`, CONNECT
+        case .rejected:
+            return respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
+        }
+        exchange?.target = target
+        if let health = HealthEndpoints.response(for: head, path: target.path, peer: peer, peerTrusted: peerTrusted, shared: shared) {
             respond(health)
             return
         }
-        if let signIn = context.signIn, handleSignInEndpoint(head, signIn: signIn) {
+        if let signIn = context.signIn, handleSignInEndpoint(head, target: target.forwarded, signIn: signIn) {
             return
         }
-        switch shared.router.match(target: head.path) {
-        case .badPath:
-            respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
-        case .notFound:
+        switch shared.router.match(target.matchPath) {
+        case nil:
             respond(LocalResponse.error(404, for: head))
-        case .route(let route):
+        case let route?:
             guard admitUpgrade(head, route: route) else { return }
             if route.location.auth == .off {
                 startProxy(head, route: route, identity: nil)
@@ -286,27 +297,11 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     func logAccess() {
         guard let log = shared.accessLog, let e = exchange else { return }
-        let now = MonotonicClock.now()
-        let upstreamName = e.route.map { r in
-            shared.upstreams[r.upstreamIndex].serverNames[e.serverIndex]
-        }
-        var path = e.head.pathString
-        if let prefix = context.signIn?.prefix, path.hasPrefix(prefix), let query = path.firstIndex(of: "?") {
-            // Sign-in URLs carry one-time secrets (code, oauth_verifier, state): keep them out of logs.
-            path = String(path[..<query]) + "?…"
-        }
-        log.record(
-            AccessLog.Entry(
-                client: peerHost, method: e.head.methodString, path: path, status: e.status,
-                bytes: e.bytesSent, durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstreamName : nil,
-                upstreamNanos: e.upstreamHeadNanos))
+        let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
+        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.signIn?.prefix, now: MonotonicClock.now()))
     }
 
     private func logRejected(status: Int) {
-        guard let log = shared.accessLog else { return }
-        log.record(
-            AccessLog.Entry(
-                client: peerHost, method: "-", path: "-", status: status, bytes: 0, durationNanos: 0, upstream: nil,
-                upstreamNanos: nil))
+        shared.accessLog?.record(AccessLog.Entry.rejected(client: peerHost, status: status))
     }
 }

@@ -5,6 +5,10 @@ import GatewaySessions
 struct Exchange {
     let head: HTTPRequestHead
     let start: UInt64
+    /// Who sent the request (the first untrusted hop), for the access log and limits.
+    let clientAddress: String
+    /// The canonical target: matched, and sent upstream. Nil until canonicalised (or refused).
+    var target: CanonicalTarget?
     var route: Route?
     /// When the request head was handed to an upstream connection.
     var upstreamStart: UInt64 = 0
@@ -33,9 +37,10 @@ struct Exchange {
     /// Set once the 101 has turned the connection into a tunnel.
     var tunnel: TunnelTimers?
 
-    init(head: HTTPRequestHead, start: UInt64) {
+    init(head: HTTPRequestHead, start: UInt64, clientAddress: String) {
         self.head = head
         self.start = start
+        self.clientAddress = clientAddress
         requestDecoder = HTTPBodyDecoder(framing: head.framing)
         requestComplete = requestDecoder.isComplete
     }

@@ -2,42 +2,68 @@
 import GatewayHTTP
 
 enum HeadRewriter {
-    /// The request head for the upstream: hop-by-hop fields, `Expect` and every identity header
-    /// name are dropped; `X-Forwarded-For/Proto/Host` are set; the client's Host is kept.
+    /// The request head for the upstream: `target` (the canonical one) replaces the client's;
+    /// hop-by-hop fields, `Expect`, every spelling of an identity header name, the gateway's
+    /// cookies and (unless `underscores_in_headers on`) names with `_` are dropped.
+    /// `X-Forwarded-For/Proto/Host`, `Forwarded` and `X-Real-IP` are believed only from a
+    /// trusted peer: its X-Forwarded-For is appended to and its Proto/Host kept; from anyone
+    /// else they are replaced by the gateway's own values (Forwarded and X-Real-IP dropped).
     static func upstreamRequest(
-        _ head: HTTPRequestHead, clientIP: String, isTLS: Bool, route: Route, defaultHost: String,
-        keepAlive: Bool, identity: [UInt8]? = nil
+        _ head: HTTPRequestHead, target: [UInt8], peerIP: String, peerTrusted: Bool, isTLS: Bool,
+        policy: ForwardingPolicy, defaultHost: String, keepAlive: Bool, identity: [UInt8]? = nil
     ) -> [UInt8] {
         let h = head.headers
         var out: [UInt8] = []
         out.reserveCapacity(h.bytes.count + 128)
         out.append(contentsOf: h.bytes[head.method])
         out.append(0x20)
-        if head.absoluteFormAuthority != nil {
-            out.append(contentsOf: head.path)
-        } else {
-            out.append(contentsOf: h.bytes[head.target])
-        }
+        out.append(contentsOf: target)
         out.append(contentsOf: " HTTP/1.1\r\n".utf8)
 
         var priorForwardedFor: [UInt8] = []
+        var trustedProto: ArraySlice<UInt8>?
+        var trustedHost: ArraySlice<UInt8>?
         var hasHost = false
         for i in h.fields.indices {
             if h.isHopByHop(at: i, connectionTokens: head.connectionTokens) { continue }
-            if h.nameEquals(at: i, "x-forwarded-for") {
-                if !priorForwardedFor.isEmpty { priorForwardedFor.append(contentsOf: ", ".utf8) }
-                priorForwardedFor.append(contentsOf: h.value(at: i))
-                continue
+            let name = h.name(at: i)
+            if policy.identityNames.contains(name) { continue }
+            if let forwarded = ForwardingPolicy.forwardedField(name) {
+                // Aliases are never believed: a trusted proxy writes the real names.
+                guard peerTrusted && forwarded.exact else { continue }
+                switch forwarded.field {
+                case .forwardedFor:
+                    if !priorForwardedFor.isEmpty { priorForwardedFor.append(contentsOf: ", ".utf8) }
+                    priorForwardedFor.append(contentsOf: h.value(at: i))
+                    continue
+                case .forwardedProto:
+                    if trustedProto == nil { trustedProto = h.value(at: i) }
+                    continue
+                case .forwardedHost:
+                    if trustedHost == nil { trustedHost = h.value(at: i) }
+                    continue
+                case .forwarded, .realIP, .otherForwarded:
+                    break  // passed on as the trusted proxy wrote them
+                }
+            } else if !policy.underscoresInHeaders && HeaderName.containsUnderscore(name) {
+                continue  // nginx's default: `X_Foo` reads as `X-Foo` to CGI-style apps
             }
-            if h.nameEquals(at: i, "x-forwarded-proto") || h.nameEquals(at: i, "x-forwarded-host")
-                || h.nameEquals(at: i, "expect") || isIdentityHeader(h, i, route.strippedHeaderNames)
-            {
-                continue
-            }
+            if h.nameEquals(at: i, "expect") { continue }
             if h.nameEquals(at: i, "host") {
                 // An absolute-form target's authority replaces Host (RFC 9112 §3.2.2).
                 if head.absoluteFormAuthority != nil { continue }
                 hasHost = true
+            }
+            if h.nameEquals(at: i, "cookie") {
+                switch policy.cookieFilter.filter(h.value(at: i)) {
+                case .unchanged: break
+                case .empty: continue
+                case .filtered(let rest):
+                    out.append(contentsOf: "Cookie: ".utf8)
+                    out.append(contentsOf: rest)
+                    out.append(contentsOf: "\r\n".utf8)
+                    continue
+                }
             }
             out.append(contentsOf: h.bytes[h.fields[i].line])
         }
@@ -55,9 +81,15 @@ enum HeadRewriter {
             out.append(contentsOf: priorForwardedFor)
             out.append(contentsOf: ", ".utf8)
         }
-        out.append(contentsOf: clientIP.utf8)
-        out.append(contentsOf: isTLS ? "\r\nX-Forwarded-Proto: https\r\n".utf8 : "\r\nX-Forwarded-Proto: http\r\n".utf8)
-        if let host = head.host {
+        out.append(contentsOf: peerIP.utf8)
+        out.append(contentsOf: "\r\nX-Forwarded-Proto: ".utf8)
+        if let trustedProto {
+            out.append(contentsOf: trustedProto)
+        } else {
+            out.append(contentsOf: isTLS ? "https".utf8 : "http".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        if let host = trustedHost ?? head.host.map({ $0[...] }) {
             out.append(contentsOf: "X-Forwarded-Host: ".utf8)
             out.append(contentsOf: host)
             out.append(contentsOf: "\r\n".utf8)
@@ -127,23 +159,5 @@ enum HeadRewriter {
         }
         out.append(contentsOf: "\r\n".utf8)
         return (out, framing, keepAlive)
-    }
-
-    private static func isIdentityHeader(_ h: HTTPHeaders, _ i: Int, _ names: [[UInt8]]) -> Bool {
-        let range = h.fields[i].name
-        for name in names where name.count == range.count {
-            var equal = true
-            var j = range.lowerBound
-            for b in name {
-                let c = h.bytes[j]
-                if (c &- 0x41 < 26 ? c | 0x20 : c) != b {
-                    equal = false
-                    break
-                }
-                j += 1
-            }
-            if equal { return true }
-        }
-        return false
     }
 }

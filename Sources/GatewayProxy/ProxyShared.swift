@@ -7,6 +7,8 @@ import Synchronization
 /// Thread-safety: immutable but for atomics, so it is `Sendable`.
 final class ProxyShared: Sendable {
     let router: Router
+    /// Identity header names, gateway cookies and `underscores_in_headers`, for HeadRewriter.
+    let forwarding: ForwardingPolicy
     let upstreams: [UpstreamTarget]
     let maxHeaderSize: Int
     let maxConnections: Int
@@ -34,6 +36,7 @@ final class ProxyShared: Sendable {
 
     init(config: GatewayConfiguration, upstreams: [UpstreamTarget], errorLog: Logger, accessLog: AccessLog?, health: HealthMonitor) {
         router = Router(config: config)
+        forwarding = ForwardingPolicy(config: config)
         self.upstreams = upstreams
         maxHeaderSize = config.maxHeaderSize
         maxConnections = config.maxConnections

@@ -1,13 +1,12 @@
 // Longest-prefix matching of a request path to a `location`, compiled once at load.
 import GatewayConfig
+import GatewayHTTP
 
 /// A location ready for the hot path: its prefix as bytes and its upstream as an index.
 struct Route: Sendable {
     let prefix: [UInt8]
     let location: LocationConfig
     let upstreamIndex: Int
-    /// Lowercased names of every identity header a client might try to inject here.
-    let strippedHeaderNames: [[UInt8]]
 }
 
 struct Router: Sendable {
@@ -20,27 +19,36 @@ struct Router: Sendable {
             guard let index = config.upstreams.firstIndex(where: { $0.name == location.proxyPass }) else {
                 preconditionFailure("validated config names unknown upstream \(location.proxyPass)")
             }
-            var names = Set(IdentityField.allCases.map { $0.defaultHeader.lowercased() })
-            for field in IdentityField.allCases { names.insert(location.headerName(for: field).lowercased()) }
             routes.append(
-                Route(
-                    prefix: Array(location.prefix.utf8), location: location, upstreamIndex: index,
-                    strippedHeaderNames: names.sorted().map { Array($0.utf8) }))
+                Route(prefix: Self.canonicalPrefix(location.prefix), location: location, upstreamIndex: index))
         }
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
     }
 
-    enum Match {
-        case route(Route)
-        case notFound
-        case badPath
+    /// A prefix in the form request paths take: `location /café/` is `/caf%C3%A9/`, as a
+    /// request for it arrives (targets are ASCII), and `/adm%69n/` is `/admin/`.
+    static func canonicalPrefix(_ prefix: String) -> [UInt8] {
+        var encoded: [UInt8] = []
+        for b in prefix.utf8 {
+            if b > 0x20 && b < 0x7F {
+                encoded.append(b)
+            } else {
+                let hex = Array("0123456789ABCDEF".utf8)
+                encoded.append(contentsOf: [0x25, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+            }
+        }
+        guard case .canonical(let target) = PathCanonicalizer.canonicalize(encoded, allowEncodedSlashes: true) else {
+            return Array(prefix.utf8)  // a spelling no request can take (`..`, `\`): it matches nothing new
+        }
+        return Array(target.matchPath)
     }
 
-    func match(target: [UInt8]) -> Match {
-        guard case .path(let path) = PathNormalizer.normalize(target) else { return .badPath }
+    /// `path` is a `CanonicalTarget.matchPath`: decoded, merged and without `;params`, so no
+    /// other spelling of a path reaches a location the upstream would not serve it from.
+    func match(_ path: ArraySlice<UInt8>) -> Route? {
         for route in routes where path.count >= route.prefix.count {
-            if path.starts(with: route.prefix) { return .route(route) }
+            if path.starts(with: route.prefix) { return route }
         }
-        return .notFound
+        return nil
     }
 }

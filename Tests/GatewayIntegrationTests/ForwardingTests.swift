@@ -55,7 +55,8 @@ final class ForwardingTests: IntegrationTestCase {
                 ("X-Auth-User", "root"), ("X-Auth-Name", "Root"), ("X-Auth-Provider", "github"),
             ]
         ).json()
-        XCTAssertEqual(headerValues("X-Forwarded-For", in: echo), ["203.0.113.9, 127.0.0.1"])
+        // The test client is not a trusted proxy: its forwarded headers are replaced, not appended to.
+        XCTAssertEqual(headerValues("X-Forwarded-For", in: echo), ["127.0.0.1"])
         XCTAssertEqual(headerValues("X-Forwarded-Proto", in: echo), ["http"])
         XCTAssertEqual(headerValues("X-Forwarded-Host", in: echo), ["gateway.test"])
         let names = headers(of: echo).map { $0.0.lowercased() }
