@@ -104,16 +104,26 @@ final class SignInContext: @unchecked Sendable {
         HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: prefix)
     }
 
-    /// A new session for a user who just signed in with `identity`.
+    /// A new session for a user who just signed in with `identity` (its email normalised).
     func newSession(user: UserRecord, identity: VerifiedIdentity) -> SessionRecord {
         let now = now()
+        let (email, verified) = Self.sessionEmail(user: user, identity: identity)
         var record = SessionRecord(
             userID: user.id, provider: identity.provider, subject: identity.subject, login: identity.login,
-            email: identity.emailVerified ? identity.email : (user.email ?? identity.email), name: identity.name ?? user.name,
+            email: email, name: identity.name ?? user.name,
             identities: user.identities.map { "\($0.provider):\($0.subject)" }, createdAt: now,
             expiresAt: now + lifetime, lastSeenAt: now)
+        record.emailVerified = verified
         record.organizations = identity.organizations.map { $0.lowercased() }
         return record
+    }
+
+    /// This sign-in's verified email; else the user's own (only ever a verified one, normalised
+    /// again for users stored before normalisation); else this sign-in's unverified one.
+    static func sessionEmail(user: UserRecord, identity: VerifiedIdentity) -> (String?, Bool) {
+        if identity.emailVerified, let email = identity.email { return (email, true) }
+        if let owned = EmailAddress.normalized(user.email) { return (owned, true) }
+        return (identity.email, false)
     }
 
     /// Seconds a session should live in the store from now: until its idle or absolute end.
