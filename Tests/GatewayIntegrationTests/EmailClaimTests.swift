@@ -91,4 +91,31 @@ final class EmailClaimTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-Email", in: seen), [])
         XCTAssertEqual(headerValues("X-Auth-Email-Verified", in: seen), [])
     }
+
+    func testHTTPSPublicURLSetsHostPrefixedCookies() throws {
+        let upstream = try startUpstream()
+        let issuer = try startMockProvider()
+        let (_, url) = try startSignInGateway(
+            upstreamPort: upstream.port,
+            providers: "provider mock { type oidc; issuer \(issuer); client_id c; client_secret s; }",
+            store: "memory", publicScheme: "https")
+        let browser = Browser()
+        let start = try browser.request("GET", URL(string: "/auth/mock?next=/app/", relativeTo: url)!.absoluteURL)
+        let state = start.response.header("Set-Cookie") ?? ""
+        XCTAssertTrue(state.hasPrefix("__Host-__gateway_state="), state)
+        for attribute in ["Path=/;", "Secure", "HttpOnly"] { XCTAssertTrue(state.contains(attribute), state) }
+        XCTAssertFalse(state.contains("Domain"), state)
+        let back = try browser.request("POST", try XCTUnwrap(start.location), form: [("sub", "tls-user")])
+        // The gateway believes it is https; the test talks to its plain listener.
+        var callback = URLComponents(url: try XCTUnwrap(back.location), resolvingAgainstBaseURL: false)!
+        callback.scheme = "http"
+        let done = try browser.request("GET", callback.url!)
+        XCTAssertEqual(done.response.status, 302, done.response.text)
+        let session = done.response.head.headers.indices(of: "set-cookie")
+            .map { String(decoding: done.response.head.headers.value(at: $0), as: UTF8.self) }
+        XCTAssertTrue(session.contains { $0.hasPrefix("__Host-__gateway=") && $0.contains("; Secure") }, "\(session)")
+        let api = try browser.request(
+            "GET", URL(string: "/app/x", relativeTo: url)!.absoluteURL, headers: [("Accept", "application/json")])
+        XCTAssertEqual(api.response.status, 200, "the prefixed cookie is the one read back")
+    }
 }

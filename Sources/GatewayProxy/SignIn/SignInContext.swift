@@ -34,8 +34,8 @@ final class SignInContext: @unchecked Sendable {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
-        cookieName = config.session.cookieName
-        stateCookieName = config.session.cookieName + "_state"
+        let names = Self.cookieNames(config.session.cookieName, https: config.publicURL?.isHTTPS ?? false)
+        (cookieName, stateCookieName) = (names.session, names.state)
         let secret = config.session.cookieSecret ?? ""
         sessionCodec = SignedValue(secret: secret, purpose: "session")
         stateCodec = SignedValue(secret: secret, purpose: "state")
@@ -50,6 +50,18 @@ final class SignInContext: @unchecked Sendable {
     }
 
     var secureCookies: Bool { publicURL.isHTTPS }
+
+    /// Over https both cookies are `__Host-` prefixed: a browser then accepts them only with
+    /// Secure, Path=/ and no Domain, so a sibling subdomain (or a plain-http page of this host)
+    /// cannot plant or overwrite them (cookie tossing, session fixation). A name the operator
+    /// already prefixed is kept as it is.
+    static func cookieNames(_ base: String, https: Bool) -> (session: String, state: String) {
+        guard https, !base.hasPrefix("__Host-") else { return (base, base + "_state") }
+        return ("__Host-" + base, "__Host-" + base + "_state")
+    }
+
+    /// `__Host-` cookies must have Path=/; otherwise the state cookie stays under the prefix.
+    private var stateCookiePath: String { stateCookieName.hasPrefix("__Host-") ? "/" : prefix }
 
     func provider(named name: String) -> SignInProvider? {
         providers.first { $0.name == name }
@@ -97,11 +109,11 @@ final class SignInContext: @unchecked Sendable {
     func stateCookie(_ state: String) -> String {
         HTTPText.setCookie(
             name: stateCookieName, value: stateCodec.sign(state), maxAge: AuthStateRecord.lifetimeSeconds,
-            secure: secureCookies, path: prefix)
+            secure: secureCookies, path: stateCookiePath)
     }
 
     var clearedStateCookie: String {
-        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: prefix)
+        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: stateCookiePath)
     }
 
     /// A new session for a user who just signed in with `identity` (its email normalised).
