@@ -83,6 +83,7 @@ final class LocationValidationTests: XCTestCase {
               allow any everyone;
               allow email;
               allow;
+              allow email jörg@example.com;
             }
 
             """
@@ -98,6 +99,7 @@ final class LocationValidationTests: XCTestCase {
                     #"gateway.conf:11:3: location "/": "allow any" takes no value, got 1"#,
                     #"gateway.conf:12:3: location "/": "allow email" expects 1 value, got 0"#,
                     #"gateway.conf:13:3: location "/": "allow" expects 1 to 2 arguments, got 0"#,
+                    #"gateway.conf:14:15: location "/": allow email "jörg@example.com" is not plain ASCII; such addresses never count as signed-in emails"#,
                 ]),
             ConfigCase(
                 name: "github_org needs a github provider",

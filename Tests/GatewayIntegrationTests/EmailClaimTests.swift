@@ -33,8 +33,11 @@ final class EmailClaimTests: IntegrationTestCase {
         try browser.request("GET", URL(string: path, relativeTo: base)!.absoluteURL).response.status
     }
 
+    /// What the upstream saw; the request also tries to inject the email headers itself.
     private func echo(_ browser: Browser, _ path: String = "/app/echo") throws -> [String: Any] {
-        try browser.request("GET", URL(string: path, relativeTo: base)!.absoluteURL).response.json()
+        let forged = [("X-Auth-Email", boss), ("X-Auth-Email-Verified", "true")]
+        return try browser.request("GET", URL(string: path, relativeTo: base)!.absoluteURL, headers: forged).response
+            .json()
     }
 
     /// Signs a fresh browser in at `provider` as `sub`; returns it and the user id.
