@@ -68,7 +68,9 @@ let package = Package(
             dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayProxyTests",
-            dependencies: ["GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions", "GatewayAuth"]),
+            dependencies: [
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions", "GatewayAuth",
+            ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],

@@ -142,7 +142,8 @@ extension ConfigValidator {
                 !value.contains(where: \.isWhitespace)
             {
                 // ASCII only: emails are compared after ASCII lowercasing and nothing else.
-                return .email(String(decoding: value.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+                let folded = value.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                return .email(String(decoding: folded, as: UTF8.self))
             }
             error(arg.location, item, "allow email \"\(value)\" is not an email address")
         case "email_domain":
