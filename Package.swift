@@ -66,7 +66,11 @@ let package = Package(
         .testTarget(
             name: "GatewaySessionsTests",
             dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "GatewayProxyTests", dependencies: ["GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(
+            name: "GatewayProxyTests",
+            dependencies: [
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions", "GatewayAuth",
+            ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
     ],

@@ -130,11 +130,20 @@ extension ConfigValidator {
         let value = arg.value
         switch kind {
         case "email":
+            // Sign-in refuses every non-ASCII address (EmailAddress), so such a rule could never match.
+            guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+                error(
+                    arg.location, item,
+                    "allow email \"\(value)\" is not plain ASCII; such addresses never count as signed-in emails")
+                return nil
+            }
             let parts = value.split(separator: "@", omittingEmptySubsequences: false)
             if parts.count == 2, !parts[0].isEmpty, ConfigValues.isHostName(String(parts[1])),
                 !value.contains(where: \.isWhitespace)
             {
-                return .email(value.lowercased())
+                // ASCII only: emails are compared after ASCII lowercasing and nothing else.
+                let folded = value.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                return .email(String(decoding: folded, as: UTF8.self))
             }
             error(arg.location, item, "allow email \"\(value)\" is not an email address")
         case "email_domain":

@@ -285,6 +285,8 @@ public enum IdentityField: String, Sendable, Hashable, CaseIterable {
     case userID = "user_id"
     case user
     case email
+    /// `true` or `false`, sent whenever the session has an email (verified or not).
+    case emailVerified = "email_verified"
     case name
     case provider
     case identities
@@ -294,6 +296,7 @@ public enum IdentityField: String, Sendable, Hashable, CaseIterable {
         case .userID: "X-Auth-User-Id"
         case .user: "X-Auth-User"
         case .email: "X-Auth-Email"
+        case .emailVerified: "X-Auth-Email-Verified"
         case .name: "X-Auth-Name"
         case .provider: "X-Auth-Provider"
         case .identities: "X-Auth-Identities"

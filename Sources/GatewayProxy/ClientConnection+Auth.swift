@@ -36,7 +36,8 @@ extension ClientConnection {
                 if now - record.lastSeenAt >= SignInContext.touchInterval {
                     var touched = record
                     touched.lastSeenAt = now
-                    signIn.sessions.save(id, touched, ttlSeconds: signIn.ttl(for: touched)) { _ in }
+                    // Only over a session that still exists: a sign-out racing this request wins.
+                    signIn.sessions.update(id, touched, ttlSeconds: signIn.ttl(for: touched)) { _ in }
                 }
                 then(id, record)
             }

@@ -5,8 +5,8 @@ import GatewayHTTP
 import GatewaySessions
 
 extension ClientConnection {
-    /// Removes the user's identity at `provider`; never the last one (409). The session's
-    /// identity list is rewritten so X-Auth-Identities follows at once.
+    /// Removes the user's identity at `provider`; never the last one (409). The sessions signed
+    /// in with it end (`endSessions`).
     func unlink(_ head: HTTPRequestHead, signIn: SignInContext, provider: String, query: [String: String]) {
         guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
             respond(LocalResponse.error(403, detail: "Cross-site request refused.", for: head))
@@ -26,33 +26,71 @@ extension ClientConnection {
                 guard let identity = user.identities.first(where: { $0.provider == provider }) else {
                     respond(
                         LocalResponse.json(
-                            404, "{\"status\":404,\"error\":\"No identity to unlink\",\"provider\":\(JSONText.quoted(provider))}\n"))
+                            404,
+                            "{\"status\":404,\"error\":\"No identity to unlink\",\"provider\":\(JSONText.quoted(provider))}\n"
+                        ))
                     return
                 }
-                signIn.identities.unlink(provider: provider, subject: identity.subject, from: user.id) { [self] result in
+                signIn.identities.unlink(provider: provider, subject: identity.subject, from: user.id) {
+                    [self] result in
                     guard exchangeSerial == serial, state == .waiting else { return }
                     switch result {
                     case .failure(let error) where error.isConflict:
                         respond(
                             LocalResponse.json(
-                                409, "{\"status\":409,\"error\":\"This is the account's last sign-in identity; it stays linked.\"}\n"))
+                                409,
+                                "{\"status\":409,\"error\":\"This is the account's last sign-in identity; it stays linked.\"}\n"
+                            ))
                     case .failure(let error):
                         signIn.log.error("identity store failed", metadata: ["error": .string(error.description)])
                         respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                     case .success(let updated):
-                        var session = record
-                        session.identities = updated.identities.map { "\($0.provider):\($0.subject)" }
-                        signIn.sessions.save(id, session, ttlSeconds: signIn.ttl(for: session)) { [self] _ in
-                            guard exchangeSerial == serial, state == .waiting else { return }
-                            signIn.log.info(
-                                "identity unlinked", metadata: ["provider": .string(provider), "user": .string(user.id)])
-                            if let next = query["next"] {
-                                respond(.redirect(RedirectTarget.sanitize(next)))
-                            } else {
-                                respond(LocalResponse.json(200, SessionJSON.me(record: session, user: updated)))
-                            }
-                        }
+                        signIn.log.info(
+                            "identity unlinked", metadata: ["provider": .string(provider), "user": .string(user.id)])
+                        endSessions(
+                            head, signIn: signIn, of: identity, user: updated, current: (id, record), query: query,
+                            serial: serial)
                     }
+                }
+            }
+        }
+    }
+
+    /// After an unlink: the sessions signed in with that identity end, since it no longer
+    /// vouches for this user. The current session ends too when it is one of them (its cookie
+    /// is cleared); otherwise it is rewritten so X-Auth-Identities follows at once.
+    private func endSessions(
+        _ head: HTTPRequestHead, signIn: SignInContext, of identity: LinkedIdentity, user: UserRecord,
+        current: (id: SessionID, record: SessionRecord), query: [String: String], serial: UInt64
+    ) {
+        signIn.sessions.deleteSessions(userID: user.id, provider: identity.provider, subject: identity.subject) {
+            [self] ended in
+            guard exchangeSerial == serial, state == .waiting else { return }
+            if case .failure(let error) = ended {
+                signIn.log.error(
+                    "identity unlinked, but its sessions could not be ended",
+                    metadata: ["provider": .string(identity.provider), "error": .string(error.description)])
+                respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
+                return
+            }
+            let next = query["next"].map { RedirectTarget.sanitize($0) }
+            if current.record.provider == identity.provider && current.record.subject == identity.subject {
+                if let next {
+                    respond(.redirect(next, cookies: [signIn.clearedSessionCookie]))
+                } else {
+                    let body = "{\"unlinked\":\(JSONText.quoted(identity.provider)),\"signed_out\":true}\n"
+                    respond(LocalResponse.json(200, body).adding([("Set-Cookie", signIn.clearedSessionCookie)]))
+                }
+                return
+            }
+            var session = current.record
+            session.identities = user.identities.map { "\($0.provider):\($0.subject)" }
+            signIn.sessions.update(current.id, session, ttlSeconds: signIn.ttl(for: session)) { [self] _ in
+                guard exchangeSerial == serial, state == .waiting else { return }
+                if let next {
+                    respond(.redirect(next))
+                } else {
+                    respond(LocalResponse.json(200, SessionJSON.me(record: session, user: user)))
                 }
             }
         }

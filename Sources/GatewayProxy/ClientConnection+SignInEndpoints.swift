@@ -157,8 +157,11 @@ extension ClientConnection {
     }
 
     private func completeSignIn(
-        _ head: HTTPRequestHead, signIn: SignInContext, identity: VerifiedIdentity, remembered: AuthStateRecord, serial: UInt64
+        _ head: HTTPRequestHead, signIn: SignInContext, identity provided: VerifiedIdentity, remembered: AuthStateRecord,
+        serial: UInt64
     ) {
+        // The one place a provider's identity enters: a refused email is no email from here on.
+        let identity = provided.normalizingEmail()
         let claims = IdentityClaims(
             provider: identity.provider, subject: identity.subject, email: identity.email,
             emailVerified: identity.emailVerified, login: identity.login, name: identity.name)

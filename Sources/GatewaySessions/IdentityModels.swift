@@ -27,10 +27,11 @@ public struct IdentityClaims: Sendable, Equatable {
     /// `provider:subject`, as in `identity:{provider}:{subject}` and `X-Auth-Identities`.
     public var identity: String { provider + ":" + subject }
 
-    /// The lowercased email when it is verified and not empty: the only email that links.
+    /// The normalised email (`EmailAddress`) when it is verified: the only email that links.
+    /// Sign-in normalises first; this holds for any other caller too.
     var verifiedEmailKey: String? {
-        guard emailVerified, let email, !email.isEmpty else { return nil }
-        return email.lowercased()
+        guard emailVerified else { return nil }
+        return EmailAddress.normalized(email)
     }
 }
 

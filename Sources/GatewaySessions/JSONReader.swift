@@ -62,6 +62,18 @@ struct JSONReader {
         return true
     }
 
+    /// `true` or `false`.
+    mutating func readBool(into out: inout Bool?) -> Bool {
+        if consumeLiteral("true") {
+            out = true
+        } else if consumeLiteral("false") {
+            out = false
+        } else {
+            return false
+        }
+        return true
+    }
+
     mutating func readStringArray(into out: inout [String]?) -> Bool {
         guard consume(UInt8(ascii: "[")) else { return false }
         var items: [String] = []

@@ -11,6 +11,7 @@ extension SessionRecord {
         w.field("subject", subject)
         if let login { w.field("login", login) }
         if let email { w.field("email", email) }
+        if emailVerified { w.field("emailVerified", true) }
         if let name { w.field("name", name) }
         w.field("identities", identities)
         w.field("createdAt", createdAt)
@@ -30,6 +31,7 @@ extension SessionRecord {
         var subject: String?
         var login: String?
         var email: String?
+        var emailVerified: Bool?
         var name: String?
         var identities: [String]?
         var createdAt: Int64?
@@ -43,6 +45,7 @@ extension SessionRecord {
             case "subject": return r.readString(into: &subject)
             case "login": return r.readOptionalString(into: &login)
             case "email": return r.readOptionalString(into: &email)
+            case "emailVerified": return r.readBool(into: &emailVerified)
             case "name": return r.readOptionalString(into: &name)
             case "identities": return r.readStringArray(into: &identities)
             case "createdAt": return r.readInteger(into: &createdAt)
@@ -59,10 +62,11 @@ extension SessionRecord {
             userID: userID, provider: provider, subject: subject, login: login, email: email, name: name,
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
+        self.emailVerified = emailVerified ?? false
     }
 }
 
-/// Appends compact JSON for flat objects of strings, integers and string arrays.
+/// Appends compact JSON for flat objects of strings, integers, booleans and string arrays.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var first = true
@@ -80,6 +84,11 @@ struct JSONWriter {
     mutating func field(_ key: String, _ value: Int64) {
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func field(_ key: String, _ value: Bool) {
+        self.key(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     mutating func field(_ key: String, _ values: [String]) {

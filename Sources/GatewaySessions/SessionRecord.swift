@@ -11,7 +11,12 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var subject: String
     /// Display login (`X-Auth-User`).
     public var login: String?
+    /// Normalised (`EmailAddress`) at sign-in; authorizes and is sent as `X-Auth-Email` only
+    /// when `emailVerified`.
     public var email: String?
+    /// Whether the provider (or the user's verified email claim) vouches for `email`. A record
+    /// written before this field existed reads as unverified.
+    public var emailVerified: Bool = false
     public var name: String?
     /// Every identity of the user, `"github:123"` style (`X-Auth-Identities`).
     public var identities: [String]
@@ -42,10 +47,15 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 
 extension SessionRecord {
     private enum CodingKeys: String, CodingKey {
-        case userID, provider, subject, login, email, name, identities, createdAt, expiresAt, lastSeenAt, organizations
+        case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
+        case organizations
     }
 
-    /// Records written before `organizations` existed (or with none) decode with an empty list.
+    /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
+    public var verifiedEmail: String? { emailVerified ? email : nil }
+
+    /// Records written before `organizations` existed (or with none) decode with an empty list;
+    /// before `emailVerified`, as unverified.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -55,5 +65,6 @@ extension SessionRecord {
             identities: try c.decode([String].self, forKey: .identities), createdAt: try c.decode(Int64.self, forKey: .createdAt),
             expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
         organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
+        emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
     }
 }

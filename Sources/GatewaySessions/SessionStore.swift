@@ -11,4 +11,30 @@ public protocol SessionStore: AnyObject, Sendable {
         completion: @escaping (Result<Void, StoreError>) -> Void)
     /// Succeeds whether or not the session existed.
     func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void)
+    /// Replaces the session only if it still exists, with a new TTL: the sliding idle write.
+    /// A session deleted in the meantime (signed out, unlinked) stays deleted. True when it
+    /// was there; `ttlSeconds <= 0` deletes it.
+    func update(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Bool, StoreError>) -> Void)
+    /// Deletes every session of `userID` that was signed in with `provider:subject` (the
+    /// record's own fields when saved), e.g. when that identity is unlinked. Answers how many
+    /// were deleted (Redis may count ones already past their end).
+    func deleteSessions(
+        userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void)
+}
+
+/// Which sessions `deleteSessions` finds: the user and the identity they signed in with.
+struct SessionOwner: Hashable, Sendable {
+    var userID: String
+    var provider: String
+    var subject: String
+
+    init(userID: String, provider: String, subject: String) {
+        (self.userID, self.provider, self.subject) = (userID, provider, subject)
+    }
+
+    init(_ record: SessionRecord) {
+        self.init(userID: record.userID, provider: record.provider, subject: record.subject)
+    }
 }

@@ -83,6 +83,7 @@ final class LocationValidationTests: XCTestCase {
               allow any everyone;
               allow email;
               allow;
+              allow email jörg@example.com;
             }
 
             """
@@ -98,6 +99,7 @@ final class LocationValidationTests: XCTestCase {
                     #"gateway.conf:11:3: location "/": "allow any" takes no value, got 1"#,
                     #"gateway.conf:12:3: location "/": "allow email" expects 1 value, got 0"#,
                     #"gateway.conf:13:3: location "/": "allow" expects 1 to 2 arguments, got 0"#,
+                    #"gateway.conf:14:15: location "/": allow email "jörg@example.com" is not plain ASCII; such addresses never count as signed-in emails"#,
                 ]),
             ConfigCase(
                 name: "github_org needs a github provider",
@@ -156,7 +158,7 @@ final class LocationValidationTests: XCTestCase {
             ConfigCase(
                 name: "identity headers", text: text,
                 expected: [
-                    #"gateway.conf:5:19: location "/": identity_header field "mail" is unknown (one of: user_id, user, email, name, provider, identities)"#,
+                    #"gateway.conf:5:19: location "/": identity_header field "mail" is unknown (one of: user_id, user, email, email_verified, name, provider, identities)"#,
                     #"gateway.conf:6:25: location "/": identity_header "X Mail" is not a valid header name"#,
                     #"gateway.conf:7:25: location "/": identity_header "Host" cannot be used: the gateway manages that header"#,
                     #"gateway.conf:9:3: location "/": duplicate identity_header for "email" (first defined at gateway.conf:8:3)"#,
@@ -164,6 +166,13 @@ final class LocationValidationTests: XCTestCase {
                     #"gateway.conf:11:3: location "/": "identity_header" expects 2 arguments, got 1"#,
                 ])
         ])
+    }
+
+    func testEmailVerifiedIsARemappableIdentityField() throws {
+        let config = try TestConfig.load(
+            app + "location / { auth off; proxy_pass app; identity_header email_verified X-Mail-Ok; }\n")
+        XCTAssertEqual(config.locations[0].headerName(for: .emailVerified), "X-Mail-Ok")
+        XCTAssertEqual(IdentityField.emailVerified.defaultHeader, "X-Auth-Email-Verified")
     }
 
     // MARK: - Sign-in feature gate

@@ -74,6 +74,38 @@ final class LinkingTests: IntegrationTestCase {
         XCTAssertEqual(forged.response.status, 403)
     }
 
+    func testUnlinkEndsSessionsSignedInWithThatIdentity() throws {
+        try start()
+        // 200 while signed in; a browser without a session is sent to sign in (302).
+        func status(_ browser: Browser) throws -> Int {
+            try browser.request("GET", URL(string: "/app/x", relativeTo: base)!.absoluteURL).response.status
+        }
+        let viaWork = Browser()
+        let owner = try userID(try signIn(viaWork, base: base, path: "/auth/work?next=/app/", sub: "una"))
+        let manager = Browser()
+        try signIn(manager, base: base, path: "/auth/work?next=/app/", sub: "una")
+        XCTAssertEqual(try userID(try signIn(manager, base: base, path: "/auth/home?link=1&next=/app/", sub: "una-home")), owner)
+        let viaHome = Browser()
+        XCTAssertEqual(try userID(try signIn(viaHome, base: base, path: "/auth/home?next=/app/", sub: "una-home")), owner)
+
+        // The manager (signed in with home now) unlinks work: work's sessions end, home's stay.
+        XCTAssertEqual(try post(manager, "/auth/identities/work/unlink").status, 200)
+        XCTAssertEqual(try status(viaWork), 302, "a session signed in with the unlinked identity must end")
+        XCTAssertEqual(try status(manager), 200)
+        XCTAssertEqual(try status(viaHome), 200)
+
+        // Unlinking the identity of the current session ends it too, and clears its cookie.
+        try signIn(manager, base: base, path: "/auth/work?link=1&next=/app/", sub: "una")
+        let replay = Browser()
+        replay.setCookie("__gateway", try XCTUnwrap(manager.cookies(for: base)["__gateway"]), for: base)
+        let own = try post(manager, "/auth/identities/work/unlink")
+        XCTAssertEqual(own.status, 200, own.text)
+        XCTAssertEqual(try own.json()["signed_out"] as? Bool, true)
+        XCTAssertTrue(own.header("Set-Cookie")?.contains("Max-Age=0") ?? false)
+        XCTAssertEqual(try status(replay), 302, "gone server-side, not only from the browser")
+        XCTAssertEqual(try status(viaHome), 200)
+    }
+
     func testLinkingSomeoneElsesIdentityIsRefusedAndChangesNothing() throws {
         try start()
         let victim = Browser()

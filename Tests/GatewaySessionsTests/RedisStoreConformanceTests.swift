@@ -24,6 +24,10 @@ final class RedisStoreConformanceTests: XCTestCase {
     func testSessionExpiresAfterItsTTL() { suite.sessionExpiresAfterItsTTL() }
     func testSessionPastItsAbsoluteEndIsNil() { suite.sessionPastItsAbsoluteEndIsNil() }
     func testLoadOfMissingSessionIsNil() { suite.loadOfMissingSessionIsNil() }
+    func testTouchAfterDeleteLeavesNoSession() { suite.touchAfterDeleteLeavesNoSession() }
+    func testDeleteSessionsEndsOnlyThoseSignedInWithThatIdentity() {
+        suite.deleteSessionsEndsOnlyThoseSignedInWithThatIdentity()
+    }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
     func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }

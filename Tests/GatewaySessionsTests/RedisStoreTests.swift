@@ -53,6 +53,11 @@ final class RedisStoreTests: XCTestCase {
         XCTAssertEqual(send(["TYPE", p + id.storageKey]), .status("string"))
         guard case .integer(let ttl)? = send(["TTL", p + id.storageKey]) else { return XCTFail("no TTL") }
         XCTAssertTrue((118...120).contains(ttl))
+        // The index that unlinking uses lives as long as the session could (its absolute end).
+        let index = p + "identity_sessions:" + user.id + ":github:1"
+        XCTAssertEqual(send(["SMEMBERS", index]), .array([.string(Array(id.value.utf8))]))
+        guard case .integer(let indexTTL)? = send(["TTL", index]) else { return XCTFail("no index TTL") }
+        XCTAssertTrue((598...600).contains(indexTTL), "\(indexTTL)")
         let stored = send(["GET", p + id.storageKey])?.text ?? ""
         XCTAssertEqual(try? JSONDecoder().decode(SessionRecord.self, from: Data(stored.utf8)), record(user.id))
     }

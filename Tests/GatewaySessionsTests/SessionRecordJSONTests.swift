@@ -32,6 +32,24 @@ final class SessionRecordJSONTests: XCTestCase {
         XCTAssertEqual(SessionRecord(json: Array(foundation)), record)
     }
 
+    func testEmailVerifiedRoundTripsAndAnOldRecordReadsAsUnverified() throws {
+        var verified = record
+        verified.emailVerified = true
+        let text = String(decoding: verified.encodedJSON(), as: UTF8.self)
+        XCTAssertTrue(text.contains(#""email":"x@example.com","emailVerified":true,"#), text)
+        XCTAssertEqual(SessionRecord(json: verified.encodedJSON()), verified)
+        XCTAssertEqual(try JSONDecoder().decode(SessionRecord.self, from: Data(verified.encodedJSON())), verified)
+        XCTAssertEqual(SessionRecord(json: Array(try JSONEncoder().encode(verified))), verified)
+        // Written before the field existed (that is also how `false` is written): unverified.
+        XCTAssertFalse(text.replacingOccurrences(of: #","emailVerified":true"#, with: "").contains("emailVerified"))
+        let old = SessionRecord(json: Array(text.replacingOccurrences(of: #","emailVerified":true"#, with: "").utf8))
+        XCTAssertEqual(old?.email, "x@example.com")
+        XCTAssertEqual(old?.emailVerified, false)
+        XCTAssertNil(old?.verifiedEmail)
+        XCTAssertEqual(SessionRecord(json: Array(text.replacingOccurrences(of: "true", with: "false").utf8))?.emailVerified, false)
+        XCTAssertNil(SessionRecord(json: Array(text.replacingOccurrences(of: "true", with: "\"true\"").utf8)), "a bool only")
+    }
+
     func testSkipsUnknownKeysAndAcceptsNullsAndSurrogatePairs() {
         let json =
             #" { "future": {"a": [1, 2.5e3, true, null, "x"]}, "userID": "u\ud83d\udc19", "provider": "p", "#

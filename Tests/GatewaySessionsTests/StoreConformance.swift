@@ -57,6 +57,54 @@ struct StoreConformance {
         XCTAssertEqual(a.load(SessionID.generate())?.ok(), .some(nil))
     }
 
+    func touchAfterDeleteLeavesNoSession() {
+        let id = SessionID.generate()
+        var touched = record()
+        touched.lastSeenAt += 60
+        XCTAssertEqual(a.update(id, touched, ttl: 60)?.ok(), false, "never created by a touch")
+        XCTAssertEqual(b.load(id)?.ok(), .some(nil))
+        a.save(id, record(), ttl: 60)
+        XCTAssertEqual(b.update(id, touched, ttl: 60)?.ok(), true)
+        XCTAssertEqual(a.load(id)?.ok(), .some(touched), "a live session is replaced")
+        XCTAssertNotNil(a.delete(id)?.ok())  // signed out while a request was in flight
+        XCTAssertEqual(b.update(id, touched, ttl: 60)?.ok(), false)
+        XCTAssertEqual(a.load(id)?.ok(), .some(nil), "the late touch does not bring it back")
+    }
+
+    func deleteSessionsEndsOnlyThoseSignedInWithThatIdentity() {
+        func session(_ user: String, _ provider: String, _ subject: String) -> SessionRecord {
+            var r = record(user: user)
+            (r.provider, r.subject) = (provider, subject)
+            return r
+        }
+        let viaGitHub = [SessionID.generate(), SessionID.generate()]
+        let viaGoogle = SessionID.generate()
+        let otherUser = SessionID.generate()
+        let colonSubject = SessionID.generate()
+        for id in viaGitHub { a.save(id, session("u_del", "github", "42"), ttl: 60) }
+        b.save(viaGoogle, session("u_del", "google", "42"), ttl: 60)
+        a.save(otherUser, session("u_other", "github", "42"), ttl: 60)
+        b.save(colonSubject, session("u_del", "github", "42:x"), ttl: 60)
+        let ended: Result<Int, StoreError>? = b.call {
+            $0.deleteSessions(userID: "u_del", provider: "github", subject: "42", completion: $1)
+        }
+        XCTAssertEqual(ended?.ok(), 2)
+        for id in viaGitHub { XCTAssertEqual(a.load(id)?.ok(), .some(nil)) }
+        for id in [viaGoogle, otherUser, colonSubject] { XCTAssertNotNil(a.load(id)?.ok() ?? nil) }
+        let again: Result<Int, StoreError>? = a.call {
+            $0.deleteSessions(userID: "u_del", provider: "github", subject: "42", completion: $1)
+        }
+        XCTAssertEqual(again?.ok(), 0)
+        // A session saved after the delete is indexed afresh.
+        let later = SessionID.generate()
+        a.save(later, session("u_del", "github", "42"), ttl: 60)
+        let third: Result<Int, StoreError>? = b.call {
+            $0.deleteSessions(userID: "u_del", provider: "github", subject: "42", completion: $1)
+        }
+        XCTAssertEqual(third?.ok(), 1)
+        XCTAssertEqual(b.load(later)?.ok(), .some(nil))
+    }
+
     // MARK: Sign-in
 
     func firstSignInCreatesUser() {

@@ -17,12 +17,38 @@ enum IdentityHeaders {
             for b in value.utf8 where b >= 0x20 && b != 0x7F { out.append(b) }
             out.append(contentsOf: "\r\n".utf8)
         }
+        // An unverified email is nobody's proof of anything: it is never sent as the email,
+        // nor as the display login; the upstream learns only that there was one.
+        let email = session.verifiedEmail
         add(.userID, session.userID)
-        add(.user, session.login ?? session.email ?? session.subject)
-        add(.email, session.email)
+        add(.user, session.login ?? email ?? session.subject)
+        add(.email, email)
+        add(.emailVerified, session.email == nil ? nil : (session.emailVerified ? "true" : "false"))
         add(.name, session.name)
         add(.provider, session.provider)
-        add(.identities, session.identities.joined(separator: ","))
+        add(.identities, session.identities.map(listItem).joined(separator: ","))
+        return out
+    }
+
+    /// `provider:subject` with `%`, `,` and `:` percent-encoded in each part, so that a subject
+    /// holding them cannot forge another entry of `X-Auth-Identities`.
+    static func listItem(_ identity: String) -> String {
+        // Providers never hold ':', so the first one separates them (see IdentityClaims).
+        guard let colon = identity.firstIndex(of: ":") else { return encode(identity) }
+        return encode(String(identity[..<colon])) + ":" + encode(String(identity[identity.index(after: colon)...]))
+    }
+
+    static func encode(_ part: String) -> String {
+        guard part.utf8.contains(where: { $0 == 0x25 || $0 == 0x2C || $0 == 0x3A }) else { return part }
+        var out = ""
+        for scalar in part.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case ",": out += "%2C"
+            case ":": out += "%3A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
         return out
     }
 }

@@ -12,7 +12,8 @@ enum SessionJSON {
                 "{\"provider\":\(q(identity.provider)),\"subject\":\(q(identity.subject)),\"login\":\(q(identity.login)),"
                     + "\"email\":\(q(identity.email)),\"verified\":\(identity.emailVerified),\"linked_at\":\(identity.linkedAt)}")
         }
-        return "{\"user_id\":\(q(record.userID)),\"email\":\(q(record.email)),\"name\":\(q(record.name)),"
+        return "{\"user_id\":\(q(record.userID)),\"email\":\(q(record.email)),"
+            + "\"email_verified\":\(record.emailVerified),\"name\":\(q(record.name)),"
             + "\"login\":\(q(record.login)),\"provider\":\(q(record.provider)),"
             + "\"identities\":[\(identities.joined(separator: ","))],"
             + "\"session\":{\"created_at\":\(record.createdAt),\"expires_at\":\(record.expiresAt)}}\n"

@@ -34,8 +34,8 @@ final class SignInContext: @unchecked Sendable {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
-        cookieName = config.session.cookieName
-        stateCookieName = config.session.cookieName + "_state"
+        let names = Self.cookieNames(config.session.cookieName, https: config.publicURL?.isHTTPS ?? false)
+        (cookieName, stateCookieName) = (names.session, names.state)
         let secret = config.session.cookieSecret ?? ""
         sessionCodec = SignedValue(secret: secret, purpose: "session")
         stateCodec = SignedValue(secret: secret, purpose: "state")
@@ -50,6 +50,18 @@ final class SignInContext: @unchecked Sendable {
     }
 
     var secureCookies: Bool { publicURL.isHTTPS }
+
+    /// Over https both cookies are `__Host-` prefixed: a browser then accepts them only with
+    /// Secure, Path=/ and no Domain, so a sibling subdomain (or a plain-http page of this host)
+    /// cannot plant or overwrite them (cookie tossing, session fixation). A name the operator
+    /// already prefixed is kept as it is.
+    static func cookieNames(_ base: String, https: Bool) -> (session: String, state: String) {
+        guard https, !base.hasPrefix("__Host-") else { return (base, base + "_state") }
+        return ("__Host-" + base, "__Host-" + base + "_state")
+    }
+
+    /// `__Host-` cookies must have Path=/; otherwise the state cookie stays under the prefix.
+    private var stateCookiePath: String { stateCookieName.hasPrefix("__Host-") ? "/" : prefix }
 
     func provider(named name: String) -> SignInProvider? {
         providers.first { $0.name == name }
@@ -97,23 +109,33 @@ final class SignInContext: @unchecked Sendable {
     func stateCookie(_ state: String) -> String {
         HTTPText.setCookie(
             name: stateCookieName, value: stateCodec.sign(state), maxAge: AuthStateRecord.lifetimeSeconds,
-            secure: secureCookies, path: prefix)
+            secure: secureCookies, path: stateCookiePath)
     }
 
     var clearedStateCookie: String {
-        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: prefix)
+        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: stateCookiePath)
     }
 
-    /// A new session for a user who just signed in with `identity`.
+    /// A new session for a user who just signed in with `identity` (its email normalised).
     func newSession(user: UserRecord, identity: VerifiedIdentity) -> SessionRecord {
         let now = now()
+        let (email, verified) = Self.sessionEmail(user: user, identity: identity)
         var record = SessionRecord(
             userID: user.id, provider: identity.provider, subject: identity.subject, login: identity.login,
-            email: identity.emailVerified ? identity.email : (user.email ?? identity.email), name: identity.name ?? user.name,
+            email: email, name: identity.name ?? user.name,
             identities: user.identities.map { "\($0.provider):\($0.subject)" }, createdAt: now,
             expiresAt: now + lifetime, lastSeenAt: now)
+        record.emailVerified = verified
         record.organizations = identity.organizations.map { $0.lowercased() }
         return record
+    }
+
+    /// This sign-in's verified email; else the user's own (only ever a verified one, normalised
+    /// again for users stored before normalisation); else this sign-in's unverified one.
+    static func sessionEmail(user: UserRecord, identity: VerifiedIdentity) -> (String?, Bool) {
+        if identity.emailVerified, let email = identity.email { return (email, true) }
+        if let owned = EmailAddress.normalized(user.email) { return (owned, true) }
+        return (identity.email, false)
     }
 
     /// Seconds a session should live in the store from now: until its idle or absolute end.

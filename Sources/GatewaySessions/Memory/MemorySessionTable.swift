@@ -10,6 +10,8 @@ struct MemorySessionTable {
 
     let capacity: Int
     private var entries: [SessionID: Entry] = [:]
+    /// Every live entry's id under its owner, kept in step with `entries` by `remove`.
+    private var byOwner: [SessionOwner: Set<SessionID>] = [:]
     private var heap = ExpiryHeap()
     private var generation: UInt64 = 0
 
@@ -24,7 +26,7 @@ struct MemorySessionTable {
     mutating func load(_ id: SessionID, nowMilliseconds: UInt64, nowSeconds: Int64) -> SessionRecord? {
         guard let entry = entries[id] else { return nil }
         guard entry.deadline > nowMilliseconds, entry.record.expiresAt > nowSeconds else {
-            entries.removeValue(forKey: id)
+            remove(id)
             return nil
         }
         return entry.record
@@ -32,16 +34,18 @@ struct MemorySessionTable {
 
     mutating func save(_ id: SessionID, _ record: SessionRecord, ttlSeconds: Int, nowMilliseconds: UInt64) {
         guard ttlSeconds > 0 else {
-            entries.removeValue(forKey: id)
+            remove(id)
             return
         }
         removeExpired(nowMilliseconds: nowMilliseconds)
+        remove(id)
         generation += 1
         let deadline = nowMilliseconds + UInt64(ttlSeconds) * 1000
         entries[id] = Entry(record: record, deadline: deadline, generation: generation)
+        byOwner[SessionOwner(record), default: []].insert(id)
         heap.push(ExpiryHeap.Item(deadline: deadline, generation: generation, id: id))
         while entries.count > capacity, let victim = popLive() {
-            entries.removeValue(forKey: victim)
+            remove(victim)
         }
         // Every save of a live session leaves a stale heap item behind; drop them in bulk.
         if heap.count > 2 * entries.count + 1024 {
@@ -53,14 +57,38 @@ struct MemorySessionTable {
     }
 
     mutating func delete(_ id: SessionID) {
-        entries.removeValue(forKey: id)
+        remove(id)
+    }
+
+    /// Saves only over a live session; false (and nothing written) otherwise.
+    mutating func update(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int, nowMilliseconds: UInt64, nowSeconds: Int64
+    ) -> Bool {
+        guard load(id, nowMilliseconds: nowMilliseconds, nowSeconds: nowSeconds) != nil else { return false }
+        save(id, record, ttlSeconds: ttlSeconds, nowMilliseconds: nowMilliseconds)
+        return true
+    }
+
+    /// Deletes the owner's sessions; answers how many there were.
+    mutating func deleteSessions(of owner: SessionOwner) -> Int {
+        let ids = byOwner[owner] ?? []
+        for id in ids { remove(id) }
+        return ids.count
+    }
+
+    /// The one way an entry leaves, so the owner index never holds a stale id.
+    private mutating func remove(_ id: SessionID) {
+        guard let entry = entries.removeValue(forKey: id) else { return }
+        let owner = SessionOwner(entry.record)
+        byOwner[owner]?.remove(id)
+        if byOwner[owner]?.isEmpty == true { byOwner.removeValue(forKey: owner) }
     }
 
     /// Drops sessions whose TTL ran out, soonest first (amortized: each save pays for a few).
     private mutating func removeExpired(nowMilliseconds: UInt64) {
         while let top = heap.first, top.deadline <= nowMilliseconds {
             _ = heap.popFirst()
-            if entries[top.id]?.generation == top.generation { entries.removeValue(forKey: top.id) }
+            if entries[top.id]?.generation == top.generation { remove(top.id) }
         }
     }
 

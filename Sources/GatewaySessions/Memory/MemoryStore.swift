@@ -44,6 +44,25 @@ public final class MemoryStore: SessionStore, IdentityStore {
         completion(.success(()))
     }
 
+    public func update(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Bool, StoreError>) -> Void
+    ) {
+        let (ms, s) = (StoreClock.monotonicMilliseconds(), StoreClock.unixSeconds())
+        let updated = sessions.withLock {
+            $0.update(id, record, ttlSeconds: ttlSeconds, nowMilliseconds: ms, nowSeconds: s)
+        }
+        completion(.success(updated))
+    }
+
+    public func deleteSessions(
+        userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) {
+        let owner = SessionOwner(userID: userID, provider: provider, subject: subject)
+        let count = sessions.withLock { $0.deleteSessions(of: owner) }
+        completion(.success(count))
+    }
+
     // MARK: IdentityStore
 
     public func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {

@@ -6,6 +6,10 @@
 //   {p}identity:{provider}:{subject}      string: user id
 //   {p}identity_info:{provider}:{subject} hash: login, email, email_verified ("1"/"0"), linked_at
 //   {p}email:{lowercased verified email}  string: user id
+//   {p}session:{id}                       string: the session's JSON, with a TTL
+//   {p}identity_sessions:{uid}:{provider}:{subject}  set of session ids signed in with that
+//                                         identity (the last field may hold ':'; user ids and
+//                                         provider names never do), see RedisScript+Sessions
 // `identity_info:` is a separate prefix (not `identity:...:info`) because subjects may contain
 // ':', so no subject can make one key collide with the other.
 //
@@ -15,9 +19,12 @@
 
 enum RedisScript: Hashable, Sendable, CaseIterable {
     case signIn, link, unlink, user
+    case saveSession, deleteSessions
 
     var source: String {
         switch self {
+        case .saveSession: return "local p = ARGV[1]\n" + Self.saveSessionBody
+        case .deleteSessions: return "local p = ARGV[1]\n" + Self.deleteSessionsBody
         case .signIn: return Self.prelude + Self.signInBody
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody

@@ -66,14 +66,58 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             delete(id, completion: completion)
             return
         }
-        let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.ex, Array(String(ttlSeconds).utf8)]
+        // The owner index goes with it (RedisScript+Sessions.swift). Only sign-in saves, so a
+        // script here costs nothing on the request path; touches use `update`.
+        let indexTTL = max(Int64(ttlSeconds), record.expiresAt - StoreClock.unixSeconds(), 1)
+        let args = [
+            id.value, String(decoding: record.encodedJSON(), as: UTF8.self), String(ttlSeconds),
+            Self.ownerKey(SessionOwner(record)), String(indexTTL),
+        ]
+        run(.saveSession, args) { result in
+            switch result {
+            case .success(.integer): completion(.success(()))
+            case .success(let other): completion(.failure(Self.unexpected(other)))
+            case .failure(let error): completion(.failure(error))
+            }
+        }
+    }
+
+    /// `SET ... XX`: writes only over a session that is still there.
+    public func update(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Bool, StoreError>) -> Void
+    ) {
+        guard ttlSeconds > 0 else {
+            delete(id) { completion($0.map { false }) }
+            return
+        }
+        let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.xx, Self.ex, Array(String(ttlSeconds).utf8)]
         connection.send(args) { result in
             switch result {
-            case .success(.status): completion(.success(()))
+            case .success(.status): completion(.success(true))
+            case .success(.null): completion(.success(false))
             case .success(let other): completion(.failure(Self.unexpected(other)))
             case .failure(let error): completion(.failure(Self.storeError(error)))
             }
         }
+    }
+
+    public func deleteSessions(
+        userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) {
+        let owner = SessionOwner(userID: userID, provider: provider, subject: subject)
+        run(.deleteSessions, [Self.ownerKey(owner)]) { result in
+            switch result {
+            case .success(.integer(let n)): completion(.success(Int(n)))
+            case .success(let other): completion(.failure(Self.unexpected(other)))
+            case .failure(let error): completion(.failure(error))
+            }
+        }
+    }
+
+    /// `uid:provider:subject`: unambiguous because only the subject may hold ':'.
+    static func ownerKey(_ owner: SessionOwner) -> String {
+        owner.userID + ":" + owner.provider + ":" + owner.subject
     }
 
     public func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
@@ -142,6 +186,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     private static let set = Array("SET".utf8)
     private static let del = Array("DEL".utf8)
     private static let ex = Array("EX".utf8)
+    private static let xx = Array("XX".utf8)
 }
 
 extension RedisValue {

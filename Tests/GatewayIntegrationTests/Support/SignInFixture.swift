@@ -55,16 +55,17 @@ extension IntegrationTestCase {
         XCTAssertEqual(response.status, 204)
     }
 
-    /// The gateway with sign-in: `/public/` is open, everything else needs a session.
+    /// The gateway with sign-in: `/public/` is open, everything else needs a session. It always
+    /// listens on plain http; `publicScheme` "https" only changes what it believes it is.
     func startSignInGateway(
         upstreamPort: Int, providers: String, store: String, port: Int? = nil, extra: String = "", locations: String? = nil,
-        lifetime: String = "1h", discoveringProviders: Int? = nil
+        lifetime: String = "1h", discoveringProviders: Int? = nil, publicScheme: String = "http"
     ) throws -> (GatewayProcess, URL) {
         let port = port ?? closedPort()
         let config = """
             listen 127.0.0.1:\(port);
             workers 1;
-            public_url http://127.0.0.1:\(port);
+            public_url \(publicScheme)://127.0.0.1:\(port);
             access_log stdout;
             error_log stderr debug;
             health_check_interval 200ms;

@@ -31,6 +31,12 @@ struct StoreLoop: Sendable {
         if case .failure(let error)? = result { XCTFail("save failed: \(error)", file: file, line: line) }
     }
 
+    func update(_ id: SessionID, _ record: SessionRecord, ttl: Int, file: StaticString = #filePath, line: UInt = #line)
+        -> Result<Bool, StoreError>?
+    {
+        call(file: file, line: line) { $0.update(id, record, ttlSeconds: ttl, completion: $1) }
+    }
+
     func delete(_ id: SessionID, file: StaticString = #filePath, line: UInt = #line) -> Result<Void, StoreError>? {
         call(file: file, line: line) { $0.delete(id, completion: $1) }
     }
