@@ -4,8 +4,8 @@ import GatewayConfig
 import GatewayHTTP
 
 struct ForwardingPolicy: Sendable {
-    /// Every identity header name configured anywhere (defaults and every `identity_header`),
-    /// normalised: one global set, because a header stripped on one location but not another
+    /// Every identity header name configured anywhere (defaults and every `identity_header`)
+    /// and the path-override fields, normalised: one global set, because a header stripped on one location but not another
     /// lets a client inject on the other.
     let identityNames: HeaderNameSet
     /// `underscores_in_headers on`: fields with `_` in the name are forwarded.
@@ -21,6 +21,9 @@ struct ForwardingPolicy: Sendable {
 
     init(config: GatewayConfiguration) {
         var names = IdentityField.allCases.map(\.defaultHeader)
+        // Not identities, but no client may send them either: IIS, Symfony and Zend route by
+        // X-Original-URL / X-Rewrite-URL, which would reach a path no location matched.
+        names += ["X-Original-URL", "X-Rewrite-URL"]
         for location in config.locations {
             names.append(contentsOf: location.identityHeaders.values)
         }

@@ -57,6 +57,15 @@ final class HardeningHeaderTests: IntegrationTestCase {
         XCTAssertFalse(names(echo).contains("x.forwarded.email"))
     }
 
+    func testPathOverrideHeadersNeverReachUpstream() throws {
+        // IIS, Symfony and Zend route by these, past the location the gateway matched.
+        let gateway = try startHardenedGateway()
+        let echo = try gateway.client().request(
+            "GET", "/public/x", headers: [("X-Original-URL", "/admin/"), ("X_Rewrite_Url", "/admin/"), ("X-Rewrite-URL", "/admin/")]
+        ).json()
+        XCTAssertFalse(names(echo).contains { $0.contains("original-url") || $0.contains("rewrite") }, "\(names(echo))")
+    }
+
     func testSessionCookieNeverReachesUpstream() throws {
         let gateway = try startHardenedGateway()
         let client = try gateway.client()
