@@ -82,6 +82,23 @@ public enum Socket {
         return value
     }
 
+    /// Sends FIN but keeps reading: the first half of a staged close.
+    public static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Whether the kernel holds received bytes not yet read (a peek, which consumes nothing).
+    public static func hasPendingInput(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) > 0
+    }
+
+    /// Makes the next close send RST and drop unsent bytes at once (SO_LINGER with a zero timeout).
+    public static func resetOnClose(_ fd: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     public static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }

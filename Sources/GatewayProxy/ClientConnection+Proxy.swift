@@ -307,10 +307,11 @@ extension ClientConnection: UpstreamConnectionDelegate {
             upstream = nil
             up.close()
         }
+        if let e = exchange, !e.requestComplete { inputUnread = true }
         exchange = nil
         state = .closing
         setReading(false)
-        setDeadline(.send)
+        clearDeadline()  // the send timeout bounds the flush
         flushOutput()
     }
 }

@@ -5,8 +5,10 @@ import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
 final class ClientConnection: LoopTickable, @unchecked Sendable {
-    enum State { case awaitingHead, waiting, proxying, tunneling, closing, closed }
-    enum DeadlineKind { case none, header, idle, body, send }
+    /// `discarding`: answered, reading the rest of a small request body to keep the connection.
+    /// `closing`: the last answer is being flushed. `lingering`: write side shut, input dropped.
+    enum State { case awaitingHead, waiting, proxying, tunneling, discarding, closing, lingering, closed }
+    enum DeadlineKind { case none, header, idle, body }
 
     /// Above this many queued bytes on one side, the other side stops being read.
     static let highWater = 256 * 1024
@@ -30,6 +32,16 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     var upstreamPaused = false
     private var deadline: UInt64 = .max
     private var deadlineKind: DeadlineKind = .none
+    /// `send_timeout`, apart from the other deadlines: it runs whenever bytes wait for the client
+    /// and none move, whatever else the connection is doing (proxying, tunneling, closing).
+    var sendDeadline: UInt64 = .max
+    /// The request may have bytes left unread (a rejected head, a body not read): a close
+    /// must then be staged (`LingeringClose`), or the kernel's RST may destroy the answer.
+    var inputUnread = false
+    var linger: LingeringClose?
+    var discard: BodyDiscard?
+    /// No new pipelined request is parsed while the client is slow to take the answers.
+    var parsingPaused = false
     private var processing = false
     private(set) var requestsServed = 0
     /// Counts exchanges, so an answer from a store or provider that arrives late can tell
@@ -61,10 +73,11 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
                 return
             }
             if deadlineKind == .body { setDeadline(.body) }
-            if state == .tunneling {
-                tunnelClientBytes()
-            } else {
-                process()
+            switch state {
+            case .tunneling: tunnelClientBytes()
+            case .discarding: discardBody()
+            case .lingering: lingerRead(n)
+            default: process()
             }
         case .eof:
             clientEnded()
@@ -81,6 +94,14 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         processing = true
         defer { processing = false }
         while state == .awaitingHead && !input.isEmpty {
+            if output.pending >= Self.highWater {
+                // Answers the gateway makes itself obey the same backpressure as proxied ones:
+                // flushOutput resumes parsing below lowWater. The send timeout governs meanwhile.
+                parsingPaused = true
+                io.wantRead(false)
+                clearDeadline()
+                return
+            }
             switch parser.parse(input.readable) {
             case .needMore:
                 if deadlineKind == .idle { setDeadline(.header) }
@@ -156,19 +177,26 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         }
     }
 
-    /// A response of the gateway's own. The connection stays open only when nothing of the
-    /// request body is left unread.
+    /// A response of the gateway's own. A small unread request body is read and dropped after
+    /// it so the connection stays open; a large one (or one the client waits to be asked for
+    /// with `Expect: 100-continue`) ends the connection after the answer.
     func respond(_ response: LocalResponse) {
         guard let e = exchange else { return }
-        let keepAlive = e.head.keepAlive && e.requestComplete && !shared.isDraining
+        let canDiscard = e.requestComplete || (BodyDiscard.mayFit(e.head.framing) && !e.head.expectsContinue)
+        let keepAlive = e.head.keepAlive && canDiscard && !shared.isDraining
         output.append(response.serialized(keepAlive: keepAlive, isHead: e.head.methodKind == .head))
         exchange?.status = response.status
         exchange?.bytesSent = e.head.methodKind == .head ? 0 : response.body.count
         logAccess()
-        finishExchange(keepAlive: keepAlive)
+        if keepAlive && !e.requestComplete {
+            startDiscarding(e.requestDecoder)
+        } else {
+            finishExchange(keepAlive: keepAlive)
+        }
     }
 
     func respondAndClose(_ response: LocalResponse, head: HTTPRequestHead?) {
+        if head == nil { inputUnread = true }  // a rejected head: what follows it is unknown
         output.append(response.serialized(keepAlive: false, isHead: head?.methodKind == .head))
         if exchange != nil {
             exchange?.status = response.status
@@ -181,6 +209,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
 
     /// Ends the current exchange; the connection waits for the next request or closes.
     func finishExchange(keepAlive: Bool) {
+        if let e = exchange, !e.requestComplete { inputUnread = true }
         exchange = nil
         if let up = upstream {
             upstream = nil
@@ -197,38 +226,8 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         } else {
             state = .closing
             io.wantRead(false)
-            setDeadline(.send)
+            clearDeadline()
             flushOutput()
-        }
-    }
-
-    // MARK: Writing
-
-    private func onWritable() {
-        if deadlineKind == .send { setDeadline(.send) }
-        flushOutput()
-    }
-
-    /// Writes what the client takes; resumes a paused upstream once the queue is low.
-    func flushOutput() {
-        switch output.flush(to: io.fd) {
-        case .drained:
-            io.wantWrite(false)
-            if state == .closing {
-                close()
-                return
-            }
-        case .pending:
-            io.wantWrite(true)
-        case .failed:
-            if exchange != nil { logAccess() }
-            close()
-            return
-        }
-        if upstreamPaused && output.pending < Self.lowWater {
-            upstreamPaused = false
-            upstream?.pauseReading(false)
-            if state == .tunneling { tunnelUpstreamBytes() } else { pumpResponseBody() }
         }
     }
 
@@ -241,7 +240,6 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         case .header: after = shared.headerTimeout
         case .idle: after = shared.keepaliveTimeout
         case .body: after = shared.bodyTimeout
-        case .send: after = shared.sendTimeout
         }
         deadlineKind = kind
         deadline = kind == .none ? .max : MonotonicClock.now() &+ after
@@ -253,6 +251,14 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
+        if now >= sendDeadline {
+            sendTimedOut()
+            return
+        }
+        if let linger {
+            if linger.isExpired(now: now) { close() }
+            return
+        }
         guard state != .tunneling else { return tunnelTick(now: now) }  // its own clocks: +Tunnel.swift
         guard now >= deadline else { return }
         switch deadlineKind {
@@ -265,43 +271,18 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
         case .body:
             if let e = exchange, !e.responseHeadDone {
                 respondAndClose(LocalResponse.error(408, for: e.head), head: e.head)
+            } else if state == .discarding {
+                // The answer is out; a client that stopped sending its body gets a staged close.
+                discard = nil
+                inputUnread = true
+                finishExchange(keepAlive: false)
             } else {
                 close()
             }
-        case .idle, .send:
+        case .idle:
             close()
         case .none:
             break
         }
-    }
-
-    /// Shutdown: an idle connection closes now; a busy one closes after its exchange.
-    func drain() {
-        if state == .awaitingHead && input.isEmpty { close() }
-    }
-
-    func close() {
-        guard state != .closed else { return }
-        state = .closed
-        if let up = upstream {
-            upstream = nil
-            up.close()
-        }
-        exchange = nil
-        io.close()
-        context.loop.unregister(self)
-        shared.activeConnections.decrement()
-    }
-
-    // MARK: Access log
-
-    func logAccess() {
-        guard let log = shared.accessLog, let e = exchange else { return }
-        let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
-        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.signIn?.prefix, now: MonotonicClock.now()))
-    }
-
-    private func logRejected(status: Int) {
-        shared.accessLog?.record(AccessLog.Entry.rejected(client: peerHost, status: status))
     }
 }

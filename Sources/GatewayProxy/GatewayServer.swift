@@ -82,7 +82,11 @@ public final class GatewayServer: @unchecked Sendable {
             listener.loop.execute {
                 listener.start(
                     onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared) },
-                    onError: { error in log.error("accept failed", metadata: ["error": .string(error.description)]) })
+                    onError: { error, failures in
+                        log.error(
+                            "accept failed",
+                            metadata: ["error": .string(error.description), "failures": .string(String(failures))])
+                    })
             }
         }
         for address in bound {

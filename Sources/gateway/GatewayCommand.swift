@@ -42,6 +42,7 @@ struct GatewayCommand: ParsableCommand {
             throw ExitCode(1)
         }
         signal(SIGPIPE, SIG_IGN)
+        checkFileLimit(config: config, log: logs.error)
         let server: GatewayServer
         do {
             server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access)
@@ -55,6 +56,20 @@ struct GatewayCommand: ParsableCommand {
         ShutdownSignals.install(server: server, timeout: config.shutdownTimeout, logs: logs)
         dispatchMain()
     }
+}
+
+/// Raises the open-file limit and warns when `max_connections` could still exhaust it: accepts
+/// would then fail with EMFILE under load instead of max_connections refusing cleanly.
+private func checkFileLimit(config: GatewayConfiguration, log: Logger) {
+    let limit = FileDescriptorLimit.raiseToHard()
+    let needed = FileDescriptorLimit.needed(maxConnections: config.maxConnections)
+    guard limit.soft < needed else { return }
+    log.warning(
+        "max_connections needs more file descriptors than RLIMIT_NOFILE allows",
+        metadata: [
+            "max_connections": .string(String(config.maxConnections)), "needed": .string(String(needed)),
+            "soft_limit": .string(String(limit.soft)), "hard_limit": .string(String(limit.hard)),
+        ])
 }
 
 enum GatewayVersion {

@@ -29,8 +29,8 @@ class IntegrationTestCase: XCTestCase {
         return upstream
     }
 
-    func startGateway(_ config: String) throws -> GatewayProcess {
-        let gateway = try GatewayProcess(config: config, directory: directory)
+    func startGateway(_ config: String, fileLimit: Int? = nil) throws -> GatewayProcess {
+        let gateway = try GatewayProcess(config: config, directory: directory, fileLimit: fileLimit)
         cleanups.append { gateway.stop() }
         return gateway
     }

@@ -15,7 +15,7 @@ Endpoints (any method; HEAD answers the same head with no body):
   /status?code=N                answers that status (204 and 304 without a body)
   /hop                          a response full of hop-by-hop fields, plus X-End-To-End: yes
   /close                        Connection: close, then closes
-  /stats                        JSON {connections_accepted, requests}
+  /stats                        JSON {connections_accepted, connections_open, requests, dropped}
   /no-length                    no Content-Length, no chunked: the close ends the body
   (the tunnel paths match by their last segment: /public/ws is /ws)
   /ws (with Upgrade)            101 Switching Protocols with the right Sec-WebSocket-Accept (when
@@ -56,6 +56,7 @@ class BadRequest(Exception):
 
 class Stats:
     connections_accepted = 0
+    connections_open = 0
     requests = 0
     dropped = 0
 
@@ -325,7 +326,7 @@ class Connection:
             return False
         elif path == "/stats":
             stats = {"connections_accepted": Stats.connections_accepted, "requests": Stats.requests,
-                     "dropped": Stats.dropped}
+                     "dropped": Stats.dropped, "connections_open": Stats.connections_open}
             await self.send(200, json.dumps(stats).encode(), [], keep_alive, head_only)
         elif path == "/no-length":
             self.write_head(200, [("Content-Type", "text/plain"), ("Connection", "close")], False)
@@ -364,6 +365,7 @@ async def main():
 
     async def handle(reader, writer):
         Stats.connections_accepted += 1
+        Stats.connections_open += 1
         conn = Connection(reader, writer, Stats.connections_accepted, idle_timeout)
         try:
             await conn.serve()
@@ -376,6 +378,7 @@ async def main():
         except (ConnectionError, OSError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass  # the peer went away, or we are shutting down
         finally:
+            Stats.connections_open -= 1
             writer.close()
             try:
                 await writer.wait_closed()

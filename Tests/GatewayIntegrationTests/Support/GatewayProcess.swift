@@ -9,12 +9,19 @@ final class GatewayProcess {
     let configURL: URL
 
     /// Starts the gateway with `config` (which should `listen 127.0.0.1:0;`) and waits until it listens.
-    init(config: String, directory: URL, environment: [String: String] = [:]) throws {
+    /// `fileLimit` runs it under `prlimit --nofile=N:N` (prlimit execs it, so the PID is the gateway's).
+    init(config: String, directory: URL, environment: [String: String] = [:], fileLimit: Int? = nil) throws {
         self.directory = directory
         configURL = directory.appendingPathComponent("gateway-\(UUID().uuidString.prefix(8)).conf")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
+        var executable = TestPaths.gatewayBinary
+        var arguments = ["-c", configURL.path]
+        if let fileLimit {
+            arguments = ["--nofile=\(fileLimit):\(fileLimit)", executable] + arguments
+            executable = "/usr/bin/prlimit"
+        }
         let child = try ChildProcess(
-            executable: TestPaths.gatewayBinary, arguments: ["-c", configURL.path], directory: directory,
+            executable: executable, arguments: arguments, directory: directory,
             name: configURL.deletingPathExtension().lastPathComponent)
         self.child = child
         port = try child.waitFor("the gateway to listen", in: { child.stderr }) { text in

@@ -31,8 +31,12 @@ final class RawHTTPClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, timeout: Int = 20) throws {
+    /// `receiveBuffer` sets SO_RCVBUF before connecting (a small window that stays small).
+    init(port: Int, timeout: Int = 20, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -128,6 +132,19 @@ final class RawHTTPClient {
     /// True when the peer has closed: a read returns EOF (after any remaining bytes).
     func isClosedByPeer() -> Bool {
         (try? readToEnd()) != nil
+    }
+
+    /// True when the peer closed with a FIN after its last bytes; false on a reset (which can
+    /// destroy an answer still in flight), a timeout, or bytes left to read.
+    func isClosedCleanly() -> Bool {
+        var byte: UInt8 = 0
+        return buffer.isEmpty && recv(fd, &byte, 1, 0) == 0
+    }
+
+    /// A small send buffer (no autotuning), so that a large request blocks the writer.
+    func limitSendBuffer(_ bytes: Int32) {
+        var size = bytes
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
     func request(

@@ -1,0 +1,14 @@
+// One access-log line per exchange, and one for a request rejected before it had a head.
+import GatewayCore
+
+extension ClientConnection {
+    func logAccess() {
+        guard let log = shared.accessLog, let e = exchange else { return }
+        let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
+        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.signIn?.prefix, now: MonotonicClock.now()))
+    }
+
+    func logRejected(status: Int) {
+        shared.accessLog?.record(AccessLog.Entry.rejected(client: peerHost, status: status))
+    }
+}
