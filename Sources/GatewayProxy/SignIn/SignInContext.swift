@@ -13,39 +13,38 @@ final class SignInContext: @unchecked Sendable {
     let prefixBytes: [UInt8]
     let publicURL: PublicURL
     let cookieName: String
-    let stateCookieName: String
     let sessionCodec: SignedValue
-    let stateCodec: SignedValue
+    /// Sign-in attempts travel sealed in the browser; the gateway keeps nothing per start.
+    let stateCookies: SignInStateCookies
     let lifetime: Int64
     let idleTimeout: Int64
     let autoRedirect: Bool
     let providers: [SignInProvider]
     let sessions: SessionStore
     let identities: IdentityStore
-    let states: AuthStateStore
     let log: Logger
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
     init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
-        states: AuthStateStore, log: Logger
+        log: Logger
     ) {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
         cookieName = config.session.cookieName
-        stateCookieName = config.session.cookieName + "_state"
         let secret = config.session.cookieSecret ?? ""
         sessionCodec = SignedValue(secret: secret, purpose: "session")
-        stateCodec = SignedValue(secret: secret, purpose: "state")
+        stateCookies = SignInStateCookies(
+            secret: secret, cookieName: config.session.cookieName, prefix: config.authPrefix,
+            secure: publicURL.isHTTPS)
         lifetime = Int64(config.session.lifetime.components.seconds)
         idleTimeout = Int64(config.session.idleTimeout.components.seconds)
         autoRedirect = config.autoRedirect
         self.providers = providers
         self.sessions = sessions
         self.identities = identities
-        self.states = states
         self.log = log
     }
 
@@ -94,14 +93,9 @@ final class SignInContext: @unchecked Sendable {
         HTTPText.setCookie(name: cookieName, value: "", maxAge: 0, secure: secureCookies)
     }
 
-    func stateCookie(_ state: String) -> String {
-        HTTPText.setCookie(
-            name: stateCookieName, value: stateCodec.sign(state), maxAge: AuthStateRecord.lifetimeSeconds,
-            secure: secureCookies, path: prefix)
-    }
-
-    var clearedStateCookie: String {
-        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: prefix)
+    /// Ends the browser's cookie for a finished (or refused) attempt.
+    func clearedStateCookie(for attempt: AuthStateRecord) -> String {
+        stateCookies.cleared(provider: attempt.provider, key: attempt.state)
     }
 
     /// A new session for a user who just signed in with `identity`.
