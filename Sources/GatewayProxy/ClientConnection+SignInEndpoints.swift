@@ -50,6 +50,11 @@ extension ClientConnection {
             return
         }
         if query["link"] == "1" {
+            // Linking changes the signed-in user's account: only our own pages may start it.
+            guard SameSiteNavigation.isAllowed(head.headers, publicURL: signIn.publicURL) else {
+                respond(LocalResponse.error(403, detail: "Linking must start from this site's own pages.", for: head))
+                return
+            }
             // Linking adds the new identity to the user who is signed in now.
             withSession(
                 head, signIn: signIn,

@@ -247,7 +247,7 @@ final class SignInTests: IntegrationTestCase {
         let signedIn = try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "pat")
         let userID = try XCTUnwrap(headerValues("X-Auth-User-Id", in: try signedIn.last!.response.json()).first)
         // While signed in, link the other provider's identity to the same user.
-        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/linked", sub: "pat-at-home")
+        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/linked", sub: "pat-at-home", headers: ownPage)
         let echo = try linked.last!.response.json()
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: echo), [userID])
         XCTAssertEqual(headerValues("X-Auth-Provider", in: echo), ["home"])
