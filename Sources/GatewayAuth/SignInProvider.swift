@@ -1,7 +1,7 @@
 // What the sign-in endpoints need from a provider, whatever its protocol.
 
 /// A provider as the endpoints see it, in two steps: `begin` (where to send the browser, and
-/// what to remember server-side under a key) and `finish` (the callback's query in, a verified
+/// what to remember under a key until the callback) and `finish` (the callback's query in, a verified
 /// identity out). OIDC and OAuth 2 remember a nonce and a PKCE verifier under `state`; OAuth
 /// 1.0a remembers the request-token secret under the request token.
 ///
@@ -39,7 +39,8 @@ public struct SignInStart: Sendable {
     /// Where to send the browser.
     public var authorizationURL: String
 
-    /// Kept server-side between redirect and callback, never sent to the browser.
+    /// Kept between redirect and callback, sealed (encrypted and authenticated) in a cookie:
+    /// the browser carries it but can neither read nor change it.
     public struct Remembered: Sendable, Equatable {
         /// OIDC's nonce (empty for protocols without one).
         public var nonce: String

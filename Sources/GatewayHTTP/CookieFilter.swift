@@ -4,15 +4,21 @@
 public struct CookieFilter: Sendable {
     /// Exact cookie names to remove; each configured name also as its `__Host-` spelling.
     private let names: [[UInt8]]
+    /// Name prefixes to remove (the sign-in attempt cookies, `NAME_state_<8 chars>`), likewise.
+    private let prefixes: [[UInt8]]
 
-    public init(names: [String]) {
-        var all: [[UInt8]] = []
-        for name in names where !name.isEmpty {
-            for spelling in [name, "__Host-" + name] where !all.contains(Array(spelling.utf8)) {
-                all.append(Array(spelling.utf8))
+    public init(names: [String], prefixes: [String] = []) {
+        func spellings(_ list: [String]) -> [[UInt8]] {
+            var all: [[UInt8]] = []
+            for name in list where !name.isEmpty {
+                for spelling in [name, "__Host-" + name] where !all.contains(Array(spelling.utf8)) {
+                    all.append(Array(spelling.utf8))
+                }
             }
+            return all
         }
-        self.names = all
+        self.names = spellings(names)
+        self.prefixes = spellings(prefixes)
     }
 
     public enum Result: Equatable {
@@ -27,7 +33,7 @@ public struct CookieFilter: Sendable {
     /// Splits on `;` (RFC 6265 §4.2.1 cookie-string), trimming SP/HTAB around each pair; the
     /// common case (no gateway cookie) is one scan and no allocation.
     public func filter(_ value: ArraySlice<UInt8>) -> Result {
-        guard !names.isEmpty, containsGatewayCookie(value) else { return .unchanged }
+        guard !names.isEmpty || !prefixes.isEmpty, containsGatewayCookie(value) else { return .unchanged }
         var out: [UInt8] = []
         out.reserveCapacity(value.count)
         forEachPair(value) { pair, isGateway in
@@ -63,6 +69,7 @@ public struct CookieFilter: Sendable {
 
     private func isGatewayName(_ name: ArraySlice<UInt8>) -> Bool {
         for n in names where n.count == name.count && name.elementsEqual(n) { return true }
+        for p in prefixes where name.count > p.count && name.starts(with: p) { return true }
         return false
     }
 }

@@ -51,6 +51,11 @@ extension ClientConnection {
             return
         }
         if query["link"] == "1" {
+            // Linking changes the signed-in user's account: only our own pages may start it.
+            guard SameSiteNavigation.isAllowed(head.headers, publicURL: signIn.publicURL) else {
+                respond(LocalResponse.error(403, detail: "Linking must start from this site's own pages.", for: head))
+                return
+            }
             // Linking adds the new identity to the user who is signed in now.
             withSession(
                 head, signIn: signIn,
@@ -61,6 +66,8 @@ extension ClientConnection {
         redirectToProvider(head, signIn: signIn, provider: provider, next: next, linkUserID: nil)
     }
 
+    /// Everything the callback needs goes into the sealed state cookie: no store is written, so
+    /// an unauthenticated flood of starts costs no memory and needs no Redis.
     private func redirectToProvider(
         _ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, next: String, linkUserID: String?
     ) {
@@ -72,86 +79,67 @@ extension ClientConnection {
                 respond(LocalResponse.error(503, detail: "\(provider.displayName) cannot be reached right now.", for: head))
                 return
             }
+            let now = signIn.now()
             let record = AuthStateRecord(
-                provider: provider.name, nonce: start.remembered.nonce, verifier: start.remembered.verifier, next: next,
-                linkUserID: linkUserID, createdAt: signIn.now())
-            signIn.states.put(state: start.key, record) { [self] stored in
-                guard exchangeSerial == serial, state == .waiting else { return }
-                guard case .success = stored else {
-                    respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
-                    return
-                }
-                respond(.redirect(start.authorizationURL, cookies: [signIn.stateCookie(start.key)]))
-            }
+                provider: provider.name, state: start.key, nonce: start.remembered.nonce,
+                verifier: start.remembered.verifier, next: next, linkUserID: linkUserID, createdAt: now)
+            let cookies =
+                signIn.stateCookies.evictions(provider: provider.name, in: head.headers, now: now)
+                + [signIn.stateCookies.setCookie(for: record, now: now)]
+            respond(.redirect(start.authorizationURL, cookies: cookies))
         }
     }
 
     // MARK: Callback
 
     private func callback(_ head: HTTPRequestHead, signIn: SignInContext, provider: SignInProvider, query: [String: String]) {
-        let serial = exchangeSerial
-        // The state in the URL must be the one this browser was given (login CSRF otherwise).
-        let stateParam = provider.callbackKey(in: query) ?? ""
-        let cookieState = HTTPText.cookie(signIn.stateCookieName, in: head.headers).flatMap { signIn.stateCodec.verify($0) }
-        let stateMatches =
-            !stateParam.isEmpty && cookieState.map {
-                MessageAuthentication.constantTimeEquals(Array($0.utf8), Array(stateParam.utf8))
-            } == true
+        // The state in the URL must name an attempt this browser holds (login CSRF otherwise).
+        let key = provider.callbackKey(in: query) ?? ""
+        let found = signIn.stateCookies.lookup(key: key, in: head.headers, now: signIn.now())
+        let clear = signIn.stateCookies.cleared(provider: provider.name, key: key)
         if provider.isDenial(query) || query["error"] != nil {
-            // A refusal signs nobody in, so it needs no state; with a valid one its record goes too.
+            // A refusal signs nobody in, so it needs no state; with a valid one its cookie goes too.
             let flash = provider.isDenial(query) ? "denied" : "failed"
-            let back = { [self] (next: String) in
-                respond(
-                    .redirect(
-                        signIn.prefix + "/sign_in?flash=\(flash)&next=" + HTTPText.encode(next),
-                        cookies: [signIn.clearedStateCookie]))
-            }
-            guard stateMatches else {
-                back("/")
-                return
-            }
-            state = .waiting
-            signIn.states.take(state: stateParam) { [self] taken in
-                guard exchangeSerial == serial, state == .waiting else { return }
-                back((try? taken.get())??.next ?? "/")
-            }
+            var next = "/"
+            if case .found(let record) = found { next = record.next }
+            respond(
+                .redirect(
+                    signIn.prefix + "/sign_in?flash=\(flash)&next=" + HTTPText.encode(next),
+                    cookies: found == .missing ? [] : [clear]))
             return
         }
-        guard stateMatches else {
+        let remembered: AuthStateRecord
+        switch found {
+        case .missing:
             signIn.log.warning("sign-in callback with a missing or foreign state", metadata: ["provider": .string(provider.name)])
-            // The browser's own attempt (if any) stays valid: its state cookie is left alone.
-            respond(signInFailed(400, "This sign-in attempt does not belong to this browser.", signIn: signIn, clearState: false))
+            // The browser's own attempts (if any) stay valid: their cookies are left alone.
+            respond(signInFailed(400, "This sign-in attempt does not belong to this browser.", signIn: signIn))
+            return
+        case .unusable:
+            // Expired (ten minutes), or sealed under a secret that has since changed.
+            respond(signInFailed(400, "This sign-in attempt expired. Please sign in again.", signIn: signIn, clearing: clear))
+            return
+        case .found(let record):
+            remembered = record
+        }
+        guard remembered.provider == provider.name else {
+            respond(signInFailed(400, "This sign-in attempt belongs to another provider.", signIn: signIn, clearing: clear))
             return
         }
+        // The cookie is cleared by whatever answer follows; a replay with a saved copy reaches
+        // the provider with a code it already redeemed, which it refuses (codes are single-use).
+        let serial = exchangeSerial
         state = .waiting
-        signIn.states.take(state: stateParam) { [self] taken in
+        let kept = SignInStart.Remembered(nonce: remembered.nonce, verifier: remembered.verifier)
+        provider.finish(query: query, remembered: kept, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
             guard exchangeSerial == serial, state == .waiting else { return }
-            let remembered: AuthStateRecord
-            switch taken {
-            case .failure:
-                respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
-                return
-            case .success(nil):
-                respond(signInFailed(400, "This sign-in attempt expired or was already used.", signIn: signIn))
-                return
-            case .success(let record?):
-                remembered = record
-            }
-            guard remembered.provider == provider.name else {
-                respond(signInFailed(400, "This sign-in attempt belongs to another provider.", signIn: signIn))
-                return
-            }
-            let kept = SignInStart.Remembered(nonce: remembered.nonce, verifier: remembered.verifier)
-            provider.finish(query: query, remembered: kept, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
-                guard exchangeSerial == serial, state == .waiting else { return }
-                switch result {
-                case .failure(let error):
-                    signIn.log.warning(
-                        "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
-                    respond(signInFailed(401, "Signing in did not work. Please try again.", signIn: signIn))
-                case .success(let identity):
-                    completeSignIn(head, signIn: signIn, identity: identity, remembered: remembered, serial: serial)
-                }
+            switch result {
+            case .failure(let error):
+                signIn.log.warning(
+                    "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
+                respond(signInFailed(401, "Signing in did not work. Please try again.", signIn: signIn, clearing: clear))
+            case .success(let identity):
+                completeSignIn(head, signIn: signIn, identity: identity, remembered: remembered, serial: serial)
             }
         }
     }
@@ -173,7 +161,7 @@ extension ClientConnection {
                 respond(
                     signInFailed(
                         409, "That account is already linked to another user, so it was not linked. Nothing was changed.",
-                        signIn: signIn))
+                        signIn: signIn, clearing: signIn.clearedStateCookie(for: remembered)))
             case .failure(let error):
                 signIn.log.error("identity store failed", metadata: ["error": .string(error.description)])
                 respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
@@ -188,7 +176,7 @@ extension ClientConnection {
                     }
                     signIn.log.info(
                         "signed in", metadata: ["provider": .string(identity.provider), "user": .string(user.id)])
-                    respond(.redirect(remembered.next, cookies: [signIn.sessionCookie(id), signIn.clearedStateCookie]))
+                    respond(.redirect(remembered.next, cookies: [signIn.sessionCookie(id), signIn.clearedStateCookie(for: remembered)]))
                 }
             }
         }
@@ -207,11 +195,12 @@ extension ClientConnection {
         }
     }
 
-    func signInFailed(_ status: Int, _ message: String, signIn: SignInContext, clearState: Bool = true) -> LocalResponse {
+    /// `clearing`: the Set-Cookie that ends the attempt's state cookie, when it should go.
+    func signInFailed(_ status: Int, _ message: String, signIn: SignInContext, clearing: String? = nil) -> LocalResponse {
         let link = signIn.prefix + "/sign_in"
         let html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head><body>"
             + "<h1>Sign-in failed</h1><p>\(HTMLText.escape(message))</p><p><a href=\"\(link)\">Sign in again</a></p></body></html>\n"
-        return .page(status, html, cookies: clearState ? [signIn.clearedStateCookie] : [])
+        return .page(status, html, cookies: clearing.map { [$0] } ?? [])
     }
 
     // MARK: Sign-out, me (verify: ClientConnection+Verify.swift)

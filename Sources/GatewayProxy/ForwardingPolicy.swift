@@ -13,10 +13,13 @@ struct ForwardingPolicy: Sendable {
     /// Removes the session and sign-in state cookies from Cookie fields.
     let cookieFilter: CookieFilter
 
-    init(identityHeaderNames: [String], underscoresInHeaders: Bool, gatewayCookies: [String]) {
+    init(
+        identityHeaderNames: [String], underscoresInHeaders: Bool, gatewayCookies: [String],
+        gatewayCookiePrefixes: [String] = []
+    ) {
         identityNames = HeaderNameSet(identityHeaderNames)
         self.underscoresInHeaders = underscoresInHeaders
-        cookieFilter = CookieFilter(names: gatewayCookies)
+        cookieFilter = CookieFilter(names: gatewayCookies, prefixes: gatewayCookiePrefixes)
     }
 
     init(config: GatewayConfiguration) {
@@ -30,7 +33,7 @@ struct ForwardingPolicy: Sendable {
         let cookie = config.session.cookieName
         self.init(
             identityHeaderNames: names, underscoresInHeaders: config.underscoresInHeaders,
-            gatewayCookies: [cookie, cookie + "_state"])
+            gatewayCookies: [cookie, cookie + "_state"], gatewayCookiePrefixes: [cookie + "_state_"])
     }
 
     /// The fields that say who and where the client is; believed only from trusted proxies.

@@ -27,6 +27,14 @@ final class CookieFilterTests: XCTestCase {
         XCTAssertEqual(filtered("__host-__gateway=s; z=9"), .unchanged, "cookie names are case-sensitive")
     }
 
+    func testAttemptCookiesAreRemovedByPrefix() {
+        let attempts = CookieFilter(names: ["__gateway"], prefixes: ["__gateway_state_"])
+        XCTAssertEqual(
+            attempts.filter(bytes("a=1; __gateway_state_AbCd1234=sealed; __Host-__gateway_state_x=y; b=2")[...]),
+            .filtered(bytes("a=1; b=2")))
+        XCTAssertEqual(attempts.filter(bytes("__gateway_state_=x; __gateway_statex=y")[...]), .unchanged, "prefix alone or another name")
+    }
+
     func testOnlyGatewayCookiesLeavesNothing() {
         XCTAssertEqual(filtered("__gateway=s"), .empty)
         XCTAssertEqual(filtered("__gateway=s; __gateway_state=t;"), .empty)

@@ -105,7 +105,7 @@ final class EmailClaimTests: IntegrationTestCase {
         let browser = Browser()
         let start = try browser.request("GET", URL(string: "/auth/mock?next=/app/", relativeTo: url)!.absoluteURL)
         let state = start.response.header("Set-Cookie") ?? ""
-        XCTAssertTrue(state.hasPrefix("__Host-__gateway_state="), state)
+        XCTAssertTrue(state.hasPrefix("__Host-__gateway_state_"), state)
         for attribute in ["Path=/;", "Secure", "HttpOnly"] { XCTAssertTrue(state.contains(attribute), state) }
         XCTAssertFalse(state.contains("Domain"), state)
         let back = try browser.request("POST", try XCTUnwrap(start.location), form: [("sub", "tls-user")])

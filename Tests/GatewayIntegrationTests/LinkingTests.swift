@@ -55,7 +55,7 @@ final class LinkingTests: IntegrationTestCase {
         try start()
         let browser = Browser()
         let owner = try userID(try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "sam"))
-        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/", sub: "sam-home")
+        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/", sub: "sam-home", headers: ownPage)
         XCTAssertEqual(try userID(linked), owner)
         let me = try browser.request("GET", URL(string: "/auth/me", relativeTo: base)!.absoluteURL).response.json()
         let providers = Set(((me["identities"] as? [[String: Any]]) ?? []).compactMap { $0["provider"] as? String })
@@ -84,7 +84,7 @@ final class LinkingTests: IntegrationTestCase {
         let owner = try userID(try signIn(viaWork, base: base, path: "/auth/work?next=/app/", sub: "una"))
         let manager = Browser()
         try signIn(manager, base: base, path: "/auth/work?next=/app/", sub: "una")
-        XCTAssertEqual(try userID(try signIn(manager, base: base, path: "/auth/home?link=1&next=/app/", sub: "una-home")), owner)
+        XCTAssertEqual(try userID(try signIn(manager, base: base, path: "/auth/home?link=1&next=/app/", sub: "una-home", headers: ownPage)), owner)
         let viaHome = Browser()
         XCTAssertEqual(try userID(try signIn(viaHome, base: base, path: "/auth/home?next=/app/", sub: "una-home")), owner)
 
@@ -95,7 +95,7 @@ final class LinkingTests: IntegrationTestCase {
         XCTAssertEqual(try status(viaHome), 200)
 
         // Unlinking the identity of the current session ends it too, and clears its cookie.
-        try signIn(manager, base: base, path: "/auth/work?link=1&next=/app/", sub: "una")
+        try signIn(manager, base: base, path: "/auth/work?link=1&next=/app/", sub: "una", headers: ownPage)
         let replay = Browser()
         replay.setCookie("__gateway", try XCTUnwrap(manager.cookies(for: base)["__gateway"]), for: base)
         let own = try post(manager, "/auth/identities/work/unlink")
@@ -106,15 +106,43 @@ final class LinkingTests: IntegrationTestCase {
         XCTAssertEqual(try status(viaHome), 200)
     }
 
+    func testCrossSiteLinkIsRefused() throws {
+        try start()
+        let browser = Browser()
+        try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "cara")
+        let link = URL(string: "/auth/home?link=1&next=/app/", relativeTo: base)!.absoluteURL
+        func status(_ headers: [(String, String)]) throws -> Int {
+            let hop = try browser.request("GET", link, headers: headers)
+            if hop.response.status == 403 {
+                XCTAssertNil(hop.response.header("Set-Cookie"), "a refused link starts no attempt")
+            }
+            return hop.response.status
+        }
+        XCTAssertEqual(try status([("Sec-Fetch-Site", "cross-site")]), 403)
+        XCTAssertEqual(try status([("Sec-Fetch-Site", "same-site")]), 403, "a sibling subdomain is not our page")
+        XCTAssertEqual(try status([("Sec-Fetch-Site", "cross-site"), ("Referer", base.absoluteString + "/auth/account")]), 403)
+        XCTAssertEqual(try status([("Origin", "https://evil.example")]), 403)
+        XCTAssertEqual(try status([("Referer", "https://evil.example/page")]), 403)
+        XCTAssertEqual(try status([]), 403, "no evidence of our own page")
+        XCTAssertEqual(try Browser().request("GET", link, headers: [("Sec-Fetch-Site", "cross-site")]).response.status, 403)
+        // Our own pages (or a typed URL) still start the link.
+        XCTAssertEqual(try status([("Sec-Fetch-Site", "same-origin")]), 302)
+        XCTAssertEqual(try status([("Sec-Fetch-Site", "none")]), 302)
+        XCTAssertEqual(try status([("Referer", base.absoluteString + "/auth/account")]), 302)
+        XCTAssertEqual(try status([("Origin", base.absoluteString)]), 302)
+        let me = try browser.request("GET", URL(string: "/auth/me", relativeTo: base)!.absoluteURL).response.json()
+        XCTAssertEqual(((me["identities"] as? [[String: Any]]) ?? []).count, 1, "nothing was linked")
+    }
+
     func testLinkingSomeoneElsesIdentityIsRefusedAndChangesNothing() throws {
         try start()
         let victim = Browser()
         let victimID = try userID(try signIn(victim, base: base, path: "/auth/work?next=/app/", sub: "vic"))
-        try signIn(victim, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home")
+        try signIn(victim, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home", headers: ownPage)
 
         let thief = Browser()
         let thiefID = try userID(try signIn(thief, base: base, path: "/auth/work?next=/app/", sub: "thief"))
-        let attempt = try signIn(thief, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home")
+        let attempt = try signIn(thief, base: base, path: "/auth/home?link=1&next=/app/", sub: "vic-home", headers: ownPage)
         let refused = try XCTUnwrap(attempt.last)
         XCTAssertEqual(refused.response.status, 409)
         XCTAssertTrue(refused.response.text.contains("already linked to another user"), refused.response.text)

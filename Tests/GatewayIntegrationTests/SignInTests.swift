@@ -167,10 +167,15 @@ final class SignInTests: IntegrationTestCase {
         let done = try browser.request("GET", callback)
         XCTAssertEqual(done.response.status, 302)
         XCTAssertEqual(done.response.header("Location"), "/app/")
-        // ...and a replay of the same callback (same code, same state cookie) is refused.
+        XCTAssertFalse(browser.cookies(for: base).keys.contains { $0.hasPrefix("__gateway_state_") }, "the callback clears it")
+        XCTAssertEqual(try browser.request("GET", callback).response.status, 400, "without the cookie")
+        // ...and a replay of the same callback with a saved copy of the state cookie is refused:
+        // nothing is kept server-side, but the provider redeems a code only once.
         let replay = Browser()
-        for (name, value) in cookieJar { replay.setCookie(name, value, for: base) }
-        XCTAssertEqual(try replay.request("GET", callback).response.status, 400)
+        for (name, value) in cookieJar where name != "__gateway" { replay.setCookie(name, value, for: base) }
+        let replayed = try replay.request("GET", callback)
+        XCTAssertEqual(replayed.response.status, 401)
+        XCTAssertNil(replay.cookies(for: base)["__gateway"], "no session from a replay")
     }
 
     func testDeniedAtTheProviderShowsTheFlashMessage() throws {
@@ -248,7 +253,7 @@ final class SignInTests: IntegrationTestCase {
         let signedIn = try signIn(browser, base: base, path: "/auth/work?next=/app/", sub: "pat")
         let userID = try XCTUnwrap(headerValues("X-Auth-User-Id", in: try signedIn.last!.response.json()).first)
         // While signed in, link the other provider's identity to the same user.
-        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/linked", sub: "pat-at-home")
+        let linked = try signIn(browser, base: base, path: "/auth/home?link=1&next=/app/linked", sub: "pat-at-home", headers: ownPage)
         let echo = try linked.last!.response.json()
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: echo), [userID])
         XCTAssertEqual(headerValues("X-Auth-Provider", in: echo), ["home"])

@@ -38,7 +38,7 @@ public struct OAuth2Client: Sendable {
         self.logger = logger
     }
 
-    /// A fresh attempt: remembered under its `state`, with the PKCE verifier kept server-side.
+    /// A fresh attempt: remembered under its `state`, with the PKCE verifier kept from the browser.
     /// OAuth 2 has no nonce, so `remembered.nonce` is empty.
     public func begin(redirectURI: String) -> SignInStart {
         let state = SecureRandom.token(bytes: 32)

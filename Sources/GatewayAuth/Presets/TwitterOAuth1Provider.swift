@@ -7,8 +7,8 @@ import Logging
 /// `provider twitter { consumer_key ...; consumer_secret ...; }`: the three-legged OAuth 1.0a flow.
 ///
 /// `begin` asks for a request token (a signed POST with `oauth_callback`) and sends the browser to
-/// `authenticate?oauth_token=`. The request token's secret is remembered server-side under the
-/// token; the callback brings the token back with `oauth_verifier` (or `denied=TOKEN`). `finish`
+/// `authenticate?oauth_token=`. The request token's secret is remembered (sealed in a cookie) under
+/// the token; the callback brings the token back with `oauth_verifier` (or `denied=TOKEN`). `finish`
 /// trades them for an access token and reads the user from `verify_credentials`.
 ///
 /// Options: `consumer_key`, `consumer_secret` (required); `request_token_url`, `authorize_url`,

@@ -53,6 +53,22 @@ enum HTTPText {
         return nil
     }
 
+    /// Every cookie whose name starts with `prefix`, as (name, value), in the order sent.
+    static func cookies(prefixed prefix: String, in headers: HTTPHeaders) -> [(String, String)] {
+        let wanted = Array(prefix.utf8)
+        var found: [(String, String)] = []
+        for i in headers.indices(of: "cookie") {
+            for pair in headers.value(at: i).split(separator: 0x3B) {  // ';'
+                let pair = pair.drop { $0 == 0x20 }
+                guard pair.starts(with: wanted), let eq = pair.firstIndex(of: 0x3D) else { continue }
+                var v = pair[(eq + 1)...]
+                if v.count >= 2, v.first == 0x22, v.last == 0x22 { v = v.dropFirst().dropLast() }
+                found.append((String(decoding: pair[..<eq], as: UTF8.self), String(decoding: v, as: UTF8.self)))
+            }
+        }
+        return found
+    }
+
     static func setCookie(name: String, value: String, maxAge: Int, secure: Bool, path: String = "/") -> String {
         var s = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
         if secure { s += "; Secure" }

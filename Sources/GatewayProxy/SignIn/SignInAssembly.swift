@@ -21,10 +21,8 @@ final class SignInAssembly: @unchecked Sendable {
 
     init(config: GatewayConfiguration, loops: [EventLoop], log: Logger) throws {
         var memory: MemoryStore?
-        var memoryStates: MemoryAuthStateStore?
         if case .memory = config.session.store {
             memory = MemoryStore()
-            memoryStates = MemoryAuthStateStore()
         }
         if case .redis(let host, let port, _, _) = config.session.store {
             redisName = "\(host):\(port)"
@@ -61,13 +59,11 @@ final class SignInAssembly: @unchecked Sendable {
             }
             let sessions: SessionStore
             let identities: IdentityStore
-            let states: AuthStateStore
             var redis: RedisConnection?
             switch config.session.store {
             case .memory:
                 sessions = memory!
                 identities = memory!
-                states = memoryStates!
             case .redis(let host, let port, let database, let password):
                 let connection = RedisConnection(
                     queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
@@ -80,13 +76,11 @@ final class SignInAssembly: @unchecked Sendable {
                 let store = RedisStore(connection: connection)
                 sessions = store
                 identities = store
-                states = RedisAuthStateStore(redis: connection)
                 redis = connection
             }
             contexts.append(
                 SignInContext(
-                    config: config, providers: providers, sessions: sessions, identities: identities, states: states,
-                    log: log))
+                    config: config, providers: providers, sessions: sessions, identities: identities, log: log))
             starters.append(
                 (
                     loop,

@@ -13,45 +13,44 @@ final class SignInContext: @unchecked Sendable {
     let prefixBytes: [UInt8]
     let publicURL: PublicURL
     let cookieName: String
-    let stateCookieName: String
     let sessionCodec: SignedValue
-    let stateCodec: SignedValue
+    /// Sign-in attempts travel sealed in the browser; the gateway keeps nothing per start.
+    let stateCookies: SignInStateCookies
     let lifetime: Int64
     let idleTimeout: Int64
     let autoRedirect: Bool
     let providers: [SignInProvider]
     let sessions: SessionStore
     let identities: IdentityStore
-    let states: AuthStateStore
     let log: Logger
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
     init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
-        states: AuthStateStore, log: Logger
+        log: Logger
     ) {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
         let names = Self.cookieNames(config.session.cookieName, https: config.publicURL?.isHTTPS ?? false)
-        (cookieName, stateCookieName) = (names.session, names.state)
+        cookieName = names.session
         let secret = config.session.cookieSecret ?? ""
         sessionCodec = SignedValue(secret: secret, purpose: "session")
-        stateCodec = SignedValue(secret: secret, purpose: "state")
+        stateCookies = SignInStateCookies(
+            secret: secret, stateName: names.state, prefix: config.authPrefix, secure: publicURL.isHTTPS)
         lifetime = Int64(config.session.lifetime.components.seconds)
         idleTimeout = Int64(config.session.idleTimeout.components.seconds)
         autoRedirect = config.autoRedirect
         self.providers = providers
         self.sessions = sessions
         self.identities = identities
-        self.states = states
         self.log = log
     }
 
     var secureCookies: Bool { publicURL.isHTTPS }
 
-    /// Over https both cookies are `__Host-` prefixed: a browser then accepts them only with
+    /// Over https the session cookie and the attempt cookies' base are `__Host-` prefixed: a browser then accepts them only with
     /// Secure, Path=/ and no Domain, so a sibling subdomain (or a plain-http page of this host)
     /// cannot plant or overwrite them (cookie tossing, session fixation). A name the operator
     /// already prefixed is kept as it is.
@@ -59,9 +58,6 @@ final class SignInContext: @unchecked Sendable {
         guard https, !base.hasPrefix("__Host-") else { return (base, base + "_state") }
         return ("__Host-" + base, "__Host-" + base + "_state")
     }
-
-    /// `__Host-` cookies must have Path=/; otherwise the state cookie stays under the prefix.
-    private var stateCookiePath: String { stateCookieName.hasPrefix("__Host-") ? "/" : prefix }
 
     func provider(named name: String) -> SignInProvider? {
         providers.first { $0.name == name }
@@ -106,14 +102,9 @@ final class SignInContext: @unchecked Sendable {
         HTTPText.setCookie(name: cookieName, value: "", maxAge: 0, secure: secureCookies)
     }
 
-    func stateCookie(_ state: String) -> String {
-        HTTPText.setCookie(
-            name: stateCookieName, value: stateCodec.sign(state), maxAge: AuthStateRecord.lifetimeSeconds,
-            secure: secureCookies, path: stateCookiePath)
-    }
-
-    var clearedStateCookie: String {
-        HTTPText.setCookie(name: stateCookieName, value: "", maxAge: 0, secure: secureCookies, path: stateCookiePath)
+    /// Ends the browser's cookie for a finished (or refused) attempt.
+    func clearedStateCookie(for attempt: AuthStateRecord) -> String {
+        stateCookies.cleared(provider: attempt.provider, key: attempt.state)
     }
 
     /// A new session for a user who just signed in with `identity` (its email normalised).

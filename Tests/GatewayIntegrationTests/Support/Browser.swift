@@ -54,11 +54,12 @@ final class Browser {
     }
 
     /// Follows GET redirects until a non-redirect answer (at most `limit` hops); returns every hop.
-    func follow(_ url: URL, limit: Int = 10) throws -> [Hop] {
+    /// `headers` go with the first request only (e.g. the Sec-Fetch-Site of a click on our page).
+    func follow(_ url: URL, limit: Int = 10, headers: [(String, String)] = []) throws -> [Hop] {
         var hops: [Hop] = []
         var next: URL? = url
         while let url = next, hops.count < limit {
-            let hop = try request("GET", url)
+            let hop = try request("GET", url, headers: hops.isEmpty ? headers : [])
             hops.append(hop)
             next = (300..<400).contains(hop.response.status) ? hop.location : nil
         }

@@ -94,10 +94,15 @@ extension IntegrationTestCase {
         return (gateway, URL(string: "http://127.0.0.1:\(port)")!)
     }
 
+    /// What a browser sends with a click on one of the gateway's own pages (linking needs it).
+    var ownPage: [(String, String)] { [("Sec-Fetch-Site", "same-origin")] }
+
     /// Signs in through the mock's form as `sub`; returns the hops from the protected URL on.
     @discardableResult
-    func signIn(_ browser: Browser, base: URL, path: String = "/app/page?x=1", sub: String) throws -> [Browser.Hop] {
-        var hops = try browser.follow(URL(string: path, relativeTo: base)!.absoluteURL)
+    func signIn(
+        _ browser: Browser, base: URL, path: String = "/app/page?x=1", sub: String, headers: [(String, String)] = []
+    ) throws -> [Browser.Hop] {
+        var hops = try browser.follow(URL(string: path, relativeTo: base)!.absoluteURL, headers: headers)
         if let page = hops.last, page.url.path == "/auth/sign_in", page.response.status == 200 {
             // Press the first provider's button.
             let html = page.response.text
