@@ -8,7 +8,7 @@ extension ClientConnection {
     /// Removes the user's identity at `provider`; never the last one (409). The sessions signed
     /// in with it end (`endSessions`).
     func unlink(_ head: HTTPRequestHead, signIn: SignInContext, provider: String, query: [String: String]) {
-        guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
+        guard Self.isSameOrigin(head, publicURL: signIn.publicURL) else {
             respond(LocalResponse.error(403, detail: "Cross-site request refused.", for: head))
             return
         }

@@ -1,5 +1,6 @@
 // The endpoints under auth_prefix: sign-in page, start, callback, sign-out, me and verify.
 import GatewayAuth
+import GatewayConfig
 import GatewayCore
 import GatewayHTTP
 import GatewaySessions
@@ -206,7 +207,7 @@ extension ClientConnection {
     // MARK: Sign-out, me (verify: ClientConnection+Verify.swift)
 
     private func signOut(_ head: HTTPRequestHead, signIn: SignInContext, query: [String: String]) {
-        guard Self.isSameOrigin(head, publicURL: signIn.publicURL.description) else {
+        guard Self.isSameOrigin(head, publicURL: signIn.publicURL) else {
             respond(LocalResponse.error(403, detail: "Cross-site sign-out refused.", for: head))
             return
         }
@@ -228,12 +229,13 @@ extension ClientConnection {
     }
 
     /// A state-changing POST must come from our own pages: Sec-Fetch-Site, else Origin, decides.
-    static func isSameOrigin(_ head: HTTPRequestHead, publicURL: String) -> Bool {
+    static func isSameOrigin(_ head: HTTPRequestHead, publicURL: PublicURL) -> Bool {
         if let site = head.headers.firstValueString("sec-fetch-site")?.lowercased() {
             return site == "same-origin" || site == "none"
         }
-        if let origin = head.headers.firstValueString("origin") {
-            return origin == publicURL
+        if let origin = head.headers.firstValue("origin") {
+            // Parsed, so `https://app.example.com:443` is ours and `https://app.example.com.evil` is not.
+            return OriginCheck.isAllowed(origin, allowed: [publicURL])
         }
         // No browser sends a cross-site POST without either field; tools (curl) send neither.
         return true

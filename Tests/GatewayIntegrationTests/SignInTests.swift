@@ -106,6 +106,11 @@ final class SignInTests: IntegrationTestCase {
             "POST", URL(string: "/auth/sign_out", relativeTo: base)!.absoluteURL,
             headers: [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")])
         XCTAssertEqual(forged.response.status, 403)
+        // Origins are compared parsed: a look-alike that starts with our origin is someone else's.
+        let lookAlike = try browser.request(
+            "POST", URL(string: "/auth/sign_out", relativeTo: base)!.absoluteURL,
+            headers: [("Origin", base.absoluteString + ".evil.example")])
+        XCTAssertEqual(lookAlike.response.status, 403)
         let still = try browser.request("GET", URL(string: "/app/", relativeTo: base)!.absoluteURL)
         XCTAssertEqual(still.response.status, 200, "the session survives a forged sign-out")
     }
