@@ -50,8 +50,9 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try open.response.json()).filter { !$0.isEmpty }, [])
 
         // Sign in through the front, then the app sees who it is, whatever the client claims.
-        // Names of this test's own: the Redis is shared with other tests, which link by verified email.
-        let sub = "fa-\(kind)-\(UUID().uuidString.prefix(8))"
+        // Names of this test's own (lowercase: the gateway lowercases emails): the Redis is shared
+        // with other tests, which link by verified email.
+        let sub = "fa-\(kind)-\(UUID().uuidString.prefix(8).lowercased())"
         let email = "\(sub)@example.com"
         try setMockUser(issuer: issuer, sub: sub, claims: ["email": email, "email_verified": true])
         let browser = Browser()
