@@ -62,6 +62,7 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(landed.response.status, 200, "\(kind): \(hops.map { "\($0.response.status) \($0.url)" })")
         let userID = try XCTUnwrap(headerValues("X-Auth-User-Id", in: try landed.response.json()).first)
         XCTAssertTrue(userID.hasPrefix("u_"), userID)
+        XCTAssertEqual(headerValues("X-Auth-Email-Verified", in: try landed.response.json()), ["true"], "\(kind)")
         let spoofed = try browser.request("GET", url("/app/again"), headers: [("X-Auth-User-Id", "admin")])
         XCTAssertEqual(spoofed.response.status, 200)
         let echo = try spoofed.response.json()
