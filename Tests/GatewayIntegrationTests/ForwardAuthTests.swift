@@ -30,6 +30,42 @@ final class ForwardAuthTests: IntegrationTestCase {
         return (try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)) ?? ""
     }
 
+    /// The identity header names of the example's locations (the defaults).
+    private static let identityHeaders = [
+        "X-Auth-User-Id", "X-Auth-User", "X-Auth-Email", "X-Auth-Email-Verified", "X-Auth-Name", "X-Auth-Provider",
+        "X-Auth-Identities",
+    ]
+
+    /// A client's identity headers spelled as app stacks read them: Rack, Django, PHP and uWSGI
+    /// take `_` (some `.`) for `-`; other punctuation nginx ignores; any case and repeats of the
+    /// real name.
+    private static let aliasAttack: [(String, String)] = [
+        ("X_Auth_User_Id", "u_admin"), ("X.Auth.User", "x"), ("x-aUTH-uSER-iD", "u_admin"),
+        ("X-Auth-User-Id", "u_admin"), ("X-Auth-User-Id", "u_admin"), ("X_Auth_Email", "admin@example.com"),
+        ("x_auth_email_verified", "true"), ("X-Auth-Email-Verified", "true"), ("X.Auth.Identities", "corp:admin"),
+        ("X~Auth~User", "x"), ("X+Auth+Provider", "corp"),
+    ]
+
+    /// Both fronts pass on only names of letters, digits and `-` (nginx by default, the
+    /// Caddyfile by deleting the rest), so no spelling an app might fold reaches it.
+    private func assertPlainNames(_ echo: [String: Any], _ kind: FrontProxyKind, line: UInt = #line) {
+        let odd = headers(of: echo).map(\.0).filter { name in
+            !name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        XCTAssertEqual(odd, [], "\(kind): the app got these names", line: line)
+    }
+
+    /// Every field the upstream got whose name an app could read as an identity header (any
+    /// case, `_` or `.` for `-`), as "name: value" with the name lowercased, in name order.
+    private func identityFields(_ echo: [String: Any]) -> [String] {
+        let names = Set(Self.identityHeaders.map { $0.lowercased() })
+        return headers(of: echo).compactMap { name, value in
+            let lower = name.lowercased()
+            let read = String(lower.map { $0 == "_" || $0 == "." ? "-" : $0 })
+            return names.contains(read) ? "\(lower): \(value)" : nil
+        }.sorted()
+    }
+
     private func checkForwardAuth(_ kind: FrontProxyKind) throws {
         let (base, gateway, issuer) = try start(kind)
         let url = { (path: String) in URL(string: path, relativeTo: base)!.absoluteURL }
@@ -48,10 +84,18 @@ final class ForwardAuthTests: IntegrationTestCase {
         let open = try Browser().request("GET", url("/public/x"), headers: [("X-Auth-User-Id", "admin")])
         XCTAssertEqual(open.response.status, 200, "\(kind): \(open.response.text)")
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try open.response.json()).filter { !$0.isEmpty }, [])
+        // Nor does any alias of one: the app sees exactly what it sees without them (no identity).
+        let plain = identityFields(try Browser().request("GET", url("/public/y")).response.json())
+        XCTAssertEqual(plain.filter { !$0.hasSuffix(": ") }, [], "\(kind): a public location has no identity")
+        let openAliased = try Browser().request("GET", url("/public/y"), headers: Self.aliasAttack)
+        XCTAssertEqual(openAliased.response.status, 200, "\(kind): \(openAliased.response.text)")
+        XCTAssertEqual(identityFields(try openAliased.response.json()), plain, "\(kind): aliases reached the app")
+        assertPlainNames(try openAliased.response.json(), kind)
 
         // Sign in through the front, then the app sees who it is, whatever the client claims.
-        // Names of this test's own: the Redis is shared with other tests, which link by verified email.
-        let sub = "fa-\(kind)-\(UUID().uuidString.prefix(8))"
+        // Names of this test's own (lowercase: the gateway lowercases emails): the Redis is shared
+        // with other tests, which link by verified email.
+        let sub = "fa-\(kind)-\(UUID().uuidString.prefix(8).lowercased())"
         let email = "\(sub)@example.com"
         try setMockUser(issuer: issuer, sub: sub, claims: ["email": email, "email_verified": true])
         let browser = Browser()
@@ -61,11 +105,19 @@ final class ForwardAuthTests: IntegrationTestCase {
         XCTAssertEqual(landed.response.status, 200, "\(kind): \(hops.map { "\($0.response.status) \($0.url)" })")
         let userID = try XCTUnwrap(headerValues("X-Auth-User-Id", in: try landed.response.json()).first)
         XCTAssertTrue(userID.hasPrefix("u_"), userID)
+        XCTAssertEqual(headerValues("X-Auth-Email-Verified", in: try landed.response.json()), ["true"], "\(kind)")
+        let identity = identityFields(try landed.response.json())
+        XCTAssertEqual(identity.filter { $0.hasPrefix("x-auth-user-id:") }, ["x-auth-user-id: \(userID)"])
         let spoofed = try browser.request("GET", url("/app/again"), headers: [("X-Auth-User-Id", "admin")])
         XCTAssertEqual(spoofed.response.status, 200)
         let echo = try spoofed.response.json()
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: echo), [userID])
         XCTAssertEqual(headerValues("X-Auth-Email", in: echo), [email])
+        // Aliases, other case and repeats: the app sees her identity and nothing else.
+        let aliased = try browser.request("GET", url("/app/again"), headers: Self.aliasAttack)
+        XCTAssertEqual(aliased.response.status, 200, "\(kind): \(aliased.response.text)")
+        XCTAssertEqual(identityFields(try aliased.response.json()), identity, "\(kind): aliases reached the app")
+        assertPlainNames(try aliased.response.json(), kind)
 
         // Another location's rule refuses her.
         XCTAssertEqual(try browser.request("GET", url("/admin/panel")).response.status, 403, "\(kind)")
