@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewaySessionsTests",
-            dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["GatewaySessions", "GatewayAuth", "GatewayCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [

@@ -1,5 +1,6 @@
 // The conformance suite on `MemoryStore`, shared by two loops as in the gateway.
 import Dispatch
+import GatewayCore
 import GatewaySessions
 import XCTest
 
@@ -7,11 +8,14 @@ final class MemoryStoreConformanceTests: XCTestCase {
     private var suite: StoreConformance!
 
     override func setUp() {
-        let store = MemoryStore()
-        suite = StoreConformance(loops: [
-            StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.0")),
-            StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.1")),
-        ])
+        // Real seconds for records (the suite stamps them with the date), manual time for TTLs.
+        let clock = ManualClock(unixSeconds: SystemClock().unixSeconds())
+        let store = MemoryStore(clock: clock)
+        suite = StoreConformance(
+            loops: [
+                StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.0")),
+                StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.1")),
+            ], advance: { clock.advance(seconds: $0) })
     }
 
     func testSaveLoadDeleteRoundTrip() { suite.saveLoadDeleteRoundTrip() }

@@ -2,6 +2,7 @@
 import Foundation
 import GatewayAuth
 import GatewayConfig
+import GatewayCore
 import GatewayHTTP
 import GatewaySessions
 import Logging
@@ -23,12 +24,14 @@ final class SignInContext: @unchecked Sendable {
     let sessions: SessionStore
     let identities: IdentityStore
     let log: Logger
+    /// Session stamps, expiry and sign-in attempt ages read it.
+    let clock: WallClock
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
     init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
-        log: Logger
+        log: Logger, clock: WallClock = SystemClock()
     ) {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
@@ -46,6 +49,7 @@ final class SignInContext: @unchecked Sendable {
         self.sessions = sessions
         self.identities = identities
         self.log = log
+        self.clock = clock
     }
 
     var secureCookies: Bool { publicURL.isHTTPS }
@@ -67,7 +71,7 @@ final class SignInContext: @unchecked Sendable {
         publicURL.description + prefix + "/" + provider.name + "/callback"
     }
 
-    func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+    func now() -> Int64 { clock.unixSeconds() }
 
     /// Where an unauthenticated browser goes: the sign-in page, or straight to the only provider.
     func signInLocation(next: String) -> String {

@@ -1,4 +1,5 @@
 // Sessions, users and identities in process memory: for a single gateway instance.
+import GatewayCore
 import Synchronization
 
 /// Both stores in one object, shared by every event loop.
@@ -14,9 +15,11 @@ public final class MemoryStore: SessionStore, IdentityStore {
 
     private let sessions: Mutex<MemorySessionTable>
     private let identities = Mutex(MemoryIdentityTable())
+    private let clock: WallClock
 
-    public init(maxSessions: Int = MemoryStore.defaultMaxSessions) {
+    public init(maxSessions: Int = MemoryStore.defaultMaxSessions, clock: WallClock = SystemClock()) {
         sessions = Mutex(MemorySessionTable(capacity: maxSessions))
+        self.clock = clock
     }
 
     /// Sessions held now, expired ones not yet dropped included.
@@ -25,7 +28,7 @@ public final class MemoryStore: SessionStore, IdentityStore {
     // MARK: SessionStore
 
     public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
-        let (ms, s) = (StoreClock.monotonicMilliseconds(), StoreClock.unixSeconds())
+        let (ms, s) = (clock.monotonicMilliseconds(), clock.unixSeconds())
         let record = sessions.withLock { $0.load(id, nowMilliseconds: ms, nowSeconds: s) }
         completion(.success(record))
     }
@@ -34,7 +37,7 @@ public final class MemoryStore: SessionStore, IdentityStore {
         _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
         completion: @escaping (Result<Void, StoreError>) -> Void
     ) {
-        let ms = StoreClock.monotonicMilliseconds()
+        let ms = clock.monotonicMilliseconds()
         sessions.withLock { $0.save(id, record, ttlSeconds: ttlSeconds, nowMilliseconds: ms) }
         completion(.success(()))
     }
@@ -48,7 +51,7 @@ public final class MemoryStore: SessionStore, IdentityStore {
         _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
         completion: @escaping (Result<Bool, StoreError>) -> Void
     ) {
-        let (ms, s) = (StoreClock.monotonicMilliseconds(), StoreClock.unixSeconds())
+        let (ms, s) = (clock.monotonicMilliseconds(), clock.unixSeconds())
         let updated = sessions.withLock {
             $0.update(id, record, ttlSeconds: ttlSeconds, nowMilliseconds: ms, nowSeconds: s)
         }
@@ -66,7 +69,7 @@ public final class MemoryStore: SessionStore, IdentityStore {
     // MARK: IdentityStore
 
     public func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {
-        let (now, newID) = (StoreClock.unixSeconds(), UserRecord.newID())
+        let (now, newID) = (clock.unixSeconds(), UserRecord.newID())
         let outcome = identities.withLock { $0.signIn(claims, now: now, newID: newID) }
         completion(.success(outcome))
     }
@@ -74,7 +77,7 @@ public final class MemoryStore: SessionStore, IdentityStore {
     public func link(
         _ claims: IdentityClaims, to userID: String, completion: @escaping (Result<UserRecord, StoreError>) -> Void
     ) {
-        let now = StoreClock.unixSeconds()
+        let now = clock.unixSeconds()
         let result = identities.withLock { $0.link(claims, to: userID, now: now) }
         completion(result)
     }

@@ -4,7 +4,7 @@ extension RedisStore {
     public func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {
         let args = [
             claims.identity, claims.verifiedEmailKey ?? "", claims.login ?? "", claims.email ?? "",
-            claims.emailVerified ? "1" : "0", claims.name ?? "", String(StoreClock.unixSeconds()), UserRecord.newID(),
+            claims.emailVerified ? "1" : "0", claims.name ?? "", String(clock.unixSeconds()), UserRecord.newID(),
         ]
         run(.signIn, args) { result in
             completion(
@@ -24,7 +24,7 @@ extension RedisStore {
     ) {
         let args = [
             claims.identity, claims.verifiedEmailKey ?? "", claims.login ?? "", claims.email ?? "",
-            claims.emailVerified ? "1" : "0", String(StoreClock.unixSeconds()), userID,
+            claims.emailVerified ? "1" : "0", String(clock.unixSeconds()), userID,
         ]
         run(.link, args) { result in
             completion(result.flatMap(Self.parseUser).map(\.user))

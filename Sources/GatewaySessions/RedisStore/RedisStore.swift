@@ -1,4 +1,5 @@
 // Sessions, users and identities in Redis, over one pipelined connection per event loop.
+import GatewayCore
 
 /// Both stores over one `RedisConnection`; the integrator makes one per loop.
 ///
@@ -13,6 +14,8 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     public let connection: RedisConnection
     /// Put in front of every key; "" in production, a unique one per test run.
     public let keyPrefix: String
+    /// Stamps new users and identities; Redis itself expires sessions by TTL.
+    let clock: WallClock
     /// SHA-1 of each script as the server reported it, once loaded on this connection.
     var scriptHashes: [RedisScript: String] = [:]
     var scriptLoadsInFlight: Set<RedisScript> = []
@@ -22,9 +25,10 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     private var decoded: [SessionID: (raw: [UInt8], record: SessionRecord)] = [:]
     private static let decodedLimit = 10_000
 
-    public init(connection: RedisConnection, keyPrefix: String = "") {
+    public init(connection: RedisConnection, keyPrefix: String = "", clock: WallClock = SystemClock()) {
         self.connection = connection
         self.keyPrefix = keyPrefix
+        self.clock = clock
     }
 
     private func sessionKey(_ id: SessionID) -> [UInt8] { Array((keyPrefix + id.storageKey).utf8) }
@@ -49,7 +53,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
                     self.decoded[id] = (json, parsed)
                     record = parsed
                 }
-                completion(.success(record.expiresAt > StoreClock.unixSeconds() ? record : nil))
+                completion(.success(record.expiresAt > self.clock.unixSeconds() ? record : nil))
             case .success(let other):
                 completion(.failure(Self.unexpected(other)))
             case .failure(let error):
@@ -68,7 +72,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         }
         // The owner index goes with it (RedisScript+Sessions.swift). Only sign-in saves, so a
         // script here costs nothing on the request path; touches use `update`.
-        let indexTTL = max(Int64(ttlSeconds), record.expiresAt - StoreClock.unixSeconds(), 1)
+        let indexTTL = max(Int64(ttlSeconds), record.expiresAt - clock.unixSeconds(), 1)
         let args = [
             id.value, String(decoding: record.encodedJSON(), as: UTF8.self), String(ttlSeconds),
             Self.ownerKey(SessionOwner(record)), String(indexTTL),
