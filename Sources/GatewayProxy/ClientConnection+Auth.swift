@@ -19,7 +19,7 @@ extension ClientConnection {
         let serial = exchangeSerial
         state = .waiting
         signIn.sessions.load(id) { [self] result in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             switch result {
             case .failure(let error):
                 shared.errorLog.error("session store unavailable", metadata: ["error": .string(error.description)])
@@ -56,7 +56,6 @@ extension ClientConnection {
                 return
             }
             exchange?.sessionID = id  // a tunnel re-checks it while open
-            state = .awaitingHead  // startProxy moves on to .proxying
             startProxy(head, route: route, identity: IdentityHeaders.block(for: record, location: route.location))
         }
     }

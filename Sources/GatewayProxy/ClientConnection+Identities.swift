@@ -18,7 +18,7 @@ extension ClientConnection {
         ) { [self] id, record in
             let serial = exchangeSerial
             signIn.identities.user(record.userID) { [self] found in
-                guard exchangeSerial == serial, state == .waiting else { return }
+                guard isCurrent(serial) else { return }
                 guard case .success(let user?) = found else {
                     respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                     return
@@ -33,7 +33,7 @@ extension ClientConnection {
                 }
                 signIn.identities.unlink(provider: provider, subject: identity.subject, from: user.id) {
                     [self] result in
-                    guard exchangeSerial == serial, state == .waiting else { return }
+                    guard isCurrent(serial) else { return }
                     switch result {
                     case .failure(let error) where error.isConflict:
                         respond(
@@ -65,7 +65,7 @@ extension ClientConnection {
     ) {
         signIn.sessions.deleteSessions(userID: user.id, provider: identity.provider, subject: identity.subject) {
             [self] ended in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             if case .failure(let error) = ended {
                 signIn.log.error(
                     "identity unlinked, but its sessions could not be ended",
@@ -86,7 +86,7 @@ extension ClientConnection {
             var session = current.record
             session.identities = user.identities.map { "\($0.provider):\($0.subject)" }
             signIn.sessions.update(current.id, session, ttlSeconds: signIn.ttl(for: session)) { [self] _ in
-                guard exchangeSerial == serial, state == .waiting else { return }
+                guard isCurrent(serial) else { return }
                 if let next {
                     respond(.redirect(next))
                 } else {

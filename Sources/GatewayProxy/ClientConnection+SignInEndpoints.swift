@@ -75,7 +75,7 @@ extension ClientConnection {
         let serial = exchangeSerial
         state = .waiting
         provider.begin(redirectURI: signIn.redirectURI(for: provider)) { [self] started in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             guard case .success(let start) = started else {
                 respond(LocalResponse.error(503, detail: "\(provider.displayName) cannot be reached right now.", for: head))
                 return
@@ -133,7 +133,7 @@ extension ClientConnection {
         state = .waiting
         let kept = SignInStart.Remembered(nonce: remembered.nonce, verifier: remembered.verifier)
         provider.finish(query: query, remembered: kept, redirectURI: signIn.redirectURI(for: provider)) { [self] result in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             switch result {
             case .failure(let error):
                 signIn.log.warning(
@@ -155,7 +155,7 @@ extension ClientConnection {
             provider: identity.provider, subject: identity.subject, email: identity.email,
             emailVerified: identity.emailVerified, login: identity.login, name: identity.name)
         let finish: (Result<UserRecord, StoreError>) -> Void = { [self] outcome in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             switch outcome {
             case .failure(let error) where remembered.linkUserID != nil && error.isConflict:
                 // The identity belongs to someone else: nothing changed, and the user stays signed in.
@@ -170,7 +170,7 @@ extension ClientConnection {
                 let id = SessionID.generate()
                 let record = signIn.newSession(user: user, identity: identity)
                 signIn.sessions.save(id, record, ttlSeconds: signIn.ttl(for: record)) { [self] saved in
-                    guard exchangeSerial == serial, state == .waiting else { return }
+                    guard isCurrent(serial) else { return }
                     guard case .success = saved else {
                         respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                         return
@@ -219,7 +219,7 @@ extension ClientConnection {
         let serial = exchangeSerial
         state = .waiting
         signIn.sessions.delete(id) { [self] result in
-            guard exchangeSerial == serial, state == .waiting else { return }
+            guard isCurrent(serial) else { return }
             guard case .success = result else {
                 respond(LocalResponse.error(503, detail: "Sign-out is unavailable right now; the session still stands.", for: head))
                 return
@@ -247,7 +247,7 @@ extension ClientConnection {
         }) { [self] _, record in
             let serial = exchangeSerial
             signIn.identities.user(record.userID) { [self] result in
-                guard exchangeSerial == serial, state == .waiting else { return }
+                guard isCurrent(serial) else { return }
                 guard case .success(let user) = result else {
                     respond(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                     return

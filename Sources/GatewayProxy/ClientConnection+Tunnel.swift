@@ -81,7 +81,7 @@ extension ClientConnection {
         guard let signIn = context.signIn, let id = exchange?.sessionID else { return }
         let serial = exchangeSerial
         signIn.sessions.load(id) { [self] result in
-            guard exchangeSerial == serial, state == .tunneling else { return }
+            guard isCurrent(serial, in: .tunneling) else { return }
             switch result {
             case .failure(let error):
                 shared.errorLog.warning(

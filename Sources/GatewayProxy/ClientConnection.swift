@@ -48,6 +48,13 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
     /// whether the exchange it was for is still the current one.
     private(set) var exchangeSerial: UInt64 = 0
 
+    /// The one staleness check: an answer from a store or provider is for the exchange `serial`,
+    /// and applies only while that exchange is still the current one and still in `expected`
+    /// (the client may have left, timed out or been answered by a deadline meanwhile).
+    func isCurrent(_ serial: UInt64, in expected: State = .waiting) -> Bool {
+        exchangeSerial == serial && state == expected
+    }
+
     init(context: LoopContext, fd: Int32, peer: SocketAddress) {
         self.context = context
         self.peer = peer
