@@ -85,16 +85,38 @@ public enum HTTPSerializer {
         return out
     }
 
-    /// "HEX\r\n", lowercase hex as nginx writes it.
-    public static func appendChunkHeader(_ size: Int, to out: inout [UInt8]) {
-        precondition(size >= 0, "HTTPSerializer.appendChunkHeader: negative size \(size)")
-        var shift = size == 0 ? 0 : (Int.bitWidth - size.leadingZeroBitCount - 1) / 4 * 4
-        while shift >= 0 {
-            let nibble = (size >> shift) & 0xF
-            out.append(UInt8(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10))
-            shift -= 4
+    /// The longest chunk size line: 16 hex digits and CRLF.
+    public static let maxChunkSizeLine = 18
+
+    /// Writes "HEX\r\n" (lowercase hex, as nginx writes it) at `line`, which has room for
+    /// `maxChunkSizeLine` bytes; returns how many it wrote. No allocation: every piece of every
+    /// streamed body is framed with it.
+    @inline(__always)
+    public static func writeChunkSizeLine(_ size: Int, to line: UnsafeMutablePointer<UInt8>) -> Int {
+        precondition(size >= 0, "HTTPSerializer.writeChunkSizeLine: negative size \(size)")
+        var digits = 0
+        var n = size
+        repeat {
+            digits += 1
+            n >>= 4
+        } while n > 0
+        n = size
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let nibble = UInt8(n & 0xF)
+            line[i] = nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10
+            n >>= 4
         }
-        out.append(contentsOf: crlf)
+        line[digits] = HTTPBytes.cr
+        line[digits + 1] = HTTPBytes.lf
+        return digits + 2
+    }
+
+    /// Appends "HEX\r\n" to `out`.
+    public static func appendChunkHeader(_ size: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxChunkSizeLine) { line in
+            let n = writeChunkSizeLine(size, to: line.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<n]))
+        }
     }
 
     /// "\r\n" after chunk data.
