@@ -23,27 +23,30 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
-        // Typed wrappers for what Swift cannot call: variadic functions and OpenSSL macros.
-        .target(name: "CGatewayShims", dependencies: ["COpenSSL", "CCurl", "CHiredis"]),
+        // Typed wrappers for what Swift cannot call, one target per concern: libc macros and
+        // epoll for the core, OpenSSL (HMAC, JOSE keys) for crypto, variadic setters for libcurl.
+        .target(name: "CCoreShims"),
+        .target(name: "CCryptoShims", dependencies: ["COpenSSL"]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
 
         .target(name: "GatewayHTTP"),
         .target(name: "GatewayConfig"),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "CGatewayShims",
+                "CCoreShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "CGatewayShims", "COpenSSL", "CCurl", "GatewayConfig",
+                "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewaySessions",
             dependencies: [
-                "GatewayAuth", "GatewayCore", "CHiredis", "CGatewayShims",
+                "GatewayAuth", "GatewayCore", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(

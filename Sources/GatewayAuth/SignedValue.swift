@@ -1,5 +1,5 @@
 // A value that travels through the browser with an HMAC-SHA256 under cookie_secret: `value.mac`.
-import CGatewayShims
+import CCryptoShims
 
 /// Thread-safety: the keyed template is only read (duplicated) per MAC, so one instance may be
 /// shared; the gateway still makes one per loop.

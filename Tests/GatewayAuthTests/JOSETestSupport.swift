@@ -1,5 +1,5 @@
 // Real keys and real signatures for the JOSE and OIDC tests: OpenSSL generates, signs, exports.
-import CGatewayShims
+import CCryptoShims
 import COpenSSL
 import GatewayAuth
 import XCTest
