@@ -37,22 +37,23 @@ let package = Package(
                 "CCoreShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig",
+                "GatewayCrypto", "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewaySessions",
             dependencies: [
-                "GatewayAuth", "GatewayCore", "CHiredis",
+                "GatewayCrypto", "GatewayCore", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayAuth", "GatewaySessions",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewaySessions",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -65,10 +66,13 @@ let package = Package(
 
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
-        .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"], exclude: ["Fixtures"]),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
+        .testTarget(
+            name: "GatewayAuthTests", dependencies: ["GatewayAuth", "GatewayCrypto", "CCryptoShims", "COpenSSL"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewaySessionsTests",
-            dependencies: ["GatewaySessions", "GatewayAuth", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["GatewaySessions", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [

@@ -2,6 +2,7 @@
 import CCryptoShims
 import COpenSSL
 import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 /// A private signing key made by OpenSSL (RSA-2048 or P-256), with its public JWK.

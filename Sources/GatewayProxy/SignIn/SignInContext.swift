@@ -2,6 +2,7 @@
 import Foundation
 import GatewayAuth
 import GatewayConfig
+import GatewayCrypto
 import GatewayHTTP
 import GatewaySessions
 import Logging
