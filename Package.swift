@@ -23,33 +23,37 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
-        // Typed wrappers for what Swift cannot call: variadic functions and OpenSSL macros.
-        .target(name: "CGatewayShims", dependencies: ["COpenSSL", "CCurl", "CHiredis"]),
+        // Typed wrappers for what Swift cannot call, one target per concern: libc macros and
+        // epoll for the core, OpenSSL (HMAC, JOSE keys) for crypto, variadic setters for libcurl.
+        .target(name: "CCoreShims"),
+        .target(name: "CCryptoShims", dependencies: ["COpenSSL"]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
 
         .target(name: "GatewayHTTP"),
         .target(name: "GatewayConfig"),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "CGatewayShims",
+                "CCoreShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "CGatewayShims", "COpenSSL", "CCurl", "GatewayConfig",
+                "GatewayCrypto", "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewaySessions",
             dependencies: [
-                "GatewayAuth", "GatewayCore", "CHiredis", "CGatewayShims",
+                "GatewayCrypto", "GatewayCore", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayAuth", "GatewaySessions",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewaySessions",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -63,10 +67,13 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
-        .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"], exclude: ["Fixtures"]),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
+        .testTarget(
+            name: "GatewayAuthTests", dependencies: ["GatewayAuth", "GatewayCrypto", "CCryptoShims", "COpenSSL"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewaySessionsTests",
-            dependencies: ["GatewaySessions", "GatewayAuth", "GatewayCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["GatewaySessions", "GatewayCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [

@@ -1,5 +1,5 @@
 // The `epoll` backend's loop half: one epoll set per loop, watched by a single Dispatch read source.
-import CGatewayShims
+import CCoreShims
 import Dispatch
 import Glibc
 

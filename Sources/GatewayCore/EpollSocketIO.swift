@@ -1,5 +1,5 @@
 // The `epoll` backend's socket half: interest kept in the loop's epoll set, events from its poller.
-import CGatewayShims
+import CCoreShims
 
 /// Thread-safety: `@unchecked Sendable` because it is touched only on its loop's queue.
 final class EpollSocketIO: SocketIO, @unchecked Sendable {

@@ -1,5 +1,5 @@
 // A reusable receive buffer: read() into its tail, parse from its head, compact as needed.
-import CGatewayShims
+import CCoreShims
 import Glibc
 
 /// Thread-safety: owned by one connection on one loop.

@@ -1,5 +1,5 @@
 // Thin, non-blocking socket system calls: listen, accept, connect, close.
-import CGatewayShims
+import CCoreShims
 import Glibc
 
 public enum Socket {

@@ -1,5 +1,5 @@
 // A resolved IPv4 or IPv6 socket address, resolved once at startup (never on a loop).
-import CGatewayShims
+import CCoreShims
 import Glibc
 
 public struct SocketAddress: Sendable, CustomStringConvertible {

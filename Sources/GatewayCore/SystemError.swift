@@ -1,5 +1,5 @@
 // An errno-carrying error for failed system calls, with the call's name for the log.
-import CGatewayShims
+import CCoreShims
 import Glibc
 
 public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {

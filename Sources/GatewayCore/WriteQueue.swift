@@ -1,5 +1,5 @@
 // Bytes waiting to be written to a socket: written at once when possible, queued otherwise.
-import CGatewayShims
+import CCoreShims
 import Glibc
 
 /// Thread-safety: owned by one connection on one loop.

@@ -1,5 +1,5 @@
 // The values that identity stores take and return.
-import GatewayAuth
+import GatewayCrypto
 
 /// What a provider says about the person signing in. `provider` is the configured provider
 /// name and must not contain ':' (identities are written `provider:subject`).

@@ -1,5 +1,5 @@
 // A session id: 256 random bits, written as base64url; what `session:{id}` keys and the cookie carry.
-import GatewayAuth
+import GatewayCrypto
 
 public struct SessionID: Sendable, Hashable, CustomStringConvertible {
     public let value: String
@@ -24,15 +24,7 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the 43rd character's low 2 bits are zero, as in an encoding of exactly 32 bytes.
     private static func endsOn256Bits(_ c: UInt8) -> Bool {
-        let value: UInt8
-        switch c {
-        case 0x41...0x5A: value = c - 0x41
-        case 0x61...0x7A: value = c - 0x61 + 26
-        case 0x30...0x39: value = c - 0x30 + 52
-        case 0x2D: value = 62
-        default: value = 63
-        }
-        return value & 0x03 == 0
+        (Base64URL.sextet(c) ?? 63) & 0x03 == 0
     }
 
     /// The Redis key that holds this session.

@@ -1,7 +1,8 @@
 // Real keys and real signatures for the JOSE and OIDC tests: OpenSSL generates, signs, exports.
-import CGatewayShims
+import CCryptoShims
 import COpenSSL
 import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 /// A private signing key made by OpenSSL (RSA-2048 or P-256), with its public JWK.

@@ -1,6 +1,7 @@
 // JWS verification with real RSA-2048 and P-256 keys: what passes and the exact reason for refusals.
 import Foundation
 import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 final class JWTVerifierTests: XCTestCase {

@@ -1,5 +1,6 @@
 // OAuth2Client without a server: the authorization URL, token-response rules, and API helpers.
 import Foundation
+import GatewayCrypto
 import XCTest
 
 @testable import GatewayAuth

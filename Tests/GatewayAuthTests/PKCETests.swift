@@ -1,5 +1,6 @@
 // PKCE S256 (RFC 7636) and the random values of one sign-in.
 import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 final class PKCETests: XCTestCase {

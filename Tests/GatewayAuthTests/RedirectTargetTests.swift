@@ -1,5 +1,6 @@
 // The open-redirect corpus for `next`, and signed values.
 import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 final class RedirectTargetTests: XCTestCase {

@@ -1,4 +1,5 @@
 // The three parts of a compact JWS (RFC 7515 §7.1), decoded but not yet trusted.
+import GatewayCrypto
 
 /// A parsed `header.payload.signature`. Nothing here is verified: see `JWTVerifier`.
 public struct CompactJWS: Sendable {

@@ -1,4 +1,5 @@
 // OpenID Connect ID-token validation (Core §3.1.3.7): signature, then iss, aud/azp, time, nonce.
+import GatewayCrypto
 
 /// Validates ID tokens for one client of one issuer.
 public struct IDTokenValidator: Sendable {

@@ -1,6 +1,7 @@
 // One public signing key from a JWKS (RSA or EC P-256), held as an OpenSSL EVP_PKEY.
-import CGatewayShims
+import CCryptoShims
 import COpenSSL
+import GatewayCrypto
 
 /// A public key that can verify RS256 (RSA) or ES256 (EC P-256) signatures.
 ///

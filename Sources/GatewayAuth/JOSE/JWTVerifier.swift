@@ -1,5 +1,5 @@
 // Compact JWS signature verification with OpenSSL's EVP_DigestVerify: RS256 and ES256 only.
-import CGatewayShims
+import CCryptoShims
 import COpenSSL
 
 /// Checks a JWS signature against a key set. The algorithm comes from an allow-list, never

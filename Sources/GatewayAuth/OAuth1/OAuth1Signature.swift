@@ -1,5 +1,5 @@
 // RFC 5849 §3.4's HMAC-SHA1 signature: percent-encoding, parameters, the base string and the key.
-import COpenSSL
+import GatewayCrypto
 
 /// The pure parts of OAuth 1.0a signing, each step as the RFC names it, so every step can be
 /// checked against the RFC's and Twitter's published examples. `OAuth1Signer` puts them together.
@@ -79,16 +79,8 @@ public enum OAuth1Signature {
     /// `enc(consumer secret)&enc(token secret)` (the token secret is empty before there is one).
     public static func hmacSHA1(baseString: String, consumerSecret: String, tokenSecret: String) -> String {
         let key = Array((percentEncode(consumerSecret) + "&" + percentEncode(tokenSecret)).utf8)
-        let message = Array(baseString.utf8)
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = key.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                HMAC(EVP_sha1(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, &digest, &length)
-            }
-        }
-        precondition(ok != nil, "HMAC-SHA1 failed in OpenSSL")
-        return OIDCURLEncoding.base64(Array(digest.prefix(Int(length))))
+        let digest = MessageAuthentication.hmacSHA1(key: key, message: Array(baseString.utf8))
+        return OIDCURLEncoding.base64(digest)
     }
 
     /// §3.5.1: `OAuth name="value", ...` with every name and value percent-encoded (§3.6), in

@@ -1,4 +1,5 @@
 // The OAuth 2.0 authorization-code grant with PKCE, shared by the GitHub, Facebook and generic providers.
+import GatewayCrypto
 import Logging
 
 /// One client registration at one authorization server (RFC 6749 §4.1): the authorization URL

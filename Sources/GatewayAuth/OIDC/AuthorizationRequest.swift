@@ -1,4 +1,5 @@
 // What one sign-in attempt must remember between the redirect to the provider and the callback.
+import GatewayCrypto
 
 /// The secrets of one authorization-code flow. Kept server-side (or sealed) between the
 /// redirect and the callback; only `state`, the nonce and the PKCE challenge leave the gateway.

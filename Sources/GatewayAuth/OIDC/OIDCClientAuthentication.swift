@@ -1,4 +1,5 @@
 // How the gateway authenticates to the token endpoint, and the URL encoding it needs.
+import GatewayCrypto
 
 /// `token_auth`: `client_secret_basic` (default), `client_secret_post`, or `none` (a public
 /// client that relies on PKCE alone).

@@ -1,5 +1,5 @@
 // Proof Key for Code Exchange (RFC 7636) with the S256 method only.
-import COpenSSL
+import GatewayCrypto
 
 /// A PKCE verifier and its S256 challenge. The verifier stays with us (in the sign-in state);
 /// the challenge goes to the authorization endpoint.
@@ -33,16 +33,6 @@ public struct PKCE: Sendable, Hashable {
     public var challenge: String { Self.challenge(for: verifier) }
 
     public static func challenge(for verifier: String) -> String {
-        Base64URL.encode(sha256(Array(verifier.utf8)))
-    }
-
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = bytes.withUnsafeBufferPointer { b in
-            EVP_Digest(b.baseAddress, b.count, &digest, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1, "SHA-256 failed in OpenSSL")
-        return Array(digest.prefix(Int(length)))
+        Base64URL.encode(Digest.sha256(Array(verifier.utf8)))
     }
 }

@@ -1,6 +1,6 @@
 // Outbound HTTP to identity providers on libcurl's multi interface, driven by the loop's Dispatch sources.
 import CCurl
-import CGatewayShims
+import CCurlShims
 import Dispatch
 
 /// One libcurl multi handle per event loop. All calls, and every completion, happen on `queue`.

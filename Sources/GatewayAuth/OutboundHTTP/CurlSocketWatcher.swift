@@ -1,5 +1,5 @@
 // The read and write Dispatch sources for one socket libcurl asked us to watch.
-import CGatewayShims
+import CCurlShims
 import Dispatch
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 // One transfer in flight on a `CurlHTTPClient`: its easy handle, header list, buffers and completion.
 import CCurl
-import CGatewayShims
+import CCurlShims
 
 /// Owns one easy handle and everything libcurl reads from it, and frees them in `deinit`. The
 /// client removes the handle from its multi before it lets go of the transfer.

@@ -1,6 +1,6 @@
 // Why an outbound request failed, safe to log: it names the host, never the path, query, headers or body.
 import CCurl
-import CGatewayShims
+import CCurlShims
 
 /// A failed outbound request. An HTTP error status is not an error: it arrives as a response.
 ///

@@ -1,6 +1,7 @@
 // `provider facebook`: Facebook Login's OAuth 2.0 flow and the Graph API's `/me`.
 import Dispatch
 import GatewayConfig
+import GatewayCrypto
 import Logging
 
 /// Signs users in with Facebook Login: the authorization-code flow with PKCE S256, then

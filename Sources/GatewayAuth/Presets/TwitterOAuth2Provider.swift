@@ -2,6 +2,7 @@
 // PKCE, then `GET /2/users/me`.
 import Dispatch
 import GatewayConfig
+import GatewayCrypto
 import Logging
 
 /// `provider twitter { type oauth2; client_id ...; client_secret ...; }`.

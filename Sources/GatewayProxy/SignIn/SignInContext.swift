@@ -3,6 +3,7 @@ import Foundation
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
+import GatewayCrypto
 import GatewayHTTP
 import GatewaySessions
 import Logging

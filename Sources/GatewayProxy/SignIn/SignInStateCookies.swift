@@ -1,5 +1,6 @@
 // The sign-in attempt in the browser: one sealed cookie per attempt, named after its state.
 import GatewayAuth
+import GatewayCrypto
 import GatewayHTTP
 
 /// Each start sets `NAME_state_<8 chars>` (derived from the state) with `Path=PREFIX/PROVIDER`,

@@ -56,15 +56,3 @@ public enum EmailAddress {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
     }
 }
-
-extension VerifiedIdentity {
-    /// This identity with its email normalised, or without an email (and unverified) when the
-    /// address is refused. Sign-in applies it once, so every store, rule and header after it
-    /// sees only normalised addresses.
-    public func normalizingEmail() -> VerifiedIdentity {
-        var copy = self
-        copy.email = EmailAddress.normalized(email)
-        if copy.email == nil { copy.emailVerified = false }
-        return copy
-    }
-}

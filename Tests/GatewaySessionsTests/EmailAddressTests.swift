@@ -1,6 +1,6 @@
 // Hostile email claims: each one is no email at all, never a look-alike of someone else's.
 import Foundation
-import GatewayAuth
+import GatewaySessions
 import XCTest
 
 final class EmailAddressTests: XCTestCase {
@@ -52,19 +52,5 @@ final class EmailAddressTests: XCTestCase {
             XCTAssertEqual(raw.precomposedStringWithCompatibilityMapping, raw, "NFKC keeps \(raw)")
             XCTAssertNil(EmailAddress.normalized(raw), raw)
         }
-    }
-
-    func testSignInIdentityLosesARefusedEmailAndItsVerification() {
-        let hostile = VerifiedIdentity(
-            provider: "p", subject: "1", email: "boss@example.com@evil.com", emailVerified: true)
-        let cleaned = hostile.normalizingEmail()
-        XCTAssertNil(cleaned.email)
-        XCTAssertFalse(cleaned.emailVerified)
-        let fine = VerifiedIdentity(provider: "p", subject: "1", email: "Boss@Example.com", emailVerified: true)
-        XCTAssertEqual(fine.normalizingEmail().email, "boss@example.com")
-        XCTAssertTrue(fine.normalizingEmail().emailVerified)
-        let unverified = VerifiedIdentity(provider: "p", subject: "1", email: "Boss@Example.com", emailVerified: false)
-        XCTAssertEqual(unverified.normalizingEmail().email, "boss@example.com")
-        XCTAssertFalse(unverified.normalizingEmail().emailVerified)
     }
 }

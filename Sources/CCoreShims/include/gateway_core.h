@@ -1,22 +1,9 @@
-// Typed C wrappers for what Swift cannot call: variadic C functions and OpenSSL macros.
-#ifndef GATEWAY_SHIMS_H
-#define GATEWAY_SHIMS_H
+// Typed C wrappers for the event core: libc macros and calls Swift cannot make directly. libc only.
+#ifndef GATEWAY_CORE_H
+#define GATEWAY_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <openssl/ssl.h>
-#include <curl/curl.h>
-
-/* OpenSSL 3 macros. */
-int gw_ssl_ctx_set_min_proto_tls12(SSL_CTX *ctx);
-long gw_ssl_ctx_set_mode_partial_write(SSL_CTX *ctx);
-
-/* libcurl's variadic setters, one per argument type. */
-CURLcode gw_curl_easy_setopt_long(CURL *handle, CURLoption option, long value);
-CURLcode gw_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value);
-CURLcode gw_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
-CURLMcode gw_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
-CURLMcode gw_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
 
 /* Socket helpers: errno is a macro in glibc, and setsockopt wants typed sizes. */
 int gw_errno(void);
@@ -35,12 +22,5 @@ int gw_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout);
 extern const int GW_EPOLL_CTL_ADD, GW_EPOLL_CTL_MOD, GW_EPOLL_CTL_DEL;
 extern const uint32_t GW_EPOLLIN, GW_EPOLLOUT, GW_EPOLLRDHUP, GW_EPOLLERR, GW_EPOLLHUP;
-
-/* JOSE: JWK public keys and ECDSA signature formats (jose_shims.c). */
-#include "gateway_jose.h"
-#include "gateway_hmac.h"
-
-/* Outbound HTTP client helpers (libcurl multi). */
-#include "gateway_curl.h"
 
 #endif

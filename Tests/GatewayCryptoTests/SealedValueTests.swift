@@ -1,7 +1,7 @@
 // Sealed values open only intact, under their key and binding, and while young enough.
 import XCTest
 
-@testable import GatewayAuth
+@testable import GatewayCrypto
 
 final class SealedValueTests: XCTestCase {
     private let sealer = SealedValue(secret: "0123456789abcdef0123456789abcdef", purpose: "sign-in state", maxAge: 600)

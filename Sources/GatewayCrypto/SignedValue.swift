@@ -1,9 +1,8 @@
 // A value that travels through the browser with an HMAC-SHA256 under cookie_secret: `value.mac`.
-import CGatewayShims
 
 /// Thread-safety: the keyed template is only read (duplicated) per MAC, so one instance may be
 /// shared; the gateway still makes one per loop.
-public struct SignedValue: @unchecked Sendable {
+public struct SignedValue: Sendable {
     private let key: HMACKey
     /// Separates uses (session cookie, state cookie) so a MAC made for one is useless for another.
     private let purpose: [UInt8]
@@ -32,28 +31,5 @@ public struct SignedValue: @unchecked Sendable {
 
     private func mac(_ value: [UInt8]) -> [UInt8] {
         key.mac(purpose + value)
-    }
-}
-
-/// An HMAC-SHA256 key prepared once (OpenSSL's keyed EVP_MAC template), freed with the object.
-final class HMACKey: @unchecked Sendable {
-    private let handle: OpaquePointer
-
-    init(_ key: [UInt8]) {
-        guard let handle = key.withUnsafeBufferPointer({ gw_hmac_key_new($0.baseAddress, $0.count) }) else {
-            preconditionFailure("OpenSSL cannot provide HMAC-SHA256")
-        }
-        self.handle = handle
-    }
-
-    deinit { gw_hmac_key_free(handle) }
-
-    func mac(_ message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        let ok = message.withUnsafeBufferPointer { m in
-            out.withUnsafeMutableBufferPointer { gw_hmac_sha256(handle, m.baseAddress, m.count, $0.baseAddress) }
-        }
-        precondition(ok == 1, "HMAC-SHA256 failed in OpenSSL")
-        return out
     }
 }

@@ -1,19 +1,4 @@
-// Unpredictable bytes from OpenSSL's CSPRNG, for session ids, state, nonces and PKCE verifiers.
-import COpenSSL
-
-public enum SecureRandom {
-    public static func bytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
-        precondition(ok == 1, "RAND_bytes failed: the CSPRNG is unavailable")
-        return out
-    }
-
-    /// `count` random bytes as unpadded base64url (RFC 4648 §5), safe in cookies and URLs.
-    public static func token(bytes count: Int) -> String {
-        Base64URL.encode(bytes(count))
-    }
-}
+// Unpadded base64url (RFC 4648 §5): session ids, state, signed and sealed values, JOSE.
 
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -48,13 +33,19 @@ public enum Base64URL {
     /// without decoding.
     public static func isAlphabet(_ text: String, count: Int) -> Bool {
         guard text.utf8.count == count else { return false }
-        for c in text.utf8 {
-            switch c {
-            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x5F: continue
-            default: return false
-            }
+        return text.utf8.allSatisfy { sextet($0) != nil }
+    }
+
+    /// The 6-bit value of one base64url character, or nil outside the alphabet.
+    public static func sextet(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x41...0x5A: c - 0x41
+        case 0x61...0x7A: c - 0x61 + 26
+        case 0x30...0x39: c - 0x30 + 52
+        case 0x2D: 62
+        case 0x5F: 63
+        default: nil
         }
-        return true
     }
 
     /// Decodes unpadded (or padded) base64url bytes; nil on any other character.
@@ -62,14 +53,10 @@ public enum Base64URL {
         var values: [UInt8] = []
         values.reserveCapacity(text.count)
         for c in text {
-            switch c {
-            case 0x41...0x5A: values.append(c - 0x41)
-            case 0x61...0x7A: values.append(c - 0x61 + 26)
-            case 0x30...0x39: values.append(c - 0x30 + 52)
-            case 0x2D: values.append(62)
-            case 0x5F: values.append(63)
-            case 0x3D: continue
-            default: return nil
+            if let v = sextet(c) {
+                values.append(v)
+            } else if c != 0x3D {
+                return nil
             }
         }
         if values.count % 4 == 1 { return nil }

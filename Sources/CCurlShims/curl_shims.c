@@ -13,6 +13,18 @@ CURLcode gw_curl_global_init_once(void) {
     return gw_curl_init_result;
 }
 
+CURLcode gw_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode gw_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode gw_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 CURLcode gw_curl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);
 }
@@ -23,6 +35,14 @@ CURLcode gw_curl_easy_setopt_write_callback(CURL *handle, CURLoption option, cur
 
 CURLcode gw_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
+}
+
+CURLMcode gw_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLMcode gw_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
 }
 
 CURLMcode gw_curl_multi_setopt_socket_callback(CURLM *multi, curl_socket_callback callback) {

@@ -1,5 +1,5 @@
 // HMAC vectors from RFC 4231, constant-time comparison and base64url.
-import GatewayAuth
+import GatewayCrypto
 import XCTest
 
 final class MessageAuthenticationTests: XCTestCase {

@@ -1,39 +1,11 @@
 #define _GNU_SOURCE
-// Typed wrappers around variadic libcurl setters and OpenSSL macros.
-#include "gateway_shims.h"
+// Socket and epoll helpers for the event core (libc only).
+#include "gateway_core.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <stdlib.h>
-
-int gw_ssl_ctx_set_min_proto_tls12(SSL_CTX *ctx) {
-    return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-}
-
-long gw_ssl_ctx_set_mode_partial_write(SSL_CTX *ctx) {
-    return SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-}
-
-CURLcode gw_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLcode gw_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLcode gw_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLMcode gw_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
-    return curl_multi_setopt(multi, option, value);
-}
-
-CURLMcode gw_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
-    return curl_multi_setopt(multi, option, value);
-}
 
 int gw_errno(void) { return errno; }
 
