@@ -1,12 +1,11 @@
 // How the gateway authenticates to the token endpoint, and the URL encoding it needs.
+import GatewayConfig
 
-/// `token_auth`: `client_secret_basic` (default), `client_secret_post`, or `none` (a public
-/// client that relies on PKCE alone).
-public enum OIDCClientAuthentication: String, Sendable, Hashable, CaseIterable {
-    case clientSecretBasic = "client_secret_basic"
-    case clientSecretPost = "client_secret_post"
-    case none
+/// `token_auth`, as the config validator read it: `client_secret_basic`, `client_secret_post`,
+/// or `none` (a public client that relies on PKCE alone).
+public typealias OIDCClientAuthentication = TokenAuthMethod
 
+extension TokenAuthMethod {
     /// Adds the client's credentials to a token request's form fields or headers.
     func apply(
         clientID: String, clientSecret: String?, fields: inout [(String, String)], headers: inout [(String, String)]
