@@ -1,53 +1,50 @@
-// Makes the SignInProvider for a `provider` block, by its type.
+// Makes the SignInProvider for a validated `provider` block, by its settings.
 import Dispatch
 import GatewayConfig
 import Logging
 
 public enum ProviderCatalog {
-    public struct Unavailable: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    /// What is wrong with the block for its type (empty when usable), for startup messages.
-    public static func problems(in config: ProviderConfig) -> [String] {
-        switch config.type {
-        case .oidc: return OIDCProvider.problems(in: config)
-        case .google: return OIDCProvider.problems(in: config)
-        case .gitlab: return OIDCProvider.problems(in: config)
-        case .microsoft: return OIDCProvider.problems(in: config)
-        case .github: return GitHubProvider.problems(in: config)
-        case .facebook: return FacebookProvider.problems(in: config)
-        case .oauth2: return GenericOAuth2Provider.problems(in: config)
-        case .twitter:
-            return config.useOAuth2
-                ? TwitterOAuth2Provider.problems(in: config) : TwitterOAuth1Provider.problems(in: config)
-        }
-    }
-
-    /// A provider on `queue`, calling out through `http`.
+    /// A provider on `queue`, calling out through `http`. Every rule of the block was checked
+    /// by the config validator; what is left to fail here is what only start-up can find.
     public static func make(
         _ config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?
     ) throws -> SignInProvider {
-        switch config.type {
-        case .oidc: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
-        case .github: return GitHubProvider(config: config, http: http, queue: queue, logger: logger)
-        case .facebook: return FacebookProvider(config: config, http: http, queue: queue, logger: logger)
-        case .oauth2: return GenericOAuth2Provider(config: config, http: http, queue: queue, logger: logger)
-        case .twitter where config.useOAuth2:
-            return TwitterOAuth2Provider(config: config, http: http, queue: queue, logger: logger)
-        case .twitter: return TwitterOAuth1Provider(config: config, http: http, queue: queue, logger: logger)
-        case .google: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
-        case .gitlab: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
-        case .microsoft: return OIDCProvider(config: config, http: http, queue: queue, logger: logger)
+        let (name, displayName) = (config.name, config.displayName)
+        switch config.settings {
+        case .oidc(let settings):
+            return OIDCProvider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
+        case .google(let settings):
+            return OIDCProvider(
+                name: name, displayName: displayName, settings: settings, preset: .google, http: http, queue: queue,
+                logger: logger)
+        case .gitlab(let settings):
+            return OIDCProvider(
+                name: name, displayName: displayName, settings: settings, preset: .gitlab, http: http, queue: queue,
+                logger: logger)
+        case .microsoft(let settings):
+            return OIDCProvider(
+                name: name, displayName: displayName, microsoft: settings, http: http, queue: queue, logger: logger)
+        case .github(let settings):
+            return GitHubProvider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
+        case .facebook(let settings):
+            return FacebookProvider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
+        case .twitter(let settings):
+            return TwitterOAuth1Provider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
+        case .twitterOAuth2(let settings):
+            return TwitterOAuth2Provider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
+        case .oauth2(let settings):
+            return GenericOAuth2Provider(
+                name: name, displayName: displayName, settings: settings, http: http, queue: queue, logger: logger)
         }
     }
 
     /// Starts background work (OIDC discovery); call on the provider's queue.
     public static func start(_ provider: SignInProvider) {
         (provider as? OIDCProvider)?.start()
-    }
-
-    private static func unavailable(_ config: ProviderConfig) -> Unavailable {
-        Unavailable(description: "type \"\(config.type.rawValue)\" is not available in this build")
     }
 }

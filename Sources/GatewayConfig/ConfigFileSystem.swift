@@ -47,6 +47,15 @@ enum ConfigFileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Why the file at `path` cannot be read, or nil when it can be opened for reading.
+    static func readProblem(_ path: String) -> String? {
+        if isDirectory(path) { return "is a directory" }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return ReadFailure(errno: errno).reason }
+        close(fd)
+        return nil
+    }
+
     /// The canonical path (symlinks resolved), or nil when the file does not exist.
     static func canonicalPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -2,9 +2,6 @@
 
 extension ConfigValidator {
     /// Options whose value must be an http(s) URL.
-    /// How a client authenticates at a token endpoint (`none`: a public client, PKCE only).
-    static let tokenAuthMethods = ["client_secret_basic", "client_secret_post", "none"]
-
     private static let urlOptionKeys: Set = [
         "issuer", "authorize_url", "token_url", "api_url", "userinfo_url", "request_token_url",
         "access_token_url",
@@ -38,27 +35,20 @@ extension ConfigValidator {
             resolved = nil
         }
 
-        var options: [String: String] = [:]
+        var values: [String: String] = [:]
         var displayName: String?
         for child in block.nodes where child.name != "type" {
             let value = child.args.map(\.value).joined(separator: " ")
             if value.isEmpty {
                 error(child.args[0].location, item, "\"\(child.name)\" must not be empty")
                 valid = false
-            } else if Self.urlOptionKeys.contains(child.name), !ConfigValues.isHTTPURL(value) {
-                error(
-                    child.args[0].location, item,
-                    "\"\(child.name)\" must be an http:// or https:// URL, got \"\(value)\"")
-                valid = false
-            } else if child.name == "token_auth", !Self.tokenAuthMethods.contains(value) {
-                error(
-                    child.args[0].location, item,
-                    "\"token_auth\" must be one of: \(Self.tokenAuthMethods.joined(separator: ", ")), got \"\(value)\"")
+            } else if let problem = Self.valueProblem(child.name, value, type: resolved) {
+                error(child.args[0].location, item, problem)
                 valid = false
             } else if child.name == "display_name" {
                 displayName = value
             } else {
-                options[child.name] = value
+                values[child.name] = value
             }
         }
 
@@ -67,19 +57,51 @@ extension ConfigValidator {
             // Refused rather than half-served: each preset arrives complete, with its tests.
             error(
                 node.location, item,
-                "type \"\(resolved.type.rawValue)\" is not available in this build yet; use \"type oidc\" with the provider's issuer")
+                "type \"\(resolved.type.rawValue)\" is not available in this build yet; use \"type oidc\" with the provider's issuer"
+            )
             valid = false
         }
+        // A public client (`token_auth none`) authenticates with PKCE alone and has no secret.
+        let isPublicClient =
+            Self.takesTokenAuth(resolved.type)
+            && block.first("token_auth")?.args[0].value == TokenAuthMethod.none.rawValue
         for key in Self.requiredOptions(resolved.type, useOAuth2: resolved.useOAuth2)
-        where !block.has(key) {
+        where !block.has(key) && !(key == "client_secret" && isPublicClient) {
             error(node.location, item, "\"\(key)\" is required")
             valid = false
         }
         guard valid else { return nil }
         return ProviderConfig(
-            name: name, type: resolved.type, useOAuth2: resolved.useOAuth2,
-            displayName: displayName ?? Self.presetDisplayName(resolved.type) ?? name,
-            options: options, location: node.location)
+            name: name, displayName: displayName ?? Self.presetDisplayName(resolved.type) ?? name,
+            settings: Self.providerSettings(resolved.type, useOAuth2: resolved.useOAuth2, values),
+            caFile: values["ca_file"], location: node.location)
+    }
+
+    /// What is wrong with one option's value for a block of `type` (nil when unknown), if anything.
+    private static func valueProblem(
+        _ key: String, _ value: String, type: (type: ProviderType, useOAuth2: Bool)?
+    ) -> String? {
+        if urlOptionKeys.contains(key) {
+            if !ConfigValues.isHTTPURL(value) {
+                return "\"\(key)\" must be an http:// or https:// URL, got \"\(value)\""
+            }
+            // Twitter's URLs are signed (OAuth 1.0a) or extended with a query as written.
+            if type?.type == .twitter, value.contains(where: { $0 == " " || $0 == "#" }) {
+                return "\"\(key)\" must be an http:// or https:// URL without spaces or a fragment, got \"\(value)\""
+            }
+            return nil
+        }
+        switch key {
+        case "token_auth" where TokenAuthMethod(rawValue: value) == nil:
+            let methods = TokenAuthMethod.allCases.map(\.rawValue).joined(separator: ", ")
+            return "\"token_auth\" must be one of: \(methods), got \"\(value)\""
+        case "tenant" where type?.type == .microsoft && MicrosoftTenant(value) == nil:
+            return MicrosoftTenant.rule + ", got \"\(value)\""
+        case "ca_file":
+            return ConfigFileSystem.readProblem(value).map { "\"ca_file\" \"\(value)\" cannot be read: \($0)" }
+        default:
+            return nil
+        }
     }
 
     /// `type X;` — a ProviderType, or for the `twitter` block `oauth1` / `oauth2` to pick
@@ -101,7 +123,13 @@ extension ConfigValidator {
         }
     }
 
-    /// The options a provider of this type cannot work without.
+    /// Whether the type reads `token_auth` (all but Twitter's two, whose protocols fix it).
+    static func takesTokenAuth(_ type: ProviderType) -> Bool {
+        type != .twitter
+    }
+
+    /// The options a provider of this type cannot work without (`client_secret` unless
+    /// `token_auth none`, where the type takes `token_auth`).
     static func requiredOptions(_ type: ProviderType, useOAuth2: Bool) -> [String] {
         let client = ["client_id", "client_secret"]
         switch type {

@@ -81,6 +81,7 @@ struct ConfigValidator {
             if mode == .required, firstProtected == nil { firstProtected = node }
         }
         config.locations = locations
+        config.providers = Self.readingGitHubOrganizations(config.providers, locations: locations)
 
         if signInAvailable, let firstProtected {
             requireSignInSettings(for: firstProtected, top: top)

@@ -233,35 +233,3 @@ public enum SessionStoreConfig: Sendable, Hashable {
     /// `redis://[:password@]host:port[/db]`
     case redis(host: String, port: Int, database: Int, password: String?)
 }
-
-public enum ProviderType: String, Sendable, Hashable, CaseIterable {
-    case github, google, facebook, gitlab, microsoft, twitter, oidc, oauth2
-}
-
-public struct ProviderConfig: Sendable, Hashable {
-    /// The block's name: `provider NAME { ... }`; used in URLs (`/auth/NAME`).
-    public var name: String
-    /// `type ...;` — defaults to the name when the name is a preset (`github`, `twitter`, ...).
-    public var type: ProviderType
-    /// For `twitter`: `type oauth1` (the default) or `type oauth2` selects the protocol.
-    public var useOAuth2: Bool
-    /// `display_name "Text";` — the button text; default from the preset or the name.
-    public var displayName: String
-    /// Every other `key value...;` of the block, by key, values joined with one space
-    /// (`client_id`, `client_secret`, `issuer`, `scopes`, `consumer_key`, `consumer_secret`,
-    /// `authorize_url`, `token_url`, `api_url`, `userinfo_url`, `request_token_url`,
-    /// `access_token_url`, `tenant`, `token_auth`, `claim_id`, `claim_email`, `claim_name`, `ca_file`).
-    public var options: [String: String]
-    public var location: SourceLocation
-    public init(
-        name: String, type: ProviderType, useOAuth2: Bool, displayName: String,
-        options: [String: String], location: SourceLocation
-    ) {
-        self.name = name
-        self.type = type
-        self.useOAuth2 = useOAuth2
-        self.displayName = displayName
-        self.options = options
-        self.location = location
-    }
-}

@@ -157,13 +157,17 @@ class PresetTestCase: XCTestCase {
         return try finish(provider, query: query, remembered: start.remembered)
     }
 
-    func config(
-        _ name: String, type: ProviderType, _ options: [String: String], secret: String = "client-secret"
-    ) -> ProviderConfig {
-        var all = ["client_id": "client-id", "client_secret": secret]
-        for (key, value) in options { all[key] = value }
-        return ProviderConfig(
-            name: name, type: type, useOAuth2: false, displayName: name, options: all,
+    /// The emulator's client registration, with a type's default scopes and `token_auth`.
+    func client(
+        secret: String = "client-secret", tokenAuth: TokenAuthMethod, scopes: [String]
+    ) -> OAuthClientSettings {
+        OAuthClientSettings(clientID: "client-id", clientSecret: secret, tokenAuth: tokenAuth, scopes: scopes)
+    }
+
+    /// A validated block named `name`, as the config validator would hand it over.
+    func config(_ name: String, _ settings: ProviderSettings) -> ProviderConfig {
+        ProviderConfig(
+            name: name, displayName: name, settings: settings,
             location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
     }
 }

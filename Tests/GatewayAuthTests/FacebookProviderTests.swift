@@ -7,13 +7,13 @@ import XCTest
 
 final class FacebookProviderTests: PresetTestCase {
     private func provider(secret: String = "client-secret") -> FacebookProvider {
-        let options = [
-            "authorize_url": "\(emulator.base)/v19.0/dialog/oauth",
-            "token_url": "\(emulator.base)/v19.0/oauth/access_token",
-            "api_url": "\(emulator.base)/v19.0",
-        ]
+        let settings = FacebookSettings(
+            client: client(
+                secret: secret, tokenAuth: FacebookSettings.defaultTokenAuth, scopes: FacebookSettings.defaultScopes),
+            authorizeURL: "\(emulator.base)/v19.0/dialog/oauth",
+            tokenURL: "\(emulator.base)/v19.0/oauth/access_token", apiURL: "\(emulator.base)/v19.0")
         return FacebookProvider(
-            config: config("facebook", type: .facebook, options, secret: secret), http: http, queue: queue, logger: nil)
+            name: "facebook", displayName: "facebook", settings: settings, http: http, queue: queue, logger: nil)
     }
 
     private func putJane(email: String? = "jane@example.com") throws {
@@ -91,17 +91,18 @@ final class FacebookProviderTests: PresetTestCase {
     }
 
     func testDefaultsAndTheCatalog() throws {
-        let config = config("facebook", type: .facebook, [:])
-        XCTAssertEqual(ProviderCatalog.problems(in: config), [])
+        let config = config(
+            "facebook",
+            .facebook(
+                FacebookSettings(
+                    client: client(tokenAuth: FacebookSettings.defaultTokenAuth, scopes: FacebookSettings.defaultScopes)
+                )))
         let provider = try XCTUnwrap(
             try ProviderCatalog.make(config, http: http, queue: queue, logger: nil) as? FacebookProvider)
         XCTAssertEqual(provider.client.authorizeURL, "https://www.facebook.com/v19.0/dialog/oauth")
         XCTAssertEqual(provider.client.tokenURL, "https://graph.facebook.com/v19.0/oauth/access_token")
         XCTAssertEqual(provider.apiURL, "https://graph.facebook.com/v19.0")
         XCTAssertEqual(provider.client.scopes, ["email", "public_profile"])
-        var noSecret = config
-        noSecret.options["client_secret"] = nil
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: noSecret), ["\"client_secret\" is required unless \"token_auth none\""])
+        // A missing client_secret is the config validator's rule now: ProviderRuleTests.
     }
 }

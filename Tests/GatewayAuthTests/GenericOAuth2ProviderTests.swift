@@ -5,25 +5,28 @@ import GatewayConfig
 import XCTest
 
 final class GenericOAuth2ProviderTests: PresetTestCase {
-    private func provider(_ options: [String: String] = [:], secret: String = "client-secret") -> GenericOAuth2Provider
+    private func provider(secret: String = "client-secret", _ adjust: (inout GenericOAuth2Settings) -> Void = { _ in })
+        -> GenericOAuth2Provider
     {
-        var all = [
-            "authorize_url": "\(emulator.base)/oauth2/authorize",
-            "token_url": "\(emulator.base)/oauth2/token",
-            "userinfo_url": "\(emulator.base)/userinfo",
-        ]
-        for (key, value) in options { all[key] = value }
+        var settings = GenericOAuth2Settings(
+            client: client(
+                secret: secret, tokenAuth: GenericOAuth2Settings.defaultTokenAuth,
+                scopes: GenericOAuth2Settings.defaultScopes),
+            authorizeURL: "\(emulator.base)/oauth2/authorize", tokenURL: "\(emulator.base)/oauth2/token",
+            userinfoURL: "\(emulator.base)/userinfo")
+        adjust(&settings)
         return GenericOAuth2Provider(
-            config: config("corp", type: .oauth2, all, secret: secret), http: http, queue: queue, logger: nil)
+            name: "corp", displayName: "corp", settings: settings, http: http, queue: queue, logger: nil)
     }
 
     func testClaimMappingReadsConfiguredMembers() throws {
         try putUser(
             "amy",
             ["userinfo": ["user_id": 4242, "mail": "amy@example.com", "email_verified": "true", "display": "Amy Pond"]])
-        let provider = provider([
-            "claim_id": "user_id", "claim_email": "mail", "claim_name": "display", "scopes": "profile",
-        ])
+        let provider = provider {
+            $0.claims = ClaimNames(id: "user_id", email: "mail", name: "display")
+            $0.client.scopes = ["profile"]
+        }
         let identity = try signIn(provider, as: "amy").get()
         XCTAssertEqual(
             identity,
@@ -54,7 +57,7 @@ final class GenericOAuth2ProviderTests: PresetTestCase {
 
     func testNestedMembersAreReachedByDottedNames() throws {
         try putUser("n", ["userinfo": ["data": ["id": "99", "username": "nine", "name": "Nine"]]])
-        let identity = try signIn(provider(["claim_id": "data.id", "claim_name": "data.name"]), as: "n").get()
+        let identity = try signIn(provider { $0.claims = ClaimNames(id: "data.id", name: "data.name") }, as: "n").get()
         XCTAssertEqual(identity.subject, "99")
         XCTAssertEqual(identity.login, "nine")
         XCTAssertEqual(identity.name, "Nine")
@@ -75,7 +78,7 @@ final class GenericOAuth2ProviderTests: PresetTestCase {
             "Basic " + Data("client-id:client-secret".utf8).base64EncodedString())
         XCTAssertNil((token["form"] as? [String: String])?["client_secret"])
 
-        _ = try signIn(provider(["token_auth": "client_secret_post"]), as: "amy").get()
+        _ = try signIn(provider { $0.client.tokenAuth = .clientSecretPost }, as: "amy").get()
         token = try XCTUnwrap(seenRequests(path: "/oauth2/token").last)
         XCTAssertNil((token["headers"] as? [String: String])?["Authorization"])
         XCTAssertEqual((token["form"] as? [String: String])?["client_secret"], "client-secret")
@@ -105,20 +108,15 @@ final class GenericOAuth2ProviderTests: PresetTestCase {
         XCTAssertEqual(result.failureDescription, AuthError.malformedResponse("the callback has no code").description)
     }
 
-    func testProblemsNameEveryMissingEndpoint() throws {
-        let config = config("corp", type: .oauth2, ["token_auth": "private_key_jwt"])
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: config),
-            [
-                "\"authorize_url\" is required", "\"token_url\" is required", "\"userinfo_url\" is required",
-                "\"token_auth\" must be one of: client_secret_basic, client_secret_post, none",
-            ])
-        let complete = self.config(
-            "corp", type: .oauth2,
-            [
-                "authorize_url": "https://a.example/authorize", "token_url": "https://a.example/token",
-                "userinfo_url": "https://a.example/me",
-            ])
+    // The missing endpoints and a bad token_auth are the config validator's rules: ProviderRuleTests.
+    func testTheCatalogMakesAGenericProvider() throws {
+        let complete = config(
+            "corp",
+            .oauth2(
+                GenericOAuth2Settings(
+                    client: client(tokenAuth: .clientSecretBasic, scopes: []),
+                    authorizeURL: "https://a.example/authorize", tokenURL: "https://a.example/token",
+                    userinfoURL: "https://a.example/me")))
         XCTAssertTrue(
             try ProviderCatalog.make(complete, http: http, queue: queue, logger: nil) is GenericOAuth2Provider)
     }

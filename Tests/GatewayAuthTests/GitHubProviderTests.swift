@@ -8,15 +8,17 @@ final class GitHubProviderTests: PresetTestCase {
     // Two items a page, so emails and orgs are read across pages by following `Link`.
     override var emulatorArguments: [String] { ["--max-per-page", "2"] }
 
-    private func provider(_ options: [String: String] = [:], secret: String = "client-secret") -> GitHubProvider {
-        var all = [
-            "authorize_url": "\(emulator.base)/login/oauth/authorize",
-            "token_url": "\(emulator.base)/login/oauth/access_token",
-            "api_url": "\(emulator.base)/",
-        ]
-        for (key, value) in options { all[key] = value }
+    private func provider(secret: String = "client-secret", _ adjust: (inout GitHubSettings) -> Void = { _ in })
+        -> GitHubProvider
+    {
+        var settings = GitHubSettings(
+            client: client(
+                secret: secret, tokenAuth: GitHubSettings.defaultTokenAuth, scopes: GitHubSettings.defaultScopes),
+            authorizeURL: "\(emulator.base)/login/oauth/authorize",
+            tokenURL: "\(emulator.base)/login/oauth/access_token", apiURL: "\(emulator.base)/")
+        adjust(&settings)
         return GitHubProvider(
-            config: config("github", type: .github, all, secret: secret), http: http, queue: queue, logger: nil)
+            name: "github", displayName: "github", settings: settings, http: http, queue: queue, logger: nil)
     }
 
     /// GitHub's documentation example user, with a verified primary and a verified secondary email.
@@ -126,14 +128,14 @@ final class GitHubProviderTests: PresetTestCase {
 
     func testWithoutTheEmailScopeThePublicEmailIsUnverified() throws {
         try putOctocat()
-        let identity = try signIn(provider(["scopes": "read:user"]), as: "octocat").get()
+        let identity = try signIn(provider { $0.client.scopes = ["read:user"] }, as: "octocat").get()
         XCTAssertEqual(identity.email, "octocat@github.com")
         XCTAssertFalse(identity.emailVerified, "/user/emails answered 404, so nothing vouches for it")
     }
 
     func testOrganizationsAreReadWithReadOrgWhenEnabled() throws {
         try putOctocat()
-        let provider = provider(["organizations": "on"])
+        let provider = provider { $0.readsOrganizations = true }
         XCTAssertEqual(provider.client.scopes, ["read:user", "user:email", "read:org"])
         let identity = try signIn(provider, as: "octocat").get()
         XCTAssertEqual(
@@ -143,10 +145,13 @@ final class GitHubProviderTests: PresetTestCase {
 
     func testReadOrgIsAddedToConfiguredScopesOnlyWhenEnabled() throws {
         try putOctocat()
-        let configured = provider(["organizations": "on", "scopes": "read:user, user:email"])
+        let configured = provider {
+            $0.readsOrganizations = true
+            $0.client.scopes = ["read:user", "user:email"]
+        }
         XCTAssertEqual(configured.client.scopes, ["read:user", "user:email", "read:org"])
         XCTAssertEqual(try signIn(configured, as: "octocat").get().organizations, ["github", "acme-corp", "octo-org"])
-        let narrowed = provider(["organizations": "off"])
+        let narrowed = provider { $0.readsOrganizations = false }
         XCTAssertEqual(narrowed.client.scopes, ["read:user", "user:email"])
         XCTAssertEqual(try signIn(narrowed, as: "octocat").get().organizations, [])
     }
@@ -190,21 +195,14 @@ final class GitHubProviderTests: PresetTestCase {
         XCTAssertEqual(result.failureDescription, AuthError.providerError("bad_verification_code").description)
     }
 
-    func testProblemsAndTheCatalog() throws {
-        let good = config("github", type: .github, [:])
-        XCTAssertEqual(ProviderCatalog.problems(in: good), [])
+    // The block's rules (client_id, api_url) are the config validator's: ProviderRuleTests.
+    func testTheCatalogAndTheDefaults() throws {
+        let settings = GitHubSettings(
+            client: client(tokenAuth: GitHubSettings.defaultTokenAuth, scopes: GitHubSettings.defaultScopes))
+        let good = config("github", .github(settings))
         XCTAssertTrue(try ProviderCatalog.make(good, http: http, queue: queue, logger: nil) is GitHubProvider)
-        var bad = good
-        bad.options["client_id"] = nil
-        bad.options["organizations"] = "yes"
-        bad.options["api_url"] = "ftp://example.com"
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: bad),
-            [
-                "\"client_id\" is required", "\"api_url\" must be an http:// or https:// URL",
-                "\"organizations\" must be \"on\" or \"off\"",
-            ])
-        let defaults = GitHubProvider(config: good, http: http, queue: queue, logger: nil)
+        let defaults = GitHubProvider(
+            name: "github", displayName: "GitHub", settings: settings, http: http, queue: queue, logger: nil)
         XCTAssertEqual(defaults.client.authorizeURL, "https://github.com/login/oauth/authorize")
         XCTAssertEqual(defaults.client.tokenURL, "https://github.com/login/oauth/access_token")
         XCTAssertEqual(defaults.apiURL, "https://api.github.com")

@@ -6,16 +6,10 @@ import GatewayConfig
 import XCTest
 
 final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
-    private func config(_ type: ProviderType, _ options: [String: String]) -> ProviderConfig {
-        ProviderConfig(
-            name: type.rawValue, type: type, useOAuth2: false, displayName: "", options: options,
-            location: SourceLocation(file: "gateway.conf", line: 3, column: 1))
-    }
-
     // MARK: google
 
     func testGoogleUsesGooglesIssuerScopesAndName() throws {
-        idp = FakeIdentityProvider(queue: queue, issuer: OIDCPreset.googleIssuer)
+        idp = FakeIdentityProvider(queue: queue, issuer: OIDCSettings.googleIssuer)
         let provider = makePresetProvider(.google)
         XCTAssertEqual(provider.issuer, "https://accounts.google.com")
         XCTAssertEqual(
@@ -29,7 +23,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     }
 
     func testGoogleRecordsTheHostedDomainAndTheVerifiedEmail() throws {
-        idp = FakeIdentityProvider(queue: queue, issuer: OIDCPreset.googleIssuer)
+        idp = FakeIdentityProvider(queue: queue, issuer: OIDCSettings.googleIssuer)
         idp.idTokenOverrides = ["hd": "example.com", "email": "jane@example.com", "email_verified": true]
         let provider = makePresetProvider(.google)
         startAndWaitUntilReady(provider)
@@ -42,7 +36,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     }
 
     func testGoogleRespectsEmailVerifiedFalse() throws {
-        idp = FakeIdentityProvider(queue: queue, issuer: OIDCPreset.googleIssuer)
+        idp = FakeIdentityProvider(queue: queue, issuer: OIDCSettings.googleIssuer)
         idp.idTokenOverrides = ["email": "jane@gmail.com", "email_verified": false, "hd": nil]
         let provider = makePresetProvider(.google)
         startAndWaitUntilReady(provider)
@@ -53,7 +47,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     }
 
     func testGoogleAcceptsItsSchemelessIssuerSpellingButNoOther() throws {
-        idp = FakeIdentityProvider(queue: queue, issuer: OIDCPreset.googleIssuer)
+        idp = FakeIdentityProvider(queue: queue, issuer: OIDCSettings.googleIssuer)
         idp.idTokenOverrides = ["iss": "accounts.google.com"]
         let provider = makePresetProvider(.google)
         startAndWaitUntilReady(provider)
@@ -63,7 +57,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     }
 
     func testGoogleIssuerCanBeOverriddenForTestsOnlyExplicitly() throws {
-        let provider = makePresetProvider(.google, options: ["issuer": idp.issuer])
+        let provider = makePresetProvider(.google, issuer: idp.issuer)
         XCTAssertEqual(provider.issuer, idp.issuer)
         startAndWaitUntilReady(provider)
         idp.idTokenOverrides = ["hd": "corp.example"]
@@ -85,7 +79,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     func testSelfHostedGitLabWithAnOverriddenIssuerSignsIn() throws {
         idp = FakeIdentityProvider(queue: queue, issuer: "https://gitlab.corp.example")
         idp.idTokenOverrides = ["nickname": "jdoe", "preferred_username": "jane", "email_verified": true]
-        let provider = makePresetProvider(.gitlab, options: ["issuer": "https://gitlab.corp.example"])
+        let provider = makePresetProvider(.gitlab, issuer: "https://gitlab.corp.example")
         XCTAssertEqual(
             provider.discovery.configurationURL, "https://gitlab.corp.example/.well-known/openid-configuration")
         startAndWaitUntilReady(provider)
@@ -99,7 +93,7 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     func testGitLabLoginFallsBackToPreferredUsername() throws {
         idp = FakeIdentityProvider(queue: queue, issuer: "https://gitlab.corp.example")
         idp.idTokenOverrides = ["nickname": nil, "preferred_username": "jane", "email_verified": false]
-        let provider = makePresetProvider(.gitlab, options: ["issuer": "https://gitlab.corp.example"])
+        let provider = makePresetProvider(.gitlab, issuer: "https://gitlab.corp.example")
         startAndWaitUntilReady(provider)
         let identity = try XCTUnwrap(signIn(provider)).get()
         XCTAssertEqual(identity.login, "jane")
@@ -109,18 +103,22 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
     func testSelfHostedGitLabRefusesTokensFromGitLabDotCom() {
         idp = FakeIdentityProvider(queue: queue, issuer: "https://gitlab.corp.example")
         idp.idTokenOverrides = ["iss": "https://gitlab.com"]
-        let provider = makePresetProvider(.gitlab, options: ["issuer": "https://gitlab.corp.example"])
+        let provider = makePresetProvider(.gitlab, issuer: "https://gitlab.corp.example")
         startAndWaitUntilReady(provider)
         XCTAssertEqual(signIn(provider), .failure(.invalidIDToken(.issuerMismatch)))
     }
 
-    // MARK: catalog and problems
+    // MARK: catalog and the validated block
+
+    /// The blocks as the config validator hands them over.
+    private func blocks(_ text: String) throws -> [ProviderConfig] {
+        try ConfigLoader.load(text: text, file: "gateway.conf").providers
+    }
 
     func testCatalogMakesEachPresetAsAnOIDCProvider() throws {
         let http = FakeIdentityProvider(queue: queue)
         for (type, name) in [(ProviderType.google, "Google"), (.gitlab, "GitLab"), (.microsoft, "Microsoft")] {
-            let block = config(type, ["client_id": "id", "client_secret": "secret"])
-            XCTAssertEqual(ProviderCatalog.problems(in: block), [], "\(type)")
+            let block = try XCTUnwrap(blocks("provider \(type) { client_id id; client_secret secret; }\n").first)
             let made = try ProviderCatalog.make(block, http: http, queue: queue, logger: nil)
             let provider = try XCTUnwrap(made as? OIDCProvider, "\(type)")
             XCTAssertEqual(provider.displayName, name)
@@ -129,20 +127,13 @@ final class OIDCPresetGoogleGitLabTests: OIDCTestCase {
         }
     }
 
-    func testAWrittenDisplayNameWins() {
-        var block = config(.google, ["client_id": "id", "client_secret": "secret"])
-        block.displayName = "Workspace"
-        XCTAssertEqual(OIDCPreset.configuration(for: block).displayName, "Workspace")
-        XCTAssertEqual(OIDCPreset.configuration(for: block).options["issuer"], "https://accounts.google.com")
+    func testAWrittenDisplayNameWins() throws {
+        let block = try XCTUnwrap(
+            blocks("provider google { client_id id; client_secret secret; display_name Workspace; }\n").first)
+        XCTAssertEqual(block.displayName, "Workspace")
+        guard case .google(let settings) = block.settings else { return XCTFail("\(block.settings)") }
+        XCTAssertEqual(settings.issuer, "https://accounts.google.com")
     }
 
-    func testPresetProblemsNameTheMissingClientButNeverTheIssuer() {
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: config(.google, [:])),
-            ["\"client_id\" is required", "\"client_secret\" is required unless \"token_auth none\""])
-        XCTAssertEqual(ProviderCatalog.problems(in: config(.gitlab, ["client_id": "a", "client_secret": "b"])), [])
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: config(.oidc, ["client_id": "a", "client_secret": "b"])),
-            ["\"issuer\" is required"], "the generic provider still needs one")
-    }
+    // Which keys a preset needs (never the issuer) is the config validator's rule: ProviderRuleTests.
 }

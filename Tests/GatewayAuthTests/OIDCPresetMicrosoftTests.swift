@@ -6,7 +6,7 @@ import GatewayConfig
 import XCTest
 
 final class OIDCPresetMicrosoftTests: OIDCTestCase {
-    private let base = OIDCPreset.microsoftBase
+    private let base = MicrosoftSettings.defaultLoginURL
     private let template = "https://login.microsoftonline.com/{tenantid}/v2.0"
     private let userTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
     private let otherTenant = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
@@ -35,7 +35,7 @@ final class OIDCPresetMicrosoftTests: OIDCTestCase {
     }
 
     private func readyProvider(tenant: String? = nil) -> OIDCProvider {
-        let provider = makePresetProvider(.microsoft, options: tenant.map { ["tenant": $0] } ?? [:])
+        let provider = makePresetProvider(.microsoft, tenant: tenant)
         startAndWaitUntilReady(provider)
         return provider
     }
@@ -142,7 +142,7 @@ final class OIDCPresetMicrosoftTests: OIDCTestCase {
     func testASpecificTenantRefusesTheTemplateInDiscovery() {
         serve(tenant: userTenant, advertising: template)
         XCTAssertFalse(
-            becomesReadyQuickly(makePresetProvider(.microsoft, options: ["tenant": userTenant], timing: fastRetries)))
+            becomesReadyQuickly(makePresetProvider(.microsoft, tenant: userTenant, timing: fastRetries)))
     }
 
     func testADomainTenantPinsTheTenantIdItsDocumentNames() throws {
@@ -156,14 +156,14 @@ final class OIDCPresetMicrosoftTests: OIDCTestCase {
         for advertised in [template, issuer("contoso.onmicrosoft.com"), "https://evil.test/\(userTenant)/v2.0"] {
             serve(tenant: "contoso.onmicrosoft.com", advertising: advertised)
             let refused = makePresetProvider(
-                .microsoft, options: ["tenant": "contoso.onmicrosoft.com"], timing: fastRetries)
+                .microsoft, tenant: "contoso.onmicrosoft.com", timing: fastRetries)
             XCTAssertFalse(becomesReadyQuickly(refused), advertised)
         }
     }
 
     func testTheIssuerOptionReplacesTheLoginHost() {
         let provider = makePresetProvider(
-            .microsoft, options: ["issuer": "https://login.test/", "tenant": "consumers"])
+            .microsoft, issuer: "https://login.test/", tenant: "consumers")
         XCTAssertEqual(provider.issuer, "https://login.test/consumers/v2.0")
         XCTAssertEqual(
             provider.issuerPolicy.description,
@@ -199,24 +199,5 @@ final class OIDCPresetMicrosoftTests: OIDCTestCase {
 
     // MARK: options
 
-    func testTenantOptionIsChecked() {
-        func problems(_ tenant: String) -> [String] {
-            OIDCProvider.problems(
-                in: ProviderConfig(
-                    name: "microsoft", type: .microsoft, useOAuth2: false, displayName: "Microsoft",
-                    options: ["client_id": "a", "client_secret": "b", "tenant": tenant],
-                    location: SourceLocation(file: "gateway.conf", line: 1, column: 1)))
-        }
-        for good in ["common", "Organizations", "consumers", userTenant, "contoso.onmicrosoft.com", "corp-1.example"] {
-            XCTAssertEqual(problems(good), [], good)
-        }
-        for bad in ["", "contoso", "a/b.com", "x.com/../evil", "-a.com", "a..b", "tenant?x=1.com", "{tenantid}"] {
-            XCTAssertEqual(
-                problems(bad),
-                [
-                    "\"tenant\" must be \"common\", \"organizations\", \"consumers\", a tenant id (GUID) or a domain name"
-                ],
-                bad)
-        }
-    }
+    // Which `tenant` values are accepted is the config validator's rule: ProviderRuleTests.
 }

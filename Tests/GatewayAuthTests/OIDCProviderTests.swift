@@ -8,7 +8,7 @@ import XCTest
 
 final class OIDCProviderTests: OIDCTestCase {
     func testAuthorizationURLCarriesEveryParameterPercentEncoded() throws {
-        let provider = makeProvider(options: ["scopes": "email groups"])
+        let provider = makeProvider { $0.client.scopes = ["email", "groups"] }
         XCTAssertNil(queue.sync { provider.authorizationURL(for: .generate(), redirectURI: redirectURI) })
         startAndWaitUntilReady(provider)
         let request = AuthorizationRequest(state: "st+/=", nonce: "nonce value", codeVerifier: PKCE().verifier)
@@ -38,7 +38,7 @@ final class OIDCProviderTests: OIDCTestCase {
 
     func testClientSecretPostSendsCredentialsInTheBody() throws {
         idp.expectedClientAuth = "client_secret_post"
-        let provider = makeProvider(options: ["token_auth": "client_secret_post"])
+        let provider = makeProvider { $0.client.tokenAuth = .clientSecretPost }
         startAndWaitUntilReady(provider)
         XCTAssertEqual(try XCTUnwrap(signIn(provider)).get().subject, "248289761001")
         // And the IdP really checks: basic credentials against a post-only client fail.
@@ -117,21 +117,6 @@ final class OIDCProviderTests: OIDCTestCase {
             XCTAssertFalse(error.description.contains(idp.accessToken), error.description)
         }
     }
-    func testConfigurationProblemsAreListed() {
-        func problems(_ options: [String: String]) -> [String] {
-            OIDCProvider.problems(
-                in: ProviderConfig(
-                    name: "x", type: .oidc, useOAuth2: false, displayName: "x", options: options,
-                    location: SourceLocation(file: "f", line: 1, column: 1)))
-        }
-        XCTAssertEqual(problems(["issuer": "https://i", "client_id": "c", "client_secret": "s"]), [])
-        XCTAssertEqual(problems(["issuer": "https://i", "client_id": "c", "token_auth": "none"]), [])
-        XCTAssertEqual(
-            problems(["token_auth": "private_key_jwt"]),
-            [
-                "\"issuer\" is required", "\"client_id\" is required",
-                "\"token_auth\" must be one of: client_secret_basic, client_secret_post, none",
-                "\"client_secret\" is required unless \"token_auth none\"",
-            ])
-    }
+    // The block's rules (issuer, client_id, token_auth, client_secret) are the config
+    // validator's: ProviderRuleTests.
 }

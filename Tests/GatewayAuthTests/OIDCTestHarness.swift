@@ -31,32 +31,51 @@ class OIDCTestCase: XCTestCase {
         idp = FakeIdentityProvider(queue: queue)
     }
 
-    func makeProvider(options extra: [String: String] = [:], timing: OIDCTiming? = nil) -> OIDCProvider {
-        var options = ["issuer": idp.issuer, "client_id": idp.clientID, "client_secret": idp.clientSecret]
-        for (key, value) in extra { options[key] = value }
-        let config = ProviderConfig(
-            name: "corp", type: .oidc, useOAuth2: false, displayName: "Corp", options: options,
-            location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
-        var t = timing ?? OIDCTiming()
-        let clock = self.clock
-        t.monotonicClock = { clock.now() }
-        return OIDCProvider(config: config, http: idp, queue: queue, timing: t)
+    /// The fake IdP's client, with OIDC's default scopes and `token_auth`.
+    var client: OAuthClientSettings {
+        OAuthClientSettings(
+            clientID: idp.clientID, clientSecret: idp.clientSecret, tokenAuth: OIDCSettings.defaultTokenAuth,
+            scopes: OIDCSettings.defaultScopes)
     }
 
-    /// A `google`, `gitlab` or `microsoft` block (named after its type, no display name) whose
-    /// HTTP goes to the fake IdP; the fake must serve the preset's issuer.
-    func makePresetProvider(_ type: ProviderType, options extra: [String: String] = [:], timing: OIDCTiming? = nil)
-        -> OIDCProvider
-    {
-        var options = ["client_id": idp.clientID, "client_secret": idp.clientSecret]
-        for (key, value) in extra { options[key] = value }
-        let config = ProviderConfig(
-            name: type.rawValue, type: type, useOAuth2: false, displayName: "", options: options,
-            location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
+    /// `timing` with the test clock as its monotonic clock.
+    private func testTiming(_ timing: OIDCTiming?) -> OIDCTiming {
         var t = timing ?? OIDCTiming()
         let clock = self.clock
         t.monotonicClock = { clock.now() }
-        return OIDCProvider(config: config, http: idp, queue: queue, timing: t)
+        return t
+    }
+
+    /// A `type oidc` block named `corp` at the fake IdP's issuer.
+    func makeProvider(timing: OIDCTiming? = nil, _ adjust: (inout OIDCSettings) -> Void = { _ in }) -> OIDCProvider {
+        var settings = OIDCSettings(issuer: idp.issuer, client: client)
+        adjust(&settings)
+        return OIDCProvider(
+            name: "corp", displayName: "Corp", settings: settings, http: idp, queue: queue, timing: testTiming(timing))
+    }
+
+    /// A `google`, `gitlab` or `microsoft` block (named after its type, with its preset's button
+    /// text) whose HTTP goes to the fake IdP; the fake must serve the preset's issuer. `issuer`
+    /// and `tenant` are the block's options (nil: the preset's default).
+    func makePresetProvider(
+        _ type: ProviderType, issuer: String? = nil, tenant: String? = nil, timing: OIDCTiming? = nil
+    ) -> OIDCProvider {
+        let displayName = ["google": "Google", "gitlab": "GitLab", "microsoft": "Microsoft"][type.rawValue]!
+        if type == .microsoft {
+            let settings = MicrosoftSettings(
+                tenant: tenant.map { MicrosoftTenant($0)! } ?? MicrosoftSettings.defaultTenant,
+                loginURL: issuer ?? MicrosoftSettings.defaultLoginURL, client: client)
+            return OIDCProvider(
+                name: type.rawValue, displayName: displayName, microsoft: settings, http: idp, queue: queue,
+                timing: testTiming(timing))
+        }
+        let preset = OIDCPreset(type)!
+        let settings = OIDCSettings(
+            issuer: issuer ?? (preset == .google ? OIDCSettings.googleIssuer : OIDCSettings.gitlabIssuer),
+            client: client)
+        return OIDCProvider(
+            name: type.rawValue, displayName: displayName, settings: settings, preset: preset, http: idp, queue: queue,
+            timing: testTiming(timing))
     }
 
     /// Starts discovery with fast retries, waits a little, and says whether it ever succeeded.

@@ -77,9 +77,10 @@ class TwitterFixtureTestCase: XCTestCase {
         server = nil
     }
 
-    func config(_ options: [String: String], oauth2: Bool = false) -> ProviderConfig {
+    /// A validated `provider twitter` block with these settings.
+    func config(_ settings: ProviderSettings) -> ProviderConfig {
         ProviderConfig(
-            name: "twitter", type: .twitter, useOAuth2: oauth2, displayName: "Twitter", options: options,
+            name: "twitter", displayName: "Twitter", settings: settings,
             location: SourceLocation(file: "gateway.conf", line: 1, column: 1))
     }
 

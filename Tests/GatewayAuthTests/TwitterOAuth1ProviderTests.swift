@@ -9,17 +9,18 @@ import XCTest
 
 final class TwitterOAuth1ProviderTests: TwitterFixtureTestCase {
     private func makeProvider(
-        consumerSecret: String = TwitterFixtureTestCase.consumerSecret, _ extra: [String: String] = [:]
+        consumerSecret: String = TwitterFixtureTestCase.consumerSecret,
+        _ adjust: (inout TwitterOAuth1Settings) -> Void = { _ in }
     )
         -> TwitterOAuth1Provider
     {
-        var options = [
-            "consumer_key": Self.consumerKey, "consumer_secret": consumerSecret,
-            "request_token_url": "\(base)/oauth/request_token", "authorize_url": "\(base)/oauth/authenticate",
-            "access_token_url": "\(base)/oauth/access_token", "api_url": base + "/",
-        ]
-        for (key, value) in extra { options[key] = value }
-        return TwitterOAuth1Provider(config: config(options), http: http, queue: queue, logger: nil)
+        var settings = TwitterOAuth1Settings(
+            consumerKey: Self.consumerKey, consumerSecret: consumerSecret,
+            requestTokenURL: "\(base)/oauth/request_token", authorizeURL: "\(base)/oauth/authenticate",
+            accessTokenURL: "\(base)/oauth/access_token", apiURL: base + "/")
+        adjust(&settings)
+        return TwitterOAuth1Provider(
+            name: "twitter", displayName: "Twitter", settings: settings, http: http, queue: queue, logger: nil)
     }
 
     func testSignInThroughOAuthlibYieldsTheVerifiedIdentity() throws {
@@ -125,7 +126,7 @@ final class TwitterOAuth1ProviderTests: TwitterFixtureTestCase {
     }
 
     func testUnreachableRequestTokenEndpointIsATokenExchangeFailure() throws {
-        let provider = makeProvider(["request_token_url": "http://127.0.0.1:9/oauth/request_token"])
+        let provider = makeProvider { $0.requestTokenURL = "http://127.0.0.1:9/oauth/request_token" }
         let result = onLoop { done in provider.begin(redirectURI: "http://127.0.0.1:9/cb", completion: done) }
         XCTAssertEqual(result.flatMap { try? $0.get() }?.key, nil)
         guard case .failure(let error)? = result else { return XCTFail("expected a failure") }
@@ -137,11 +138,13 @@ final class TwitterOAuth1ProviderTests: TwitterFixtureTestCase {
     func testRequestTokenResponseMustConfirmTheCallback() {
         let stub = TwitterStubHTTP(body: "oauth_token=abc&oauth_token_secret=def")
         let provider = TwitterOAuth1Provider(
-            config: config(["consumer_key": "k", "consumer_secret": "s"]), http: stub, queue: queue, logger: nil)
+            name: "twitter", displayName: "Twitter",
+            settings: TwitterOAuth1Settings(consumerKey: "k", consumerSecret: "s"),
+            http: stub, queue: queue, logger: nil)
         let result = onLoop { done in provider.begin(redirectURI: "https://gw.example/cb", completion: done) }
         guard case .failure(let error)? = result else { return XCTFail("expected a failure") }
         XCTAssertEqual(error, .malformedResponse("oauth_callback_confirmed is not true"))
-        XCTAssertEqual(stub.requests.first?.url, TwitterOAuth1Provider.defaultRequestTokenURL)
+        XCTAssertEqual(stub.requests.first?.url, TwitterOAuth1Settings.defaultRequestTokenURL)
         XCTAssertEqual(stub.requests.first?.method, "POST")
     }
 
@@ -162,17 +165,11 @@ final class TwitterOAuth1ProviderTests: TwitterFixtureTestCase {
         XCTAssertEqual(parse("[1]"), .failure(.userinfoFailed("response is not a JSON object")))
     }
 
-    func testProblemsNameMissingCredentialsAndBadURLs() {
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: config(["api_url": "ftp://x", "authorize_url": "https://ok.example/a"])),
-            [
-                "\"consumer_key\" is required", "\"consumer_secret\" is required",
-                "\"api_url\" must be an absolute http or https URL",
-            ])
-        XCTAssertEqual(ProviderCatalog.problems(in: config(["consumer_key": "k", "consumer_secret": "s"])), [])
+    // Missing credentials and bad URLs are the config validator's rules: ProviderRuleTests.
+    func testTheCatalogMakesAnOAuth1Provider() {
         let made = try? ProviderCatalog.make(
-            config(["consumer_key": "k", "consumer_secret": "s"]), http: TwitterStubHTTP(body: ""), queue: queue,
-            logger: nil)
+            config(.twitter(TwitterOAuth1Settings(consumerKey: "k", consumerSecret: "s"))),
+            http: TwitterStubHTTP(body: ""), queue: queue, logger: nil)
         XCTAssertTrue(made is TwitterOAuth1Provider)
     }
 }

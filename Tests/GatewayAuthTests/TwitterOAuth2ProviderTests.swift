@@ -9,16 +9,15 @@ import XCTest
 
 final class TwitterOAuth2ProviderTests: TwitterFixtureTestCase {
     private func makeProvider(
-        clientSecret: String = TwitterFixtureTestCase.clientSecret, _ extra: [String: String] = [:]
+        clientSecret: String = TwitterFixtureTestCase.clientSecret
     )
         -> TwitterOAuth2Provider
     {
-        var options = [
-            "client_id": Self.clientID, "client_secret": clientSecret, "authorize_url": "\(base)/i/oauth2/authorize",
-            "token_url": "\(base)/2/oauth2/token", "api_url": base,
-        ]
-        for (key, value) in extra { options[key] = value }
-        return TwitterOAuth2Provider(config: config(options, oauth2: true), http: http, queue: queue, logger: nil)
+        let settings = TwitterOAuth2Settings(
+            clientID: Self.clientID, clientSecret: clientSecret, authorizeURL: "\(base)/i/oauth2/authorize",
+            tokenURL: "\(base)/2/oauth2/token", apiURL: base)
+        return TwitterOAuth2Provider(
+            name: "twitter", displayName: "Twitter", settings: settings, http: http, queue: queue, logger: nil)
     }
 
     private func queryItems(_ url: String) -> [String: String] {
@@ -97,23 +96,21 @@ final class TwitterOAuth2ProviderTests: TwitterFixtureTestCase {
             finish(provider, query: query, remembered: start.remembered), .failure(.providerError("invalid_request")))
     }
 
-    func testConfiguredScopesAndDefaultsAndProblems() {
-        let options = ["client_id": "i", "client_secret": "s"]
+    // Reading `scopes users.read,tweet.read offline.access`, the missing credentials and a bad
+    // token_url are the config validator's rules: ProviderRuleTests.
+    func testConfiguredScopesAndDefaults() {
+        let settings = TwitterOAuth2Settings(
+            clientID: "i", clientSecret: "s", scopes: ["users.read", "tweet.read", "offline.access"])
         let provider = TwitterOAuth2Provider(
-            config: config(options.merging(["scopes": "users.read,tweet.read offline.access"]) { $1 }, oauth2: true),
-            http: TwitterStubHTTP(body: ""), queue: queue, logger: nil)
+            name: "twitter", displayName: "Twitter", settings: settings, http: TwitterStubHTTP(body: ""), queue: queue,
+            logger: nil)
         XCTAssertEqual(provider.scopes, "users.read tweet.read offline.access")
         XCTAssertEqual(provider.authorizeURL, "https://twitter.com/i/oauth2/authorize")
         XCTAssertEqual(provider.tokenURL, "https://api.twitter.com/2/oauth2/token")
         XCTAssertEqual(provider.apiURL, "https://api.twitter.com")
-        XCTAssertEqual(
-            ProviderCatalog.problems(in: config(["token_url": "not a url"], oauth2: true)),
-            [
-                "\"client_id\" is required", "\"client_secret\" is required",
-                "\"token_url\" must be an absolute http or https URL",
-            ])
         let made = try? ProviderCatalog.make(
-            config(options, oauth2: true), http: TwitterStubHTTP(body: ""), queue: queue, logger: nil)
+            config(.twitterOAuth2(TwitterOAuth2Settings(clientID: "i", clientSecret: "s"))),
+            http: TwitterStubHTTP(body: ""), queue: queue, logger: nil)
         XCTAssertTrue(made is TwitterOAuth2Provider)
     }
 

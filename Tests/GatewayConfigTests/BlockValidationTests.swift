@@ -251,9 +251,13 @@ final class BlockValidationTests: XCTestCase {
         XCTAssertEqual(
             config.providers.map(\.displayName),
             ["GitHub", "GitHub", "Twitter", "X (Twitter)", "corp"])
-        XCTAssertEqual(config.providers[1].options["api_url"], "https://ghe.example.com/api/v3")
-        XCTAssertEqual(config.providers[4].options["scopes"], "openid email profile")
-        XCTAssertNil(config.providers[4].options["display_name"])
-        XCTAssertNil(config.providers[4].options["type"])
+        guard case .github(let ghe) = config.providers[1].settings else {
+            return XCTFail("\(config.providers[1].settings)")
+        }
+        XCTAssertEqual(ghe.apiURL, "https://ghe.example.com/api/v3")
+        guard case .oauth2(let corp) = config.providers[4].settings else {
+            return XCTFail("\(config.providers[4].settings)")
+        }
+        XCTAssertEqual(corp.client.scopes, ["openid", "email", "profile"])
     }
 }

@@ -102,12 +102,24 @@ final class FullConfigTests: XCTestCase {
         XCTAssertEqual(config.providers.map(\.useOAuth2), [false, false, false])
         XCTAssertEqual(config.providers.map(\.displayName), ["GitHub", "Twitter", "corp"])
         XCTAssertEqual(
-            config.providers[0].options, ["client_id": "gh-id", "client_secret": "gh-secret"])
+            config.providers[0].settings,
+            .github(
+                GitHubSettings(
+                    client: OAuthClientSettings(
+                        clientID: "gh-id", clientSecret: "gh-secret", tokenAuth: .clientSecretPost,
+                        scopes: ["read:user", "user:email"]))))
         XCTAssertEqual(
-            config.providers[1].options, ["consumer_key": "tw-key", "consumer_secret": "tw-secret"])
+            config.providers[1].settings,
+            .twitter(TwitterOAuth1Settings(consumerKey: "tw-key", consumerSecret: "tw-secret")))
         XCTAssertEqual(
-            config.providers[2].options,
-            ["issuer": "https://login.example.com", "client_id": "x", "client_secret": "y"])
+            config.providers[2].settings,
+            .oidc(
+                OIDCSettings(
+                    issuer: "https://login.example.com",
+                    client: OAuthClientSettings(
+                        clientID: "x", clientSecret: "y", tokenAuth: .clientSecretBasic,
+                        scopes: ["openid", "email", "profile"]))))
+        XCTAssertEqual(config.providers.map(\.caFile), [nil, nil, nil])
 
         XCTAssertEqual(config.locations.map(\.prefix), ["/static/", "/admin/", "/"])
         XCTAssertEqual(config.locations.map(\.auth), [.off, .off, .off])

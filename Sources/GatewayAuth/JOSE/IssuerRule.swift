@@ -1,4 +1,5 @@
 // Which `iss` an ID token may carry: one issuer, or a per-tenant template (Microsoft's `{tenantid}`).
+import GatewayConfig
 
 /// The issuer check of ID-token validation (Core §3.1.3.7 step 2).
 ///
@@ -54,22 +55,7 @@ public struct IssuerRule: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `8-4-4-4-12` hexadecimal digits, as Microsoft writes tenant ids.
-    public static func isGUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                let isHex =
-                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                    || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
-                guard isHex else { return false }
-            }
-        }
-        return true
-    }
+    public static func isGUID(_ text: String) -> Bool { MicrosoftTenant.isGUID(text) }
 
     public var description: String {
         switch base {

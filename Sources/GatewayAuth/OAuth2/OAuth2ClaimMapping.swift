@@ -1,4 +1,5 @@
 // Reads an identity out of a userinfo document, by the block's `claim_id`, `claim_email`, `claim_name`.
+import GatewayConfig
 
 /// Which members of a userinfo document hold the id, email and name. A name with dots
 /// (`data.id`) also reaches into nested objects, for APIs that wrap the user (`{"data": {...}}`);
@@ -17,9 +18,9 @@ public struct OAuth2ClaimMapping: Sendable, Hashable {
         self.name = name
     }
 
-    public init(options: [String: String]) {
-        self.init(
-            id: options["claim_id"], email: options["claim_email"] ?? "email", name: options["claim_name"] ?? "name")
+    /// The block's `claim_id`, `claim_email` and `claim_name`.
+    public init(_ names: ClaimNames) {
+        self.init(id: names.id, email: names.email, name: names.name)
     }
 
     /// The identity in `userinfo`. Numeric ids become decimal strings. The email counts as

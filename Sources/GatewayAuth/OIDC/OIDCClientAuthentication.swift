@@ -1,13 +1,12 @@
 // How the gateway authenticates to the token endpoint, and the URL encoding it needs.
+import GatewayConfig
 import GatewayCrypto
 
-/// `token_auth`: `client_secret_basic` (default), `client_secret_post`, or `none` (a public
-/// client that relies on PKCE alone).
-public enum OIDCClientAuthentication: String, Sendable, Hashable, CaseIterable {
-    case clientSecretBasic = "client_secret_basic"
-    case clientSecretPost = "client_secret_post"
-    case none
+/// `token_auth`, as the config validator read it: `client_secret_basic`, `client_secret_post`,
+/// or `none` (a public client that relies on PKCE alone).
+public typealias OIDCClientAuthentication = TokenAuthMethod
 
+extension TokenAuthMethod {
     /// Adds the client's credentials to a token request's form fields or headers.
     func apply(
         clientID: String, clientSecret: String?, fields: inout [(String, String)], headers: inout [(String, String)]
@@ -54,17 +53,5 @@ enum OIDCURLEncoding {
         }
         while text.count % 4 != 0 { text.append(UInt8(ascii: "=")) }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"):
-            true
-        default: false
-        }
     }
 }

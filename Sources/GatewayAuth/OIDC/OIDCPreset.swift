@@ -16,21 +16,16 @@ import GatewayConfig
 ///   URL, exactly as its discovery document names it). Login from `nickname`, else
 ///   `preferred_username`. The email is verified when `email_verified` is true. GitLab sets that
 ///   flag for a confirmed address.
-/// - `microsoft`: the `tenant` option, and `issuer` to replace the login host. See
-///   `MicrosoftTenant` for the issuer rules and `OIDCPreset.microsoftEmailVerified` for emails.
+/// - `microsoft`: the `tenant` option, and `issuer` to replace the login host
+///   (`MicrosoftSettings`). See `MicrosoftTenant` for the issuer rules and
+///   `OIDCPreset.microsoftEmailVerified` for emails.
 public enum OIDCPreset: String, Sendable, Hashable, CaseIterable {
     case google
     case gitlab
     case microsoft
 
-    public static let googleIssuer = "https://accounts.google.com"
     /// Google's other spelling of its issuer in ID tokens (Google's "Validate an ID token").
     public static let googleIssuerAlias = "accounts.google.com"
-    public static let gitlabIssuer = "https://gitlab.com"
-    /// Microsoft's login host. `{base}/{tenant}/v2.0` is the issuer of a tenant.
-    public static let microsoftBase = "https://login.microsoftonline.com"
-    /// Microsoft's default tenant: work, school and personal accounts.
-    public static let defaultMicrosoftTenant = "common"
 
     /// The preset a provider type stands for; nil for `oidc` and the non-OIDC types.
     public init?(_ type: ProviderType) {
@@ -42,51 +37,14 @@ public enum OIDCPreset: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The sign-in button's default text.
-    public var displayName: String {
-        switch self {
-        case .google: "Google"
-        case .gitlab: "GitLab"
-        case .microsoft: "Microsoft"
-        }
-    }
-
-    /// The block with the preset's defaults written in: the display name when none is set,
-    /// `scopes`, and for Google and GitLab the `issuer`. Microsoft's `issuer` stays as written,
-    /// because there it names the login host, not the issuer (see `issuerPolicy(options:)`).
-    public static func configuration(for config: ProviderConfig) -> ProviderConfig {
-        guard let preset = OIDCPreset(config.type) else { return config }
-        var result = config
-        if result.displayName.isEmpty { result.displayName = preset.displayName }
-        if result.options["scopes"] == nil { result.options["scopes"] = OIDCProvider.defaultScopes }
-        switch preset {
-        case .google where result.options["issuer"] == nil: result.options["issuer"] = googleIssuer
-        case .gitlab where result.options["issuer"] == nil: result.options["issuer"] = gitlabIssuer
-        default: break
-        }
-        return result
-    }
-
-    /// What is wrong with the preset's own options (the generic ones are checked by `OIDCProvider`).
-    public func problems(in options: [String: String]) -> [String] {
-        guard self == .microsoft, MicrosoftTenant(options["tenant"] ?? Self.defaultMicrosoftTenant) == nil else {
-            return []
-        }
-        return ["\"tenant\" must be \"common\", \"organizations\", \"consumers\", a tenant id (GUID) or a domain name"]
-    }
-
-    /// Where discovery goes and which issuer the document and the tokens must name; nil when
-    /// the options are unusable (`problems(in:)` says why).
-    public func issuerPolicy(options: [String: String]) -> OIDCIssuerPolicy? {
+    /// Which issuer Google's or GitLab's discovery document and tokens must name. Microsoft's
+    /// rule depends on its tenant (`MicrosoftTenant.issuerPolicy(base:)`).
+    public func issuerPolicy(issuer: String) -> OIDCIssuerPolicy {
         switch self {
         case .google:
-            let issuer = options["issuer"] ?? Self.googleIssuer
-            return .exact(issuer, aliases: issuer == Self.googleIssuer ? [Self.googleIssuerAlias] : [])
-        case .gitlab:
-            return .exact(options["issuer"] ?? Self.gitlabIssuer)
-        case .microsoft:
-            guard let tenant = MicrosoftTenant(options["tenant"] ?? Self.defaultMicrosoftTenant) else { return nil }
-            return tenant.issuerPolicy(base: options["issuer"] ?? Self.microsoftBase)
+            return .exact(issuer, aliases: issuer == OIDCSettings.googleIssuer ? [Self.googleIssuerAlias] : [])
+        case .gitlab, .microsoft:
+            return .exact(issuer)
         }
     }
 

@@ -6,10 +6,9 @@ import Logging
 /// Signs users in with any OpenID Connect issuer using the authorization-code flow with PKCE
 /// (S256), a nonce, and a validated ID token.
 ///
-/// Options of the `provider` block: `issuer`, `client_id` (required), `client_secret`,
-/// `scopes` (default `openid email profile`; `openid` is always added), `token_auth`
-/// (`client_secret_basic` default, `client_secret_post`, `none`), and `claim_id`,
-/// `claim_email`, `claim_name` to read the profile from other claims.
+/// Built from `OIDCSettings` (or `MicrosoftSettings`), which the config validator has checked:
+/// `scopes` always gets `openid` added, and `claim_id`, `claim_email`, `claim_name` read the
+/// profile from other claims.
 ///
 /// The `google`, `gitlab` and `microsoft` types are this provider with an `OIDCPreset`: a
 /// built-in issuer (or Microsoft's `tenant`), its issuer rule, and its claim reading.
@@ -17,7 +16,8 @@ import Logging
 /// `@unchecked Sendable`: every method must be called on `queue`, and every completion runs
 /// there. Callers on other loops hop onto `queue` first.
 public final class OIDCProvider: @unchecked Sendable {
-    public static let defaultScopes = "openid email profile"
+    /// The subject claim, unless `claim_id` names another.
+    public static let defaultClaimID = "sub"
 
     /// The provider block's name, reported in `VerifiedIdentity.provider`.
     public let name: String
@@ -44,28 +44,47 @@ public final class OIDCProvider: @unchecked Sendable {
     let logger: Logger?
     let timing: OIDCTiming
 
-    public init(
-        config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger? = nil,
-        timing: OIDCTiming = OIDCTiming()
+    /// `type oidc`, or with `preset` Google's or GitLab's block: the issuer is checked by the
+    /// preset's rule.
+    public convenience init(
+        name: String, displayName: String, settings: OIDCSettings, preset: OIDCPreset? = nil,
+        http: OutboundHTTP, queue: DispatchQueue, logger: Logger? = nil, timing: OIDCTiming = OIDCTiming()
     ) {
-        let problems = Self.problems(in: config)
-        precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
-        let config = OIDCPreset.configuration(for: config)
-        let options = config.options
-        let policy = Self.issuerPolicy(for: config)!
-        self.name = config.name
-        self.displayName = config.displayName
-        self.preset = OIDCPreset(config.type)
+        precondition(preset != .microsoft, "a microsoft block has MicrosoftSettings")
+        self.init(
+            name: name, displayName: displayName, preset: preset,
+            policy: preset?.issuerPolicy(issuer: settings.issuer) ?? .exact(settings.issuer), client: settings.client,
+            claims: settings.claims, http: http, queue: queue, logger: logger, timing: timing)
+    }
+
+    /// A `microsoft` block: discovery at `{loginURL}/{tenant}/v2.0`, issuers by the tenant's rule.
+    public convenience init(
+        name: String, displayName: String, microsoft settings: MicrosoftSettings, http: OutboundHTTP,
+        queue: DispatchQueue, logger: Logger? = nil, timing: OIDCTiming = OIDCTiming()
+    ) {
+        self.init(
+            name: name, displayName: displayName, preset: .microsoft,
+            policy: settings.tenant.issuerPolicy(base: settings.loginURL), client: settings.client,
+            claims: settings.claims, http: http, queue: queue, logger: logger, timing: timing)
+    }
+
+    private init(
+        name: String, displayName: String, preset: OIDCPreset?, policy: OIDCIssuerPolicy,
+        client: OAuthClientSettings, claims: ClaimNames, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?,
+        timing: OIDCTiming
+    ) {
+        self.name = name
+        self.displayName = displayName
+        self.preset = preset
         self.issuerPolicy = policy
         self.issuer = policy.location
-        self.clientID = options["client_id"]!
-        self.clientSecret = options["client_secret"]
-        self.scopes = Self.normalizedScopes(options["scopes"] ?? Self.defaultScopes)
-        self.clientAuthentication =
-            OIDCClientAuthentication(rawValue: options["token_auth"] ?? "") ?? .clientSecretBasic
-        self.claimID = options["claim_id"] ?? "sub"
-        self.claimEmail = options["claim_email"] ?? "email"
-        self.claimName = options["claim_name"] ?? "name"
+        self.clientID = client.clientID
+        self.clientSecret = client.clientSecret
+        self.scopes = Self.normalizedScopes(client.scopes)
+        self.clientAuthentication = client.tokenAuth
+        self.claimID = claims.id ?? Self.defaultClaimID
+        self.claimEmail = claims.email
+        self.claimName = claims.name
         self.http = http
         self.queue = queue
         self.logger = logger
@@ -76,35 +95,6 @@ public final class OIDCProvider: @unchecked Sendable {
         self.keys = JWKSCache(
             http: http, logger: logger, minimumRefetchInterval: timing.jwksMinimumRefetchInterval,
             monotonicClock: timing.monotonicClock)
-    }
-
-    /// What is wrong with the block for this provider, one message per problem (empty if usable).
-    public static func problems(in config: ProviderConfig) -> [String] {
-        let config = OIDCPreset.configuration(for: config)
-        let preset = OIDCPreset(config.type)
-        var problems: [String] = []
-        // A preset knows its issuer; Microsoft's `issuer` option is only a login-host override.
-        for key in preset == nil ? ["issuer", "client_id"] : ["client_id"] where (config.options[key] ?? "").isEmpty {
-            problems.append("\"\(key)\" is required")
-        }
-        problems += preset?.problems(in: config.options) ?? []
-        let auth = config.options["token_auth"]
-        if let auth, OIDCClientAuthentication(rawValue: auth) == nil {
-            let allowed = OIDCClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ")
-            problems.append("\"token_auth\" must be one of: \(allowed)")
-        }
-        if auth != OIDCClientAuthentication.none.rawValue, (config.options["client_secret"] ?? "").isEmpty {
-            problems.append("\"client_secret\" is required unless \"token_auth none\"")
-        }
-        return problems
-    }
-
-    /// The issuer rule of a block whose `problems(in:)` are empty (nil otherwise).
-    static func issuerPolicy(for config: ProviderConfig) -> OIDCIssuerPolicy? {
-        let config = OIDCPreset.configuration(for: config)
-        if let preset = OIDCPreset(config.type) { return preset.issuerPolicy(options: config.options) }
-        guard let issuer = config.options["issuer"], !issuer.isEmpty else { return nil }
-        return .exact(issuer)
     }
 
     /// Starts discovery (retrying until it succeeds) and then warms the key cache.
@@ -144,11 +134,10 @@ public final class OIDCProvider: @unchecked Sendable {
         return endpoint + (endpoint.contains("?") ? "&" : "?") + query
     }
 
-    /// `openid` first, then the configured scopes without duplicates; commas count as spaces.
-    static func normalizedScopes(_ configured: String) -> String {
+    /// `openid` first, then the configured scopes without duplicates.
+    static func normalizedScopes(_ configured: [String]) -> String {
         var scopes = ["openid"]
-        for scope in configured.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        where !scopes.contains(scope) {
+        for scope in configured where !scopes.contains(scope) {
             scopes.append(scope)
         }
         return scopes.joined(separator: " ")

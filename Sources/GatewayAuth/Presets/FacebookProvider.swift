@@ -17,18 +17,11 @@ import Logging
 /// The `/me` call carries `appsecret_proof` (HMAC-SHA256 of the token under the app secret),
 /// which Facebook checks when present and requires under "Require App Secret".
 ///
-/// Options: `client_id` (the app id), `client_secret`, `scopes` (default
-/// `email public_profile`), `token_auth` (default `client_secret_post`), and `authorize_url`,
-/// `token_url`, `api_url` (the Graph API base, with its version) for tests.
+/// Built from `FacebookSettings` (`client_id` is the app id; defaults there: scopes
+/// `email public_profile`, `token_auth client_secret_post`, the Graph API's URLs).
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
 public final class FacebookProvider: OAuth2SignInProvider, Sendable {
-    public static let graphVersion = "v19.0"
-    public static let defaultAuthorizeURL = "https://www.facebook.com/\(graphVersion)/dialog/oauth"
-    public static let defaultTokenURL = "https://graph.facebook.com/\(graphVersion)/oauth/access_token"
-    public static let defaultAPIURL = "https://graph.facebook.com/\(graphVersion)"
-    public static let defaultScopes = "email public_profile"
-
     public let name: String
     public let displayName: String
     public let client: OAuth2Client
@@ -37,21 +30,17 @@ public final class FacebookProvider: OAuth2SignInProvider, Sendable {
     public let queue: DispatchQueue
     public var isReady: Bool { true }
 
-    public init(config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?) {
-        let problems = Self.problems(in: config)
-        precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
-        name = config.name
-        displayName = config.displayName
+    public init(
+        name: String, displayName: String, settings: FacebookSettings, http: OutboundHTTP, queue: DispatchQueue,
+        logger: Logger?
+    ) {
+        self.name = name
+        self.displayName = displayName
         client = OAuth2Client(
-            config: config, authorizeURL: Self.defaultAuthorizeURL, tokenURL: Self.defaultTokenURL,
-            defaultScopes: Self.defaultScopes, defaultAuthentication: .clientSecretPost, http: http, logger: logger)
-        apiURL = OAuth2Client.join(config.options["api_url"] ?? Self.defaultAPIURL, "")
+            name: name, client: settings.client, authorizeURL: settings.authorizeURL, tokenURL: settings.tokenURL,
+            http: http, logger: logger)
+        apiURL = OAuth2Client.join(settings.apiURL, "")
         self.queue = queue
-    }
-
-    /// What is wrong with the block, one message per problem (empty if usable).
-    public static func problems(in config: ProviderConfig) -> [String] {
-        OAuth2Client.problems(in: config)
     }
 
     func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {

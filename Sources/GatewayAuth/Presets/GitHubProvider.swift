@@ -11,18 +11,13 @@ import Logging
 /// `/user/emails` marks it `verified`. Without one, the identity carries the profile's public
 /// email, unverified (or none), so it never links to another user.
 ///
-/// Options: `client_id`, `client_secret`, `scopes` (default `read:user user:email`),
-/// `token_auth` (default `client_secret_post`, as GitHub documents), `organizations` (`on`
-/// adds `read:org` and reads the organisations; set by the gateway when a location has
-/// `allow github_org`), and `authorize_url`, `token_url`, `api_url` for GitHub Enterprise
-/// Server (`https://HOST/login/oauth/...` and `https://HOST/api/v3`) and tests.
+/// Built from `GitHubSettings` (defaults there: scopes `read:user user:email`, `token_auth
+/// client_secret_post` as GitHub documents, github.com's URLs). `readsOrganizations`, which the
+/// validator sets when a location has `allow github_org`, adds `read:org` and reads the
+/// organisations.
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
 public final class GitHubProvider: OAuth2SignInProvider, Sendable {
-    public static let defaultAuthorizeURL = "https://github.com/login/oauth/authorize"
-    public static let defaultTokenURL = "https://github.com/login/oauth/access_token"
-    public static let defaultAPIURL = "https://api.github.com"
-    public static let defaultScopes = "read:user user:email"
     /// Lets `/user/orgs` list private memberships too.
     public static let organizationScope = "read:org"
     /// GitHub's documented media type for the REST API.
@@ -36,36 +31,28 @@ public final class GitHubProvider: OAuth2SignInProvider, Sendable {
     public let client: OAuth2Client
     /// The REST API base, without a trailing slash.
     public let apiURL: String
-    /// Whether organisations are read (`organizations on`).
+    /// Whether organisations are read (`GitHubSettings.readsOrganizations`).
     public let readsOrganizations: Bool
     public let queue: DispatchQueue
     let logger: Logger?
     public var isReady: Bool { true }
 
-    public init(config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?) {
-        let problems = Self.problems(in: config)
-        precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
-        name = config.name
-        displayName = config.displayName
-        readsOrganizations = config.options["organizations"] == "on"
+    public init(
+        name: String, displayName: String, settings: GitHubSettings, http: OutboundHTTP, queue: DispatchQueue,
+        logger: Logger?
+    ) {
+        self.name = name
+        self.displayName = displayName
+        readsOrganizations = settings.readsOrganizations
         var client = OAuth2Client(
-            config: config, authorizeURL: Self.defaultAuthorizeURL, tokenURL: Self.defaultTokenURL,
-            defaultScopes: Self.defaultScopes, defaultAuthentication: .clientSecretPost, http: http, logger: logger)
+            name: name, client: settings.client, authorizeURL: settings.authorizeURL, tokenURL: settings.tokenURL,
+            http: http, logger: logger)
         if readsOrganizations, !client.scopes.contains(Self.organizationScope) {
             client.scopes.append(Self.organizationScope)
         }
         self.client = client
-        apiURL = OAuth2Client.join(config.options["api_url"] ?? Self.defaultAPIURL, "")
+        apiURL = OAuth2Client.join(settings.apiURL, "")
         self.queue = queue
         self.logger = logger
-    }
-
-    /// What is wrong with the block, one message per problem (empty if usable).
-    public static func problems(in config: ProviderConfig) -> [String] {
-        var problems = OAuth2Client.problems(in: config)
-        if let value = config.options["organizations"], value != "on", value != "off" {
-            problems.append("\"organizations\" must be \"on\" or \"off\"")
-        }
-        return problems
     }
 }

@@ -11,8 +11,9 @@ import Logging
 /// the token; the callback brings the token back with `oauth_verifier` (or `denied=TOKEN`). `finish`
 /// trades them for an access token and reads the user from `verify_credentials`.
 ///
-/// Options: `consumer_key`, `consumer_secret` (required); `request_token_url`, `authorize_url`,
-/// `access_token_url`, `api_url` override the endpoints (tests, proxies).
+/// Built from `TwitterOAuth1Settings`: the consumer credentials, and the endpoints
+/// (`request_token_url`, `authorize_url`, `access_token_url`, `api_url` override them for tests
+/// and proxies).
 ///
 /// Email: `verify_credentials?include_email=true` returns `email` only when the app has Twitter's
 /// "Request email address" permission and the account has an address *Twitter has verified*;
@@ -21,9 +22,6 @@ import Logging
 ///
 /// `@unchecked Sendable`: every method is called on `queue` and every completion runs there.
 public final class TwitterOAuth1Provider: SignInProvider, @unchecked Sendable {
-    public static let defaultRequestTokenURL = "https://api.twitter.com/oauth/request_token"
-    public static let defaultAuthorizeURL = "https://api.twitter.com/oauth/authenticate"
-    public static let defaultAccessTokenURL = "https://api.twitter.com/oauth/access_token"
     /// Under `api_url`: the signed-in user, with the email when Twitter has a verified one.
     public static let verifyCredentialsPath = "/1.1/account/verify_credentials.json?include_email=true&skip_status=true"
 
@@ -43,27 +41,20 @@ public final class TwitterOAuth1Provider: SignInProvider, @unchecked Sendable {
     /// Nothing to discover: a configured provider can always start.
     public var isReady: Bool { true }
 
-    public init(config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?) {
-        let problems = Self.problems(in: config)
-        precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
-        name = config.name
-        displayName = config.displayName
-        requestTokenURL = TwitterOptions.url(config, "request_token_url", default: Self.defaultRequestTokenURL)
-        authorizeURL = TwitterOptions.url(config, "authorize_url", default: Self.defaultAuthorizeURL)
-        accessTokenURL = TwitterOptions.url(config, "access_token_url", default: Self.defaultAccessTokenURL)
-        apiURL = TwitterOptions.apiBase(config)
-        signer = OAuth1Signer(
-            consumerKey: config.options["consumer_key"]!, consumerSecret: config.options["consumer_secret"]!)
+    public init(
+        name: String, displayName: String, settings: TwitterOAuth1Settings, http: OutboundHTTP,
+        queue: DispatchQueue, logger: Logger?
+    ) {
+        self.name = name
+        self.displayName = displayName
+        requestTokenURL = settings.requestTokenURL
+        authorizeURL = settings.authorizeURL
+        accessTokenURL = settings.accessTokenURL
+        apiURL = TwitterOptions.apiBase(settings.apiURL)
+        signer = OAuth1Signer(consumerKey: settings.consumerKey, consumerSecret: settings.consumerSecret)
         self.http = http
         self.queue = queue
         self.logger = logger
-    }
-
-    /// What is wrong with the block, one message per problem (empty if usable).
-    public static func problems(in config: ProviderConfig) -> [String] {
-        TwitterOptions.problems(
-            in: config, required: ["consumer_key", "consumer_secret"],
-            urls: ["request_token_url", "authorize_url", "access_token_url", "api_url"])
     }
 
     // MARK: - SignInProvider

@@ -12,17 +12,14 @@ import Logging
 /// confidential client (HTTP Basic with `client_id:client_secret`, plus `client_id` in the form
 /// as Twitter documents) and reads the user from `/2/users/me`.
 ///
-/// Options: `client_id`, `client_secret` (required); `scopes` (default `users.read tweet.read`,
-/// which `/2/users/me` needs); `authorize_url`, `token_url`, `api_url` override the endpoints.
+/// Built from `TwitterOAuth2Settings`: the client, `scopes` (default `users.read tweet.read`,
+/// which `/2/users/me` needs), and the endpoints (`authorize_url`, `token_url`, `api_url`).
 ///
 /// Email: Twitter's v2 user object carries none, so identities from this variant have no email
 /// and never link to another user by email (they can still be linked explicitly).
 ///
 /// `@unchecked Sendable`: every method is called on `queue` and every completion runs there.
 public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
-    public static let defaultAuthorizeURL = "https://twitter.com/i/oauth2/authorize"
-    public static let defaultTokenURL = "https://api.twitter.com/2/oauth2/token"
-    public static let defaultScopes = "users.read tweet.read"
     /// Under `api_url`.
     public static let usersMePath = "/2/users/me"
 
@@ -42,27 +39,21 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
     /// Nothing to discover: a configured provider can always start.
     public var isReady: Bool { true }
 
-    public init(config: ProviderConfig, http: OutboundHTTP, queue: DispatchQueue, logger: Logger?) {
-        let problems = Self.problems(in: config)
-        precondition(problems.isEmpty, "provider \"\(config.name)\": " + problems.joined(separator: "; "))
-        name = config.name
-        displayName = config.displayName
-        clientID = config.options["client_id"]!
-        clientSecret = config.options["client_secret"]!
-        let configured = (config.options["scopes"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," })
-        scopes = configured.isEmpty ? Self.defaultScopes : configured.joined(separator: " ")
-        authorizeURL = TwitterOptions.url(config, "authorize_url", default: Self.defaultAuthorizeURL)
-        tokenURL = TwitterOptions.url(config, "token_url", default: Self.defaultTokenURL)
-        apiURL = TwitterOptions.apiBase(config)
+    public init(
+        name: String, displayName: String, settings: TwitterOAuth2Settings, http: OutboundHTTP,
+        queue: DispatchQueue, logger: Logger?
+    ) {
+        self.name = name
+        self.displayName = displayName
+        clientID = settings.clientID
+        clientSecret = settings.clientSecret
+        scopes = settings.scopes.joined(separator: " ")
+        authorizeURL = settings.authorizeURL
+        tokenURL = settings.tokenURL
+        apiURL = TwitterOptions.apiBase(settings.apiURL)
         self.http = http
         self.queue = queue
         self.logger = logger
-    }
-
-    /// What is wrong with the block, one message per problem (empty if usable).
-    public static func problems(in config: ProviderConfig) -> [String] {
-        TwitterOptions.problems(
-            in: config, required: ["client_id", "client_secret"], urls: ["authorize_url", "token_url", "api_url"])
     }
 
     // MARK: - SignInProvider

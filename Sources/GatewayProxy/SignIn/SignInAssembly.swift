@@ -31,25 +31,12 @@ final class SignInAssembly: @unchecked Sendable {
             redisName = nil
             redisUp = []
         }
-        // `allow github_org` needs the GitHub provider to ask for read:org and read the orgs.
-        let needsOrganizations = config.locations.contains { location in
-            location.allow.contains { if case .githubOrg = $0 { true } else { false } }
-        }
         for (index, loop) in loops.enumerated() {
             let http = CurlHTTPClient(queue: loop.queue)
             var providers: [SignInProvider] = []
-            for configured in config.providers {
-                var provider = configured
-                if needsOrganizations && provider.type == .github && provider.options["organizations"] == nil {
-                    provider.options["organizations"] = "on"
-                }
-                let problems = ProviderCatalog.problems(in: provider)
-                guard problems.isEmpty else {
-                    throw GatewayServer.StartupError(
-                        description: "\(provider.location): provider \"\(provider.name)\": " + problems.joined(separator: "; "))
-                }
+            for provider in config.providers {
                 // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                let client = provider.options["ca_file"].map { CurlHTTPClient(queue: loop.queue, caFile: $0) } ?? http
+                let client = provider.caFile.map { CurlHTTPClient(queue: loop.queue, caFile: $0) } ?? http
                 do {
                     providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
                 } catch {

@@ -1,4 +1,5 @@
-// The `tenant` option of the Microsoft preset, and the issuer rule each kind of tenant needs.
+// The issuer rule each kind of Microsoft tenant (GatewayConfig's `MicrosoftTenant`) needs.
+import GatewayConfig
 
 /// Which Microsoft Entra ID accounts may sign in, and how their issuer is checked. Discovery is
 /// at `{base}/{tenant}/v2.0`; `base` is `https://login.microsoftonline.com` unless the block's
@@ -16,46 +17,9 @@
 /// - a domain (`contoso.onmicrosoft.com`): single-tenant. Microsoft resolves the name, and its
 ///   document names the tenant's id, `{base}/{GUID}/v2.0`, which cannot be known beforehand. The
 ///   document must name that form, and every token must then name exactly what it named.
-public enum MicrosoftTenant: Sendable, Hashable {
-    case common
-    case organizations
-    case consumers
-    /// A tenant id, lowercased.
-    case id(String)
-    /// A verified domain of the tenant, lowercased.
-    case domain(String)
-
+extension MicrosoftTenant {
     /// The tenant of every personal Microsoft account (outlook.com, hotmail.com, ...).
     public static let personalAccountsTenantID = "9188040d-6c67-4c5b-b112-36a304b66dad"
-
-    /// Parses the option; nil when it is none of the accepted forms. Names are case-insensitive.
-    public init?(_ option: String) {
-        let value = option.lowercased()
-        switch value {
-        case "common": self = .common
-        case "organizations": self = .organizations
-        case "consumers": self = .consumers
-        default:
-            if IssuerRule.isGUID(value) {
-                self = .id(value)
-            } else if Self.isDomainName(value) {
-                self = .domain(value)
-            } else {
-                return nil
-            }
-        }
-    }
-
-    /// The path segment in Microsoft's URLs.
-    public var pathSegment: String {
-        switch self {
-        case .common: "common"
-        case .organizations: "organizations"
-        case .consumers: "consumers"
-        case .id(let id): id
-        case .domain(let domain): domain
-        }
-    }
 
     /// The issuer policy of this tenant at `base` (trailing slashes are ignored).
     public func issuerPolicy(base: String) -> OIDCIssuerPolicy {
@@ -79,22 +43,6 @@ public enum MicrosoftTenant: Sendable, Hashable {
             return .exact(location)
         case .domain:
             return .tenantID(prefix: prefix, suffix: suffix, at: location)
-        }
-    }
-
-    /// Letters, digits and inner hyphens in two or more dot-separated labels: nothing that
-    /// could change the URL it is put in.
-    private static func isDomainName(_ text: String) -> Bool {
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, text.utf8.count <= 253 else { return false }
-        return labels.allSatisfy { label in
-            let bytes = Array(label.utf8)
-            guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-            else { return false }
-            return bytes.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-            }
         }
     }
 }
