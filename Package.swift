@@ -28,16 +28,17 @@ let package = Package(
 
         .target(name: "GatewayHTTP"),
         .target(name: "GatewayConfig"),
+        .target(name: "GatewayJSON"),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "CGatewayShims",
+                "CGatewayShims", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "CGatewayShims", "COpenSSL", "CCurl", "GatewayConfig",
+                "CGatewayShims", "COpenSSL", "CCurl", "GatewayConfig", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(name: "GatewayAuthTests", dependencies: ["GatewayAuth"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewaySessionsTests",
