@@ -31,17 +31,18 @@ let package = Package(
 
         .target(name: "GatewayHTTP"),
         .target(name: "GatewayConfig"),
+        .target(name: "GatewayJSON"),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "CCoreShims",
+                "CCoreShims", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "GatewayCrypto", "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig",
+                "GatewayCrypto", "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -71,6 +72,7 @@ let package = Package(
         .testTarget(
             name: "GatewayAuthTests", dependencies: ["GatewayAuth", "GatewayCrypto", "CCryptoShims", "COpenSSL"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(
             name: "GatewaySessionsTests",
             dependencies: ["GatewaySessions", "GatewayCore", .product(name: "Logging", package: "swift-log")]),

@@ -1,4 +1,5 @@
 // A swift-log handler that writes one JSON object per line to a LogSink.
+import GatewayJSON
 import Glibc
 import Logging
 
@@ -25,23 +26,20 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// One line of JSON: valid whatever bytes the metadata carries (tests parse it).
-    public static func render(label: String, level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        var line = "{\"time\":\""
-        line += timestamp()
-        line += "\",\"level\":\""
-        line += level.rawValue
-        line += "\",\"log\":"
-        JSONText.appendString(label, to: &line)
-        line += ",\"msg\":"
-        JSONText.appendString(message, to: &line)
+    public static func render(label: String, level: Logger.Level, message: String, metadata: Logger.Metadata) -> String
+    {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("time", timestamp())
+        w.field("level", level.rawValue)
+        w.field("log", label)
+        w.field("msg", message)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            line += ","
-            JSONText.appendString(key, to: &line)
-            line += ":"
-            JSONText.appendValue(value, to: &line)
+            w.key(key)
+            write(value, to: &w)
         }
-        line += "}"
-        return line
+        w.endObject()
+        return w.text
     }
 
     /// `2026-11-30T03:39:06.123Z`
@@ -60,36 +58,8 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// JSON text escaping for log lines and small JSON bodies.
-public enum JSONText {
-    public static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                // U+2028/2029 are valid JSON but end a line in JavaScript and some log viewers.
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
-
-    public static func quoted(_ s: String) -> String {
-        var out = ""
-        appendString(s, to: &out)
-        return out
-    }
-
+/// Metadata values: numbers stay numbers, nested arrays and dictionaries nest.
+extension JSONLogHandler {
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: what the gateway logs as numbers (status, ms, bytes).
     static func isJSONNumber(_ s: String) -> Bool {
         var u = s.utf8[...]
@@ -104,35 +74,30 @@ public enum JSONText {
         return !frac.isEmpty && frac.count == u.count - 1
     }
 
-    static func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
+    static func write(_ value: Logger.Metadata.Value, to w: inout JSONWriter) {
         switch value {
         case .string(let s):
             // Numbers logged as strings stay numbers in the JSON, so log tools can sum them.
             // Only JSON's own number grammar: `Double` also takes `-nan`, `-0x1F` and `1.`,
             // which a client can send as a method and would break the line.
             if isJSONNumber(s) {
-                out += s
+                w.raw(s)
             } else {
-                appendString(s, to: &out)
+                w.string(s)
             }
         case .stringConvertible(let c):
-            appendString(c.description, to: &out)
+            w.string(c.description)
         case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                appendValue(item, to: &out)
-            }
-            out += "]"
+            w.beginArray()
+            for item in items { write(item, to: &w) }
+            w.endArray()
         case .dictionary(let dict):
-            out += "{"
-            for (i, (k, v)) in dict.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { out += "," }
-                appendString(k, to: &out)
-                out += ":"
-                appendValue(v, to: &out)
+            w.beginObject()
+            for (k, v) in dict.sorted(by: { $0.key < $1.key }) {
+                w.key(k)
+                write(v, to: &w)
             }
-            out += "}"
+            w.endObject()
         }
     }
 }

@@ -2,6 +2,7 @@
 import GatewayAuth
 import GatewayCore
 import GatewayHTTP
+import GatewayJSON
 import GatewaySessions
 
 extension ClientConnection {
@@ -68,7 +69,7 @@ extension ClientConnection {
         } else {
             respond(
                 LocalResponse.json(
-                    401, "{\"status\":401,\"error\":\"Unauthorized\",\"sign_in\":\(JSONText.quoted(signIn.prefix + "/sign_in"))}\n"))
+                    401, "{\"status\":401,\"error\":\"Unauthorized\",\"sign_in\":\(JSONWriter.quoted(signIn.prefix + "/sign_in"))}\n"))
         }
     }
 

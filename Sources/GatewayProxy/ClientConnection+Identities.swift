@@ -2,6 +2,7 @@
 import GatewayAuth
 import GatewayCore
 import GatewayHTTP
+import GatewayJSON
 import GatewaySessions
 
 extension ClientConnection {
@@ -27,7 +28,7 @@ extension ClientConnection {
                     respond(
                         LocalResponse.json(
                             404,
-                            "{\"status\":404,\"error\":\"No identity to unlink\",\"provider\":\(JSONText.quoted(provider))}\n"
+                            "{\"status\":404,\"error\":\"No identity to unlink\",\"provider\":\(JSONWriter.quoted(provider))}\n"
                         ))
                     return
                 }
@@ -78,7 +79,7 @@ extension ClientConnection {
                 if let next {
                     respond(.redirect(next, cookies: [signIn.clearedSessionCookie]))
                 } else {
-                    let body = "{\"unlinked\":\(JSONText.quoted(identity.provider)),\"signed_out\":true}\n"
+                    let body = "{\"unlinked\":\(JSONWriter.quoted(identity.provider)),\"signed_out\":true}\n"
                     respond(LocalResponse.json(200, body).adding([("Set-Cookie", signIn.clearedSessionCookie)]))
                 }
                 return

@@ -3,6 +3,7 @@
 import GatewayAuth
 import GatewayCore
 import GatewayHTTP
+import GatewayJSON
 import GatewaySessions
 
 extension ClientConnection {
@@ -73,7 +74,7 @@ extension ClientConnection {
         } else {
             respond(
                 LocalResponse.json(
-                    401, "{\"status\":401,\"error\":\"Unauthorized\",\"sign_in\":\(JSONText.quoted(signInURL))}\n"))
+                    401, "{\"status\":401,\"error\":\"Unauthorized\",\"sign_in\":\(JSONWriter.quoted(signInURL))}\n"))
         }
     }
 

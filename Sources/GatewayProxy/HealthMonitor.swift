@@ -1,6 +1,7 @@
 // Readiness: probes every upstream server with a TCP connect in the background and caches the result.
 import Dispatch
 import GatewayCore
+import GatewayJSON
 import Glibc
 import Synchronization
 
@@ -75,18 +76,18 @@ final class HealthMonitor: @unchecked Sendable {
                 status = "up"
             }
             upstreams.append(
-                "{\"upstream\":\(JSONText.quoted(probe.upstream)),\"server\":\(JSONText.quoted(probe.server)),\"status\":\"\(status)\"}")
+                "{\"upstream\":\(JSONWriter.quoted(probe.upstream)),\"server\":\(JSONWriter.quoted(probe.server)),\"status\":\"\(status)\"}")
         }
         var dependencies: [String] = []
         for check in extraChecks {
             let problem = check.problem()
             if let problem { failed.append(problem) }
-            dependencies.append("\(JSONText.quoted(check.name)):\"\(problem == nil ? "up" : "down")\"")
+            dependencies.append("\(JSONWriter.quoted(check.name)):\"\(problem == nil ? "up" : "down")\"")
         }
         let ready = failed.isEmpty
         var json = "{\"status\":\"\(ready ? "ready" : "not ready")\",\"upstreams\":[" + upstreams.joined(separator: ",") + "]"
         if !dependencies.isEmpty { json += "," + dependencies.joined(separator: ",") }
-        json += ",\"failed\":[" + failed.map(JSONText.quoted).joined(separator: ",") + "]}\n"
+        json += ",\"failed\":[" + failed.map(JSONWriter.quoted).joined(separator: ",") + "]}\n"
         return Report(ready: ready, json: json)
     }
 

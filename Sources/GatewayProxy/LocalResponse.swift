@@ -1,6 +1,7 @@
 // Responses the gateway writes itself (errors, health), as HTML or JSON by the client's Accept.
 import GatewayCore
 import GatewayHTTP
+import GatewayJSON
 
 struct LocalResponse {
     var status: Int
@@ -31,10 +32,10 @@ struct LocalResponse {
         let reason = HTTPSerializer.reasonPhrase(status)
         if prefersJSON(head) {
             var body = "{\"status\":\(status),\"error\":"
-            body += JSONText.quoted(reason)
+            body += JSONWriter.quoted(reason)
             if let detail {
                 body += ",\"detail\":"
-                body += JSONText.quoted(detail)
+                body += JSONWriter.quoted(detail)
             }
             body += "}\n"
             return LocalResponse(

@@ -1,21 +1,38 @@
 // The JSON of GET /auth/me: the user, their identities and the session's expiry.
 import GatewayConfig
 import GatewayCore
+import GatewayJSON
 import GatewaySessions
 
 enum SessionJSON {
     static func me(record: SessionRecord, user: UserRecord?) -> String {
-        func q(_ s: String?) -> String { s.map(JSONText.quoted) ?? "null" }
-        var identities: [String] = []
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("user_id", record.userID)
+        w.field("email", record.email)
+        w.field("email_verified", record.emailVerified)
+        w.field("name", record.name)
+        w.field("login", record.login)
+        w.field("provider", record.provider)
+        w.key("identities")
+        w.beginArray()
         for identity in user?.identities ?? [] {
-            identities.append(
-                "{\"provider\":\(q(identity.provider)),\"subject\":\(q(identity.subject)),\"login\":\(q(identity.login)),"
-                    + "\"email\":\(q(identity.email)),\"verified\":\(identity.emailVerified),\"linked_at\":\(identity.linkedAt)}")
+            w.beginObject()
+            w.field("provider", identity.provider)
+            w.field("subject", identity.subject)
+            w.field("login", identity.login)
+            w.field("email", identity.email)
+            w.field("verified", identity.emailVerified)
+            w.field("linked_at", identity.linkedAt)
+            w.endObject()
         }
-        return "{\"user_id\":\(q(record.userID)),\"email\":\(q(record.email)),"
-            + "\"email_verified\":\(record.emailVerified),\"name\":\(q(record.name)),"
-            + "\"login\":\(q(record.login)),\"provider\":\(q(record.provider)),"
-            + "\"identities\":[\(identities.joined(separator: ","))],"
-            + "\"session\":{\"created_at\":\(record.createdAt),\"expires_at\":\(record.expiresAt)}}\n"
+        w.endArray()
+        w.key("session")
+        w.beginObject()
+        w.field("created_at", record.createdAt)
+        w.field("expires_at", record.expiresAt)
+        w.endObject()
+        w.endObject()
+        return w.text + "\n"
     }
 }

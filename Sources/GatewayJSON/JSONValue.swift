@@ -57,61 +57,32 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Compact JSON text; object keys sorted so the output is deterministic.
     public var serialized: String {
-        var out = ""
-        write(to: &out)
-        return out
+        var w = JSONWriter()
+        w.value(self)
+        return w.text
     }
+}
 
-    private func write(to out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n):
-            if n.isFinite, n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
-                out += String(Int64(n))
-            } else if n.isFinite {
-                out += String(n)
-            } else {
-                out += "null"  // JSON has no NaN or infinity
-            }
-        case .string(let s): Self.writeString(s, to: &out)
+extension JSONWriter {
+    /// `value` as compact JSON, object keys sorted.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let n): number(n)
+        case .string(let s): string(s)
         case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(to: &out)
-            }
-            out += "]"
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
         case .object(let members):
-            out += "{"
-            for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                Self.writeString(key, to: &out)
-                out += ":"
-                members[key]!.write(to: &out)
+            beginObject()
+            for name in members.keys.sorted() {
+                key(name)
+                self.value(members[name]!)
             }
-            out += "}"
+            endObject()
         }
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = Array("0123456789abcdef".unicodeScalars)
-                out += "\\u00"
-                out.unicodeScalars.append(hex[Int(scalar.value >> 4)])
-                out.unicodeScalars.append(hex[Int(scalar.value & 15)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }
 

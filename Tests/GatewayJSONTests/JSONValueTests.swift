@@ -1,5 +1,5 @@
 // The strict JSON reader under JOSE: what it accepts, what it refuses, and round trips.
-import GatewayAuth
+import GatewayJSON
 import XCTest
 
 final class JSONValueTests: XCTestCase {

@@ -1,0 +1,164 @@
+// Compact JSON as UTF-8 bytes: the one string escaper, for log lines, response bodies, tokens
+// and the stored session record.
+
+/// Appends values in order and puts the commas in: a comma goes before any value or key that
+/// does not follow `{`, `[` or `:`. Keys are written as given, so keep them unique.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    /// The bytes as a `String` (they are always valid UTF-8).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `s` as a JSON string literal, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var w = JSONWriter(reservingCapacity: s.utf8.count + 2)
+        w.string(s)
+        return w.text
+    }
+
+    // MARK: Values
+
+    /// A quoted string. Escaped: `"`, `\`, every control character (C0 and DEL), and U+2028/U+2029,
+    /// which are valid JSON but end a line in JavaScript and in some log viewers.
+    public mutating func string(_ s: String) {
+        separate()
+        var s = s
+        s.withUTF8 { appendQuoted($0) }
+    }
+
+    /// Bytes that should be UTF-8, as a quoted string; invalid sequences become U+FFFD.
+    public mutating func string(utf8: some Collection<UInt8>) {
+        string(String(decoding: utf8, as: UTF8.self))
+    }
+
+    public mutating func number(_ n: Int64) {
+        separate()
+        bytes.append(contentsOf: String(n).utf8)
+    }
+
+    /// Integral values below 2^53 without a fraction (`1700000000`, not `1.7e9`); JSON has no NaN
+    /// or infinity, so those are `null`.
+    public mutating func number(_ n: Double) {
+        if n.isFinite, n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
+            number(Int64(n))
+        } else if n.isFinite {
+            raw(String(n))
+        } else {
+            null()
+        }
+    }
+
+    public mutating func bool(_ b: Bool) { raw(b ? "true" : "false") }
+
+    public mutating func null() { raw("null") }
+
+    /// Text that is already one JSON value, such as a number the caller has checked.
+    public mutating func raw(_ json: String) {
+        separate()
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    // MARK: Structure
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+    }
+
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")) }
+
+    /// An object member's name; the value comes next.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    public mutating func field(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    /// `null` when `value` is nil.
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { null() }
+    }
+
+    public mutating func field(_ name: String, _ value: Int64) {
+        key(name)
+        number(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    public mutating func field(_ name: String, _ values: [String]) {
+        key(name)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    // MARK: Bytes
+
+    private mutating func separate() {
+        guard let last = bytes.last else { return }
+        if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+
+    /// `utf8` is valid UTF-8 (it comes from a `String`): runs that need no escape are copied whole.
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var run = 0
+        var k = 0
+        while k < utf8.count {
+            let c = utf8[k]
+            let width: Int
+            if c == 0xE2, k + 2 < utf8.count, utf8[k + 1] == 0x80, utf8[k + 2] & 0xFE == 0xA8 {
+                width = 3  // U+2028 or U+2029
+            } else if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c == 0x7F {
+                width = 1
+            } else {
+                k += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<k]))
+            appendEscape(width == 3 ? 0x2028 | UInt32(utf8[k + 2] & 1) : UInt32(c))
+            k += width
+            run = k
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<k]))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ scalar: UInt32) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch scalar {
+        case 0x22, 0x5C: bytes.append(UInt8(scalar))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            bytes.append(UInt8(ascii: "u"))
+            hex.withUTF8Buffer { digits in
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    bytes.append(digits[Int(scalar >> UInt32(shift) & 15)])
+                }
+            }
+        }
+    }
+}
