@@ -39,10 +39,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
+        .target(name: "GatewayOutbound", dependencies: ["GatewayCore", "GatewayHTTP", "CCurl", "CCurlShims"]),
         .target(
             name: "GatewayAuth",
             dependencies: [
-                "GatewayCrypto", "CCryptoShims", "COpenSSL", "CCurlShims", "CCurl", "GatewayConfig", "GatewayJSON",
+                "GatewayCrypto", "CCryptoShims", "COpenSSL", "GatewayOutbound", "GatewayHTTP", "GatewayConfig",
+                "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -54,8 +56,8 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewaySessions",
-                .product(name: "Logging", package: "swift-log"),
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewayOutbound",
+                "GatewaySessions", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "gateway",
@@ -65,12 +67,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // What the test targets that run Python fixtures share (`TestPython`, `FixtureUnavailable`).
+        .target(name: "GatewayTestSupport", path: "Tests/GatewayTestSupport"),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
         .testTarget(
-            name: "GatewayAuthTests", dependencies: ["GatewayAuth", "GatewayCrypto", "CCryptoShims", "COpenSSL"],
+            name: "GatewayAuthTests",
+            dependencies: [
+                "GatewayAuth", "GatewayOutbound", "GatewayCore", "GatewayHTTP", "GatewayCrypto", "CCryptoShims",
+                "COpenSSL", "GatewayTestSupport",
+            ]),
+        .testTarget(
+            name: "GatewayOutboundTests", dependencies: ["GatewayOutbound", "GatewayCore", "GatewayTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(

@@ -1,6 +1,7 @@
 // Makes the SignInProvider for a validated `provider` block, by its settings.
 import Dispatch
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 public enum ProviderCatalog {

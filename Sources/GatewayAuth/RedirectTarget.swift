@@ -1,4 +1,5 @@
 // `next`: where to send the browser after sign-in. Only a relative path on this site is allowed.
+import GatewayHTTP
 
 public enum RedirectTarget {
     /// `candidate` when it is a path on this site, else "/". Rejects scheme-relative (`//host`),

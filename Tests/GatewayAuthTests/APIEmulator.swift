@@ -4,6 +4,9 @@ import Dispatch
 import Foundation
 import GatewayAuth
 import GatewayConfig
+import GatewayCore
+import GatewayOutbound
+import GatewayTestSupport
 import XCTest
 
 /// One emulator process, killed by the real interpreter's PID in `stop()`.
@@ -69,7 +72,9 @@ final class LoopResult<T>: @unchecked Sendable {
 
 /// Drives providers against the emulator on a real loop: begin, the browser's visit, finish.
 class PresetTestCase: XCTestCase {
-    let queue = DispatchQueue(label: "preset-test-loop")
+    /// A real loop (epoll backend), so the client runs as it does in the gateway.
+    let loop = EventLoop(index: 0)
+    var queue: DispatchQueue { loop.queue }
     let redirectURI = "https://gateway.example.com/auth/preset/callback"
     var emulator: APIEmulator!
     var http: CurlHTTPClient!
@@ -79,7 +84,7 @@ class PresetTestCase: XCTestCase {
 
     override func setUpWithError() throws {
         emulator = try APIEmulator(arguments: emulatorArguments)
-        http = CurlHTTPClient(queue: queue)
+        http = CurlHTTPClient(loop: loop)
     }
 
     override func tearDown() {

@@ -3,6 +3,8 @@
 import Dispatch
 import Foundation
 import GatewayAuth
+import GatewayHTTP
+import GatewayOutbound
 
 /// Answers on `queue`, asynchronously, like the libcurl client. State is touched only on `queue`
 /// (tests read it through `queue.sync`).

@@ -1,5 +1,6 @@
 // RFC 5849 §3.4 signing against the published vectors: the RFC's own examples (§1.2, §3.4.1)
 // and Twitter's "Creating a signature" walk-through, byte for byte.
+import GatewayHTTP
 import XCTest
 
 @testable import GatewayAuth

@@ -4,6 +4,7 @@ import GatewayCrypto
 import XCTest
 
 @testable import GatewayAuth
+@testable import GatewayOutbound
 
 final class OAuth2ClientTests: XCTestCase {
     private final class NoHTTP: OutboundHTTP {

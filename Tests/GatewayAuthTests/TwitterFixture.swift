@@ -3,6 +3,9 @@
 import Dispatch
 import Foundation
 import GatewayConfig
+import GatewayCore
+import GatewayOutbound
+import GatewayTestSupport
 import XCTest
 
 @testable import GatewayAuth
@@ -20,7 +23,9 @@ class TwitterFixtureTestCase: XCTestCase {
     static let clientSecret = "gateway-client-secret"
     /// Never called: the tests read the provider's redirect and hand its query to `finish`.
     let redirectURI = "http://127.0.0.1:9/auth/twitter/callback?from=test"
-    let queue = DispatchQueue(label: "twitter-test-loop")
+    /// A real loop (epoll backend), so the client runs as it does in the gateway.
+    let loop = EventLoop(index: 0)
+    var queue: DispatchQueue { loop.queue }
     private var server: Process?
     private(set) var port = 0
     private(set) var http: CurlHTTPClient!
@@ -64,7 +69,7 @@ class TwitterFixtureTestCase: XCTestCase {
             throw FixtureUnavailable("oauth1_provider.py did not start (is oauthlib installed in \(Self.python)?)")
         }
         self.port = port
-        http = CurlHTTPClient(queue: queue)
+        http = CurlHTTPClient(loop: loop)
     }
 
     override func tearDown() {

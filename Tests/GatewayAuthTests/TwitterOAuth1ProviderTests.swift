@@ -3,6 +3,7 @@
 import Dispatch
 import Foundation
 import GatewayConfig
+import GatewayOutbound
 import XCTest
 
 @testable import GatewayAuth

@@ -1,5 +1,6 @@
 // RFC 5849 §3.4's HMAC-SHA1 signature: percent-encoding, parameters, the base string and the key.
 import GatewayCrypto
+import GatewayHTTP
 
 /// The pure parts of OAuth 1.0a signing, each step as the RFC names it, so every step can be
 /// checked against the RFC's and Twitter's published examples. `OAuth1Signer` puts them together.

@@ -1,6 +1,7 @@
 // Signs outbound requests as an OAuth 1.0a client (RFC 5849 §3.1), with the protocol parameters
 // in the Authorization header (§3.5.1).
 import GatewayCrypto
+import GatewayOutbound
 
 /// A client's credentials, and where nonces and timestamps come from (injectable for tests).
 /// A plain value: the consumer secret never leaves it except inside an HMAC key.

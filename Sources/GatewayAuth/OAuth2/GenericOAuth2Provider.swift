@@ -1,6 +1,7 @@
 // `type oauth2`: any OAuth 2.0 server with an authorization, a token and a userinfo endpoint.
 import Dispatch
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 /// Signs users in with a plain OAuth 2.0 server (no OpenID Connect): the authorization-code

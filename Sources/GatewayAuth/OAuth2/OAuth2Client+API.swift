@@ -1,4 +1,5 @@
 // Calls to a provider's API (userinfo, GitHub's /user, Facebook's /me) with the access token.
+import GatewayOutbound
 
 extension OAuth2Client {
     /// A JSON answer to an API call, with the response for its headers (`Link` for paging).

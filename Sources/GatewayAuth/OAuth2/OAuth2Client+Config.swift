@@ -1,5 +1,6 @@
 // An OAuth2Client from a provider's validated client settings.
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 extension OAuth2Client {

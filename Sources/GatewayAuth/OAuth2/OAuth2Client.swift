@@ -1,5 +1,6 @@
 // The OAuth 2.0 authorization-code grant with PKCE, shared by the GitHub, Facebook and generic providers.
 import GatewayCrypto
+import GatewayOutbound
 import Logging
 
 /// One client registration at one authorization server (RFC 6749 §4.1): the authorization URL
@@ -18,7 +19,7 @@ public struct OAuth2Client: Sendable {
     public var scopes: [String]
     public var clientAuthentication: OIDCClientAuthentication
     /// Sent with API calls: some APIs (GitHub's) refuse requests without one.
-    public static let userAgent = CurlTransfer.userAgent
+    public static let userAgent = CurlHTTPClient.userAgent
 
     let clientSecret: String?
     let http: OutboundHTTP

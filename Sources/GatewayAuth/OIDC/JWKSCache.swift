@@ -1,5 +1,6 @@
 // The issuer's signing keys: fetched once, refetched when a token names an unknown kid.
 import Dispatch
+import GatewayOutbound
 import Logging
 
 /// Caches one JWKS. A token with an unknown `kid` (key rotation) triggers a refetch, at most

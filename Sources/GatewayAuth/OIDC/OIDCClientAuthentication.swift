@@ -1,6 +1,7 @@
 // How the gateway authenticates to the token endpoint, and the URL encoding it needs.
 import GatewayConfig
 import GatewayCrypto
+import GatewayHTTP
 
 /// `token_auth`, as the config validator read it: `client_secret_basic`, `client_secret_post`,
 /// or `none` (a public client that relies on PKCE alone).

@@ -1,5 +1,6 @@
 // Fetches an issuer's configuration document, retrying with backoff until it succeeds once.
 import Dispatch
+import GatewayOutbound
 import Logging
 
 /// Discovery for one issuer. Until the document is fetched and checked, the provider is not

@@ -1,4 +1,5 @@
 // The callback half of the flow: code for tokens, ID-token validation, and userinfo.
+import GatewayOutbound
 import Logging
 
 extension OIDCProvider {

@@ -1,6 +1,7 @@
 // A generic OpenID Connect provider: discovery, the authorization URL, and code redemption.
 import Dispatch
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 /// Signs users in with any OpenID Connect issuer using the authorization-code flow with PKCE

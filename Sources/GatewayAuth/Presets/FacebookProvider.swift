@@ -2,6 +2,7 @@
 import Dispatch
 import GatewayConfig
 import GatewayCrypto
+import GatewayOutbound
 import Logging
 
 /// Signs users in with Facebook Login: the authorization-code flow with PKCE S256, then

@@ -1,6 +1,7 @@
 // `provider github`: GitHub's OAuth app flow and its REST API (github.com or GitHub Enterprise Server).
 import Dispatch
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 /// Signs users in with a GitHub OAuth app: the authorization-code flow with PKCE S256, then the

@@ -2,6 +2,7 @@
 // access token, then account/verify_credentials.
 import Dispatch
 import GatewayConfig
+import GatewayOutbound
 import Logging
 
 /// `provider twitter { consumer_key ...; consumer_secret ...; }`: the three-legged OAuth 1.0a flow.

@@ -3,6 +3,7 @@
 import Dispatch
 import GatewayConfig
 import GatewayCrypto
+import GatewayOutbound
 import Logging
 
 /// `provider twitter { type oauth2; client_id ...; client_secret ...; }`.

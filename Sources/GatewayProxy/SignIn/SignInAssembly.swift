@@ -3,6 +3,7 @@ import Dispatch
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
+import GatewayOutbound
 import GatewaySessions
 import Logging
 
@@ -32,11 +33,11 @@ final class SignInAssembly: @unchecked Sendable {
             redisUp = []
         }
         for (index, loop) in loops.enumerated() {
-            let http = CurlHTTPClient(queue: loop.queue)
+            let http = CurlHTTPClient(loop: loop)
             var providers: [SignInProvider] = []
             for provider in config.providers {
                 // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                let client = provider.caFile.map { CurlHTTPClient(queue: loop.queue, caFile: $0) } ?? http
+                let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
                 do {
                     providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
                 } catch {

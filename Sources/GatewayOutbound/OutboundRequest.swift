@@ -1,4 +1,5 @@
 // A request to an identity provider (discovery, JWKS, token, userinfo, APIs) for `CurlHTTPClient`.
+import GatewayHTTP
 
 /// One outbound HTTP request. Plain data: build it anywhere, send it on a loop.
 public struct OutboundRequest: Sendable {

@@ -1,32 +1,54 @@
-// Outbound HTTP to identity providers on libcurl's multi interface, driven by the loop's Dispatch sources.
+// Outbound HTTP to identity providers on libcurl's multi interface, driven by the loop's event backend.
 import CCurl
 import CCurlShims
 import Dispatch
+import GatewayCore
 
 /// One libcurl multi handle per event loop. All calls, and every completion, happen on `queue`.
 ///
 /// libcurl never blocks the loop: it names the sockets to watch (CURLMOPT_SOCKETFUNCTION) and
-/// when to wake it (CURLMOPT_TIMERFUNCTION), and the sources call `curl_multi_socket_action`.
-/// Connections stay in the multi's cache and are reused for the next request to the same host.
+/// when to wake it (CURLMOPT_TIMERFUNCTION). Each socket is watched through a `SocketIO` from
+/// the loop's factory, so it sits in the same epoll set (or Dispatch backend) as every other
+/// socket of the loop, and its events call `curl_multi_socket_action`. The timer is a Dispatch
+/// timer on `queue`. Connections stay in the multi's cache and are reused for the next request.
+///
+/// Socket ownership: libcurl owns its fd and closes it right after CURL_POLL_REMOVE (or in
+/// `curl_multi_cleanup`), while `SocketIO.close()` closes the fd it was given. So each `SocketIO`
+/// gets a private dup (`gw_dup_cloexec`), watched under the dup's own number, and closing it on
+/// CURL_POLL_REMOVE never closes an fd libcurl still owns. epoll keys a registration on the fd
+/// and its open file description: the dup is removed from the set before it is closed, so
+/// nothing lingers when libcurl closes its fd, and a number libcurl reuses for its next socket
+/// gets a fresh registration (and generation). The Dispatch backend closes the dup once its
+/// sources are cancelled.
 ///
 /// Thread-safety: `@unchecked Sendable` because all its state is touched only on `queue`.
-public final class CurlHTTPClient: @unchecked Sendable {
+public final class CurlHTTPClient: OutboundHTTP, @unchecked Sendable {
     public typealias Completion = (Result<OutboundResponse, OutboundHTTPError>) -> Void
+    /// The User-Agent of every request that does not set its own.
+    public static let userAgent = "auth-gateway/0.1"
 
     private let queue: DispatchQueue
+    private let makeSocketIO: SocketIOFactory
     private let caFile: String?
     /// nil once closed.
     private var multi: UnsafeMutableRawPointer?
     /// Keyed by easy handle; owning the transfers keeps their callback contexts alive.
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    /// Keyed by libcurl's fd (the watcher itself watches a dup of it).
-    private var sockets: [curl_socket_t: CurlSocketWatcher] = [:]
+    /// Keyed by libcurl's fd; each `SocketIO` owns a dup of it.
+    private var sockets: [curl_socket_t: SocketIO] = [:]
     private var timer: DispatchSourceTimer?
     private var timeoutKickPending = false
 
+    /// A client on `loop`: its sockets join the loop's backend (`EventLoop.makeSocketIO`).
     /// `caFile` (PEM) replaces the system CAs, for IdPs behind a private CA. Verification stays on.
-    public init(queue: DispatchQueue, caFile: String? = nil) {
+    public convenience init(loop: EventLoop, caFile: String? = nil) {
+        self.init(queue: loop.queue, makeSocketIO: loop.makeSocketIO, caFile: caFile)
+    }
+
+    /// A client whose sockets come from `makeSocketIO`, which must deliver events on `queue`.
+    public init(queue: DispatchQueue, makeSocketIO: @escaping SocketIOFactory, caFile: String? = nil) {
         self.queue = queue
+        self.makeSocketIO = makeSocketIO
         self.caFile = caFile
         let initResult = gw_curl_global_init_once()
         precondition(
@@ -49,7 +71,11 @@ public final class CurlHTTPClient: @unchecked Sendable {
     deinit {
         // close() normally ran on the queue already. If not, free libcurl's state now and still
         // deliver the cancellations on the queue.
-        for transfer in teardown() {
+        let (unfinished, sockets) = teardown()
+        // The backend's socket state belongs to the queue, and deinit may run off it. Until the
+        // dups close, their handlers find no client and do nothing.
+        queue.async { for io in sockets.all { io.close() } }
+        for transfer in unfinished {
             let error = OutboundHTTPError(.cancelled, host: transfer.host, detail: "the client was released")
             queue.async { transfer.finish(.failure(error)) }
         }
@@ -86,7 +112,9 @@ public final class CurlHTTPClient: @unchecked Sendable {
     /// Later sends fail with `.cancelled`. Safe to call twice.
     public func close() {
         dispatchPrecondition(condition: .onQueue(queue))
-        for transfer in teardown() {
+        let (unfinished, sockets) = teardown()
+        for io in sockets.all { io.close() }
+        for transfer in unfinished {
             transfer.finish(
                 .failure(OutboundHTTPError(.cancelled, host: transfer.host, detail: "the client was closed")))
         }
@@ -100,19 +128,24 @@ public final class CurlHTTPClient: @unchecked Sendable {
     /// From CURLMOPT_SOCKETFUNCTION: watch `fd` for what libcurl wants, or stop on CURL_POLL_REMOVE.
     func curlWatch(socket fd: curl_socket_t, what: Int32) -> Bool {
         if what == CURL_POLL_REMOVE {
-            sockets.removeValue(forKey: fd)?.cancel()
+            // Closes only the dup; libcurl closes `fd` itself after this returns.
+            sockets.removeValue(forKey: fd)?.close()
             return true
         }
-        let watcher: CurlSocketWatcher
+        let io: SocketIO
         if let existing = sockets[fd] {
-            watcher = existing
+            io = existing
         } else {
-            let onEvent: (Int32) -> Void = { [weak self] mask in self?.socketAction(fd, mask) }
-            guard let created = CurlSocketWatcher(curlFD: fd, queue: queue, onEvent: onEvent) else { return false }
-            sockets[fd] = created
-            watcher = created
+            // The dup is ours to close (see the type's comment); fails only when out of descriptors.
+            let dup = gw_dup_cloexec(fd)
+            guard dup >= 0 else { return false }
+            io = makeSocketIO(
+                dup, { [weak self] in self?.socketAction(fd, CURL_CSELECT_IN) },
+                { [weak self] in self?.socketAction(fd, CURL_CSELECT_OUT) })
+            sockets[fd] = io
         }
-        watcher.setInterest(read: what & CURL_POLL_IN != 0, write: what & CURL_POLL_OUT != 0)
+        io.wantRead(what & CURL_POLL_IN != 0)
+        io.wantWrite(what & CURL_POLL_OUT != 0)
         return true
     }
 
@@ -152,9 +185,10 @@ public final class CurlHTTPClient: @unchecked Sendable {
         for (transfer, code) in finished { transfer.complete(code) }
     }
 
-    /// Frees libcurl's handles and stops every source; returns the transfers that never finished.
-    private func teardown() -> [CurlTransfer] {
-        guard let multi else { return [] }
+    /// Frees libcurl's handles and stops the timer; returns the transfers that never finished and
+    /// the sockets (dups) still to close, which the caller closes on the queue.
+    private func teardown() -> (unfinished: [CurlTransfer], sockets: SocketsToClose) {
+        guard let multi else { return ([], SocketsToClose(all: [])) }
         self.multi = nil
         // Unset first, so libcurl's cleanup cannot call back into a half-closed client.
         _ = gw_curl_multi_setopt_socket_callback(multi, nil)
@@ -163,11 +197,11 @@ public final class CurlHTTPClient: @unchecked Sendable {
         transfers = [:]
         for transfer in unfinished { _ = curl_multi_remove_handle(multi, transfer.easy) }
         _ = curl_multi_cleanup(multi)
-        for watcher in sockets.values { watcher.cancel() }
+        let watched = SocketsToClose(all: Array(sockets.values))
         sockets = [:]
         timer?.cancel()
         timer = nil
-        return unfinished
+        return (unfinished, watched)
     }
 
     /// Immediate failures still complete asynchronously, so a caller never sees its completion
@@ -180,4 +214,9 @@ public final class CurlHTTPClient: @unchecked Sendable {
 /// Carries a completion into `queue.async`. Sound because it runs on the queue `send` was called on.
 private struct DeferredCompletion: @unchecked Sendable {
     let run: CurlHTTPClient.Completion
+}
+
+/// Carries the sockets left at teardown into `queue.async`. Sound because they are closed on their queue.
+private struct SocketsToClose: @unchecked Sendable {
+    let all: [SocketIO]
 }

@@ -9,7 +9,7 @@ import CCurlShims
 final class CurlTransfer: @unchecked Sendable {
     typealias Completion = (Result<OutboundResponse, OutboundHTTPError>) -> Void
 
-    static let userAgent = "auth-gateway/0.1"
+    static let userAgent = CurlHTTPClient.userAgent
     /// The connect phase gets at most this much of the request's timeout.
     static let maxConnectTimeout: Duration = .seconds(5)
     /// Heads (1xx, final, trailers) together; libcurl 7.88 caps only single header lines.

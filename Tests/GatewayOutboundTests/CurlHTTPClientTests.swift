@@ -1,14 +1,21 @@
 // CurlHTTPClient against a real local server (Fixtures/http_fixture.py): round trips, limits,
-// failures, cancellation, and that the loop queue is never blocked.
+// failures, cancellation, and that the loop queue is never blocked. Runs on a real EventLoop,
+// once per event backend.
 import Foundation
+import GatewayCore
+import GatewayTestSupport
 import XCTest
 
-@testable import GatewayAuth
+@testable import GatewayOutbound
 
-final class CurlHTTPClientTests: XCTestCase {
+class CurlHTTPClientTests: XCTestCase {
+    /// The loop's backend; `CurlHTTPClientDispatchBackendTests` runs every test again on `.dispatch`.
+    class var backend: EventBackend { .epoll }
+
     private var server: Process?
     private var port = 0
-    private let queue = DispatchQueue(label: "gateway.test.curl-loop")
+    private var loop: EventLoop!
+    private var queue: DispatchQueue { loop.queue }
     private var client: CurlHTTPClient!
 
     private var base: String { "http://127.0.0.1:\(port)" }
@@ -17,7 +24,8 @@ final class CurlHTTPClientTests: XCTestCase {
         let (process, port) = try FixtureServer.start()
         server = process
         self.port = port
-        client = CurlHTTPClient(queue: queue)
+        loop = EventLoop(index: 0, backend: Self.backend)
+        client = CurlHTTPClient(loop: loop)
     }
 
     override func tearDown() {
@@ -217,7 +225,7 @@ final class CurlHTTPClientTests: XCTestCase {
             kill(tlsServer.processIdentifier, SIGKILL)
             tlsServer.waitUntilExit()
         }
-        let trusting = CurlHTTPClient(queue: queue, caFile: pki.cert)
+        let trusting = CurlHTTPClient(loop: loop, caFile: pki.cert)
         defer { queue.sync { trusting.close() } }
         for host in ["127.0.0.1", "localhost"] {
             let request = OutboundRequest(url: "https://\(host):\(tlsPort)/json", headers: [("X-Over", "tls")])
@@ -230,7 +238,7 @@ final class CurlHTTPClientTests: XCTestCase {
     }
 
     func testMissingCAFileFailsTLSInsteadOfTrustingAnything() throws {
-        let strict = CurlHTTPClient(queue: queue, caFile: "/nonexistent/ca.pem")
+        let strict = CurlHTTPClient(loop: loop, caFile: "/nonexistent/ca.pem")
         defer { queue.sync { strict.close() } }
         let error = failure(fetch(OutboundRequest(url: "https://127.0.0.1:\(port)/json"), on: strict))
         XCTAssertEqual(error?.kind, .tlsFailed)
@@ -323,10 +331,11 @@ final class CurlHTTPClientTests: XCTestCase {
     func testReleasingTheClientWithoutCloseCancelsItsTransfers() throws {
         let results = Results<OutboundHTTPError.Kind?>()
         let queue = self.queue
+        let loop = self.loop!
         let base = self.base
         weak var released: CurlHTTPClient?
         do {
-            let transient = CurlHTTPClient(queue: queue)
+            let transient = CurlHTTPClient(loop: loop)
             released = transient
             queue.sync {
                 transient.send(OutboundRequest(url: base + "/slow?ms=2000")) { result in
@@ -340,6 +349,28 @@ final class CurlHTTPClientTests: XCTestCase {
         XCTAssertNil(released, "sources and transfers must not keep the client alive")
         XCTAssertTrue(results.wait(count: 1, timeout: 1))
         XCTAssertEqual(results.all, [.cancelled])
+    }
+
+    func testSocketsComeFromTheLoopAndAreClosedWithTheClient() throws {
+        let loop = self.loop!
+        let made = MadeSockets()
+        let watched = CurlHTTPClient(queue: queue) { fd, onReadable, onWritable in
+            let io = loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
+            made.all.append(io)
+            return io
+        }
+        XCTAssertEqual(try fetch(OutboundRequest(url: "\(base)/json"), on: watched)?.get().status, 200)
+        XCTAssertEqual(try fetch(OutboundRequest(url: "\(base)/json"), on: watched)?.get().status, 200)
+        queue.sync {
+            XCTAssertFalse(made.all.isEmpty, "libcurl's sockets are watched through the loop's factory")
+            XCTAssertEqual(
+                made.all.allSatisfy { $0 is DispatchSocketIO }, type(of: self).backend == .dispatch,
+                "the loop's own backend watches them")
+            XCTAssertEqual(made.all.filter { !$0.isClosed }.count, watched.activity.sockets)
+            watched.close()
+            XCTAssertTrue(made.all.allSatisfy(\.isClosed), "closing the client closes every dup it made")
+            XCTAssertEqual(watched.activity.sockets, 0)
+        }
     }
 
     // MARK: - Values
@@ -453,6 +484,21 @@ private final class Results<T>: @unchecked Sendable {
     }
 }
 
+/// Every test again, on the Dispatch backend (a read and a write source per socket).
+final class CurlHTTPClientDispatchBackendTests: CurlHTTPClientTests {
+    override class var backend: EventBackend { .dispatch }
+
+    // Test discovery on Linux lists a subclass only if it declares a test; the rest are inherited.
+    override func testSocketsComeFromTheLoopAndAreClosedWithTheClient() throws {
+        try super.testSocketsComeFromTheLoopAndAreClosedWithTheClient()
+    }
+}
+
+/// The sockets a client asked its factory for, in order. Touched only on the loop's queue.
+private final class MadeSockets {
+    var all: [SocketIO] = []
+}
+
 /// Starts Fixtures/http_fixture.py and finds ports.
 private enum FixtureServer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -521,11 +567,4 @@ private enum FixtureServer {
         guard bound else { throw FixtureUnavailable("bind() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
-}
-
-/// A fixture that could not be set up fails the test: deploy/test installs everything it needs,
-/// so a missing tool is a broken environment, not a reason to skip.
-struct FixtureUnavailable: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,4 @@
-// The outbound HTTP seam of the OIDC provider, so tests can serve an identity provider from memory.
+// The outbound HTTP seam providers call through, so tests can serve an identity provider from memory.
 
 /// Sends one request and calls back once. Implementations call `completion` on the queue the
 /// provider runs on, and never block. The gateway uses `CurlHTTPClient`.
