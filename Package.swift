@@ -54,13 +54,21 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewaySessions",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Sign-in meets the proxy only through GatewayProxy's LocalEndpoint and AccessGate.
+        .target(
+            name: "GatewaySignIn",
+            dependencies: [
+                "GatewayProxy", "GatewayAuth", "GatewaySessions", "GatewayCrypto", "GatewayConfig", "GatewayHTTP",
+                "GatewayCore", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayCore",
+                "GatewayProxy", "GatewaySignIn", "GatewayAuth", "GatewaySessions", "GatewayConfig", "GatewayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -79,7 +87,13 @@ let package = Package(
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions", "GatewayAuth",
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore",
+            ]),
+        .testTarget(
+            name: "GatewaySignInTests",
+            dependencies: [
+                "GatewaySignIn", "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions",
+                "GatewayAuth",
             ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
