@@ -56,13 +56,22 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayCrypto", "GatewayAuth", "GatewayOutbound",
-                "GatewaySessions", .product(name: "Logging", package: "swift-log"),
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Sign-in meets the proxy only through GatewayProxy's LocalEndpoint and AccessGate.
+        .target(
+            name: "GatewaySignIn",
+            dependencies: [
+                "GatewayProxy", "GatewayAuth", "GatewaySessions", "GatewayCrypto", "GatewayConfig", "GatewayHTTP",
+                "GatewayCore", "GatewayJSON",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayCore",
+                "GatewayProxy", "GatewaySignIn", "GatewayAuth", "GatewayOutbound", "GatewaySessions", "GatewayConfig",
+                "GatewayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -89,7 +98,13 @@ let package = Package(
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions", "GatewayAuth",
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore",
+            ]),
+        .testTarget(
+            name: "GatewaySignInTests",
+            dependencies: [
+                "GatewaySignIn", "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions",
+                "GatewayAuth",
             ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),

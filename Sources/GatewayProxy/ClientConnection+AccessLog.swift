@@ -5,7 +5,7 @@ extension ClientConnection {
     func logAccess() {
         guard let log = shared.accessLog, let e = exchange else { return }
         let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
-        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.signIn?.prefix, now: MonotonicClock.now()))
+        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.endpoint?.logRedactedPrefix, now: MonotonicClock.now()))
     }
 
     func logRejected(status: Int) {

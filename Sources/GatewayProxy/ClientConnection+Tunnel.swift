@@ -3,7 +3,6 @@
 // session it was opened with.
 import GatewayCore
 import GatewayHTTP
-import GatewaySessions
 
 extension ClientConnection {
     func startTunnel(_ response: HTTPResponseHead) {
@@ -17,7 +16,7 @@ extension ClientConnection {
         output.append(rewritten.bytes)
         e.tunnel = TunnelTimers(
             now: MonotonicClock.now(), idleTimeout: shared.tunnelIdleTimeout, sendTimeout: shared.sendTimeout,
-            checksSession: e.sessionID != nil, queuedForClient: output.pending)
+            checksSession: e.session != nil, queuedForClient: output.pending)
         exchange = e
         logAccess()
         state = .tunneling
@@ -78,27 +77,21 @@ extension ClientConnection {
     /// outage already refuses every new request, and dropping every WebSocket at once on a
     /// store hiccup would be worse.
     private func checkTunnelSession() {
-        guard let signIn = context.signIn, let id = exchange?.sessionID else { return }
+        guard let gate = context.gate, let session = exchange?.session else { return }
         let serial = exchangeSerial
-        signIn.sessions.load(id) { [self] result in
+        gate.recheck(session) { [self] result in
             guard isCurrent(serial, in: .tunneling) else { return }
             switch result {
-            case .failure(let error):
+            case .unavailable(let reason):
                 shared.errorLog.warning(
                     "session store unavailable; the tunnel stays open until the next check",
-                    metadata: ["error": .string(error.description)])
-            case .success(let record?) where !Self.hasEnded(record, signIn: signIn):
+                    metadata: ["error": .string(reason)])
+            case .stands:
                 break
-            case .success:
+            case .ended:
                 closeTunnel("its session ended (signed out or expired)")
             }
         }
-    }
-
-    /// The same rule the session gate applies to a request.
-    private static func hasEnded(_ record: SessionRecord, signIn: SignInContext) -> Bool {
-        let now = signIn.now()
-        return record.expiresAt <= now || record.lastSeenAt + signIn.idleTimeout <= now
     }
 
     private func closeTunnel(_ reason: String) {

@@ -168,8 +168,8 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
             respond(health)
             return
         }
-        if let signIn = context.signIn, handleSignInEndpoint(head, target: target.forwarded, signIn: signIn) {
-            return
+        if let endpoint = context.endpoint, endpoint.claims(target.forwarded) {
+            return answerLocally(head, target: target.forwarded, endpoint: endpoint)
         }
         switch shared.router.match(target.matchPath) {
         case nil:
@@ -179,7 +179,7 @@ final class ClientConnection: LoopTickable, @unchecked Sendable {
             if route.location.auth == .off {
                 startProxy(head, route: route, identity: nil)
             } else {
-                authenticateThenProxy(head, route: route)
+                passGate(head, route: route)
             }
         }
     }

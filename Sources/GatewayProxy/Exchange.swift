@@ -1,6 +1,5 @@
 // The state of one request/response exchange on a client connection.
 import GatewayHTTP
-import GatewaySessions
 
 struct Exchange {
     let head: HTTPRequestHead
@@ -33,7 +32,7 @@ struct Exchange {
     /// A checked WebSocket handshake: the accept value its 101 must carry.
     var websocketAccept: [UInt8]?
     /// The session this exchange was let through with, on protected locations.
-    var sessionID: SessionID?
+    var session: SessionToken?
     /// Set once the 101 has turned the connection into a tunnel.
     var tunnel: TunnelTimers?
 

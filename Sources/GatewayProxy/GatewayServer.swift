@@ -13,14 +13,19 @@ public final class GatewayServer: @unchecked Sendable {
     private let contexts: [LoopContext]
     private var listeners: [Listener] = []
     private let errorLog: Logger
-    private let signIn: SignInAssembly?
+    private let services: ServerServices?
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Resolves upstreams and prepares the loops. Blocking work happens here, never later.
-    public init(config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?) throws {
+    /// `services` builds what the executable plugs into each loop (sign-in), given the loops.
+    public init(
+        config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?,
+        services makeServices: (_ loops: [EventLoop]) throws -> ServerServices? = { _ in nil }
+    ) throws {
         self.config = config
         self.errorLog = errorLog
         var targets: [UpstreamTarget] = []
@@ -33,21 +38,20 @@ public final class GatewayServer: @unchecked Sendable {
         }
         let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
         let group = EventLoopGroup(count: config.workers, backend: backend)
-        let signIn = SignInAssembly.isNeeded(config)
-            ? try SignInAssembly(config: config, loops: group.loops, log: errorLog) : nil
-        var checks: [(name: String, problem: @Sendable () -> String?)] = []
-        if let signIn, signIn.redisName != nil {
-            checks.append((name: "redis", problem: { signIn.redisProblem() }))
-        }
-        let health = HealthMonitor(upstreams: targets, interval: config.healthCheckInterval, extraChecks: checks)
+        let services = try makeServices(group.loops)
+        let health = HealthMonitor(
+            upstreams: targets, interval: config.healthCheckInterval, extraChecks: services?.readiness ?? [])
         let shared = ProxyShared(
             config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
             health: health)
         self.shared = shared
         self.group = group
-        self.signIn = signIn
+        self.services = services
         contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
-        for (context, signInContext) in zip(contexts, signIn?.contexts ?? []) { context.signIn = signInContext }
+        for (context, loopServices) in zip(contexts, services?.loops ?? []) {
+            context.endpoint = loopServices.endpoint
+            context.gate = loopServices.gate
+        }
     }
 
     /// Binds every listener on every loop and starts serving. Returns the bound addresses
@@ -73,7 +77,7 @@ public final class GatewayServer: @unchecked Sendable {
             bound.append(address)
         }
         group.start()
-        signIn?.start()
+        services?.start()
         shared.health.start()
         for (i, listener) in listeners.enumerated() {
             let context = contexts[i % contexts.count]

@@ -3,13 +3,19 @@ import GatewayCore
 import GatewayHTTP
 import GatewayJSON
 
-struct LocalResponse {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+public struct LocalResponse {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 
     /// Does the client prefer JSON? API clients say so in Accept (or send X-Requested-With).
-    static func prefersJSON(_ head: HTTPRequestHead?) -> Bool {
+    public static func prefersJSON(_ head: HTTPRequestHead?) -> Bool {
         guard let head else { return false }
         if head.headers.contains("x-requested-with") { return true }
         guard let accept = head.headers.firstValue("accept") else { return false }
@@ -28,7 +34,7 @@ struct LocalResponse {
     }
 
     /// A small error page: `{"error": ..., "status": ...}` or a minimal HTML document.
-    static func error(_ status: Int, detail: String? = nil, for head: HTTPRequestHead?) -> LocalResponse {
+    public static func error(_ status: Int, detail: String? = nil, for head: HTTPRequestHead?) -> LocalResponse {
         let reason = HTTPSerializer.reasonPhrase(status)
         if prefersJSON(head) {
             var body = "{\"status\":\(status),\"error\":"
@@ -49,7 +55,7 @@ struct LocalResponse {
             status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(body.utf8))
     }
 
-    static func json(_ status: Int, _ body: String) -> LocalResponse {
+    public static func json(_ status: Int, _ body: String) -> LocalResponse {
         LocalResponse(
             status: status,
             headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")],
@@ -64,8 +70,8 @@ struct LocalResponse {
     }
 }
 
-enum HTMLText {
-    static func escape(_ s: String) -> String {
+public enum HTMLText {
+    public static func escape(_ s: String) -> String {
         var out = ""
         for c in s {
             switch c {

@@ -26,8 +26,6 @@ final class ProxyShared: Sendable {
     let allowEncodedSlashes: Bool
     /// Origins that may open a WebSocket on a protected location: `public_url`'s and `websocket_origins`.
     let websocketOrigins: [PublicURL]
-    /// `verify_redirect on`: `/auth/verify` sends browsers to sign in instead of answering 401.
-    let verifyRedirect: Bool
     let errorLog: Logger
     let accessLog: AccessLog?
     let health: HealthMonitor
@@ -49,7 +47,6 @@ final class ProxyShared: Sendable {
         underscoresInHeaders = config.underscoresInHeaders
         allowEncodedSlashes = config.allowEncodedSlashes
         websocketOrigins = (config.publicURL.map { [$0] } ?? []) + config.websocketOrigins
-        verifyRedirect = config.verifyRedirect
         self.errorLog = errorLog
         self.accessLog = accessLog
         self.health = health
@@ -74,8 +71,9 @@ final class LoopContext: @unchecked Sendable {
     let loop: EventLoop
     let shared: ProxyShared
     let pool: UpstreamPool
-    /// Providers and stores for sign-in; nil when no location needs it.
-    var signIn: SignInContext?
+    /// The executable's sign-in for this loop; nil when no location needs it.
+    var endpoint: LocalEndpoint?
+    var gate: AccessGate?
     var upstreams: [UpstreamTarget] { shared.upstreams }
 
     init(loop: EventLoop, shared: ProxyShared) {

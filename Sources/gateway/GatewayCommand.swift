@@ -1,4 +1,4 @@
-// `gateway`: argument parsing and wiring only.
+// `gateway`: argument parsing and wiring only (sign-in's wiring: SignInAssembly).
 import ArgumentParser
 import Dispatch
 import GatewayConfig
@@ -45,7 +45,10 @@ struct GatewayCommand: ParsableCommand {
         checkFileLimit(config: config, log: logs.error)
         let server: GatewayServer
         do {
-            server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access)
+            server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access) { loops in
+                guard SignInAssembly.isNeeded(config) else { return nil }
+                return try SignInAssembly(config: config, loops: loops, log: logs.error).services
+            }
             try server.start()
         } catch {
             logs.error.critical("cannot start", metadata: ["error": .string("\(error)")])

@@ -1,6 +1,7 @@
 // Whether a GET that changes who is signed in (`?link=1`) came from the gateway's own site.
 import GatewayConfig
 import GatewayHTTP
+import GatewayProxy
 
 /// Linking adds an identity to the signed-in user, so a cross-site page must not be able to
 /// start it (it could link the attacker's IdP account to the victim's user). The evidence, in

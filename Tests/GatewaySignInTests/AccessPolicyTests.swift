@@ -3,7 +3,7 @@ import GatewayConfig
 import GatewaySessions
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class AccessPolicyTests: XCTestCase {
     private func session(_ email: String?, verified: Bool) -> SessionRecord {

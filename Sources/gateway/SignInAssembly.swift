@@ -4,7 +4,9 @@ import GatewayAuth
 import GatewayConfig
 import GatewayCore
 import GatewayOutbound
+import GatewayProxy
 import GatewaySessions
+import GatewaySignIn
 import Logging
 
 /// Thread-safety: built once before the loops start; `start()` hops onto each loop's queue.
@@ -78,6 +80,14 @@ final class SignInAssembly: @unchecked Sendable {
                     }
                 ))
         }
+    }
+
+    /// What the server plugs into its loops: each loop's sign-in as endpoint and gate.
+    var services: ServerServices {
+        var readiness: [(name: String, problem: @Sendable () -> String?)] = []
+        if redisName != nil { readiness.append((name: "redis", problem: { self.redisProblem() })) }
+        return ServerServices(
+            loops: contexts.map { LoopServices(endpoint: $0, gate: $0) }, readiness: readiness, start: { self.start() })
     }
 
     func start() {

@@ -2,7 +2,7 @@
 import GatewayConfig
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class SameSiteNavigationTests: XCTestCase {
     private let own = PublicURL(isHTTPS: true, host: "app.example.com", port: nil)

@@ -1,5 +1,4 @@
 // One loop's sign-in machinery: providers, stores, cookie codecs and the settings they need.
-import Foundation
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
@@ -10,7 +9,7 @@ import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it is used only on its loop's queue (the memory
 /// stores it may share with other loops lock for themselves).
-final class SignInContext: @unchecked Sendable {
+public final class SignInContext: @unchecked Sendable {
     let prefix: String
     let prefixBytes: [UInt8]
     let publicURL: PublicURL
@@ -21,6 +20,8 @@ final class SignInContext: @unchecked Sendable {
     let lifetime: Int64
     let idleTimeout: Int64
     let autoRedirect: Bool
+    /// `verify_redirect on`: `/auth/verify` sends browsers to sign in instead of answering 401.
+    let verifyRedirect: Bool
     let providers: [SignInProvider]
     let sessions: SessionStore
     let identities: IdentityStore
@@ -30,7 +31,7 @@ final class SignInContext: @unchecked Sendable {
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
-    init(
+    public init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
         log: Logger, clock: WallClock = SystemClock()
     ) {
@@ -46,6 +47,7 @@ final class SignInContext: @unchecked Sendable {
         lifetime = Int64(config.session.lifetime.components.seconds)
         idleTimeout = Int64(config.session.idleTimeout.components.seconds)
         autoRedirect = config.autoRedirect
+        verifyRedirect = config.verifyRedirect
         self.providers = providers
         self.sessions = sessions
         self.identities = identities

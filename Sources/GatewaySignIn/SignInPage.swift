@@ -1,5 +1,6 @@
 // The sign-in page: one button per provider, in config order, and any flash message.
 import GatewayAuth
+import GatewayProxy
 
 enum SignInPage {
     /// Messages a redirect may ask for by code; never free text from the URL.

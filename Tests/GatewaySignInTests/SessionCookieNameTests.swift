@@ -1,7 +1,7 @@
 // Over https the gateway's cookies carry `__Host-`, which browsers tie to Secure, Path=/, no Domain.
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class SessionCookieNameTests: XCTestCase {
     func testHTTPSPublicURLGivesHostPrefixedCookiesThatSubdomainsCannotToss() {

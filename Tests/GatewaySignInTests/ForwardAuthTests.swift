@@ -4,7 +4,7 @@ import GatewayConfig
 import GatewayHTTP
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class ForwardAuthTests: XCTestCase {
     /// The headers of `GET /auth/verify` carrying `fields`, parsed as the connection would.

@@ -3,7 +3,7 @@
 import GatewayHTTP
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class SignInStateCookiesTests: XCTestCase {
     private let cookies = SignInStateCookies(

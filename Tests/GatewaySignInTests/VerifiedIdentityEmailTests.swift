@@ -2,7 +2,7 @@
 import GatewayAuth
 import XCTest
 
-@testable import GatewayProxy
+@testable import GatewaySignIn
 
 final class VerifiedIdentityEmailTests: XCTestCase {
     func testSignInIdentityLosesARefusedEmailAndItsVerification() {
