@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayCrypto",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Sign-in meets the proxy only through GatewayProxy's LocalEndpoint and AccessGate.

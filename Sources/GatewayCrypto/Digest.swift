@@ -1,14 +1,10 @@
-// Plain digests through OpenSSL: SHA-256 for PKCE's S256, SHA-1 for RFC 6455's Sec-WebSocket-Accept
-// (a checksum there, not for security).
+// Plain digests through OpenSSL: SHA-256 for PKCE's S256. (RFC 6455's SHA-1 checksum lives in
+// GatewayHTTP, so the proxy needs no crypto library.)
 import COpenSSL
 
 public enum Digest {
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         digest(bytes, EVP_sha256(), size: 32, name: "SHA-256")
-    }
-
-    public static func sha1(_ bytes: [UInt8]) -> [UInt8] {
-        digest(bytes, EVP_sha1(), size: 20, name: "SHA-1")
     }
 
     private static func digest(_ bytes: [UInt8], _ md: OpaquePointer?, size: Int, name: String) -> [UInt8] {

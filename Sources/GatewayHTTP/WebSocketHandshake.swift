@@ -23,6 +23,10 @@ public struct WebSocketHandshake: Sendable, Equatable {
         key + UnsafeBufferPointer(start: Self.acceptGUID.utf8Start, count: Self.acceptGUID.utf8CodeUnitCount)
     }
 
+    /// base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2): an upstream that answers 101 without it
+    /// never read the key.
+    public var expectedAccept: [UInt8] { Base64.encode(SHA1.hash(acceptInput)) }
+
     /// One pass over the fields. A request that names websocket in any Upgrade field must be a
     /// complete handshake: a half-formed one is refused rather than guessed at.
     public static func check(_ head: HTTPRequestHead) -> Verdict {

@@ -3,8 +3,6 @@
 import GatewayHTTP
 import XCTest
 
-@testable import GatewayProxy
-
 final class WebSocketAcceptTests: XCTestCase {
     func testRFC6455Section1_3Example() {
         let handshake = WebSocketHandshake(key: Array("dGhlIHNhbXBsZSBub25jZQ==".utf8))
