@@ -77,7 +77,7 @@ let package = Package(
             ]),
 
         // What the test targets that run Python fixtures share (`TestPython`, `FixtureUnavailable`).
-        .target(name: "GatewayTestSupport", path: "Tests/GatewayTestSupport"),
+        .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/GatewayTestSupport"),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
@@ -98,13 +98,13 @@ let package = Package(
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore",
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewayTestSupport",
             ]),
         .testTarget(
             name: "GatewaySignInTests",
             dependencies: [
                 "GatewaySignIn", "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewaySessions",
-                "GatewayAuth",
+                "GatewayAuth", "GatewayTestSupport",
             ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
         .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),

@@ -2,6 +2,7 @@
 
 import GatewayConfig
 import GatewayHTTP
+import GatewayTestSupport
 import XCTest
 
 @testable import GatewayProxy

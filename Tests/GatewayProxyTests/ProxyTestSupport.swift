@@ -25,13 +25,6 @@ func testConfiguration(extra: String = "") throws -> GatewayConfiguration {
             """, file: "test.conf")
 }
 
-func parsedHead(_ raw: String, file: StaticString = #filePath, line: UInt = #line) -> HTTPRequestHead? {
-    var parser = HTTPRequestParser(maxHeadSize: 16 * 1024)
-    let raw = bytes(raw)
-    if case .complete(let head, _) = raw.withUnsafeBytes({ parser.parse($0) }) { return head }
-    XCTFail("the request did not parse", file: file, line: line)
-    return nil
-}
 
 func canonicalTarget(_ path: [UInt8], allowEncodedSlashes: Bool = false) -> CanonicalTarget? {
     if case .canonical(let t) = PathCanonicalizer.canonicalize(path, allowEncodedSlashes: allowEncodedSlashes) {

@@ -1,5 +1,6 @@
 // `?link=1` starts only from our own site: Sec-Fetch-Site first, then Origin, then Referer.
 import GatewayConfig
+import GatewayTestSupport
 import XCTest
 
 @testable import GatewaySignIn

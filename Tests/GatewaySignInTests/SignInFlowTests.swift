@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayHTTP
 import GatewayProxy
 import GatewaySessions
+import GatewayTestSupport
 import XCTest
 
 @testable import GatewaySignIn

@@ -1,6 +1,7 @@
 // The sealed sign-in state: one cookie per attempt, found only by its own state, expiring,
 // capped per provider, and useless to another browser or under another secret.
 import GatewayHTTP
+import GatewayTestSupport
 import XCTest
 
 @testable import GatewaySignIn
