@@ -40,7 +40,7 @@ extension ClientConnection {
         if upstreamPaused && output.pending < Self.lowWater {
             upstreamPaused = false
             upstream?.pauseReading(false)
-            if state == .tunneling { tunnelUpstreamBytes() } else { pumpResponseBody() }
+            if state == .tunneling { tunnelUpstreamBytes() } else { resumeResponseBody() }
         }
     }
 

@@ -49,6 +49,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
         }
         e.upstreamStart = MonotonicClock.now()
         e.requestQueued = false
+        connection.startRequest(method: e.head.methodKind)
         connection.send(e.forwardedHead)
         if !e.canRetry { e.forwardedHead = [] }
         exchange = e
@@ -133,13 +134,9 @@ extension ClientConnection: UpstreamConnectionDelegate {
         }
     }
 
-    func upstreamReadable(_ upstream: UpstreamConnection) {
-        guard upstream === self.upstream else { return }
-        if state == .tunneling {
-            tunnelUpstreamBytes()
-            return
-        }
-        processResponseHead()
+    func upstreamTunnelReadable(_ upstream: UpstreamConnection) {
+        guard upstream === self.upstream, state == .tunneling else { return }
+        tunnelUpstreamBytes()
     }
 
     func upstreamClosed(_ closed: UpstreamConnection, error: UpstreamError?) {
@@ -150,7 +147,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
             return
         }
         if !e.responseHeadDone {
-            if e.canRetry && closed.input.isEmpty && (error == nil || !(error!.isTimeout)) {
+            if e.canRetry && !closed.responseStarted && (error == nil || !(error!.isTimeout)) {
                 e.retried = true
                 exchange = e
                 shared.errorLog.debug(
@@ -160,12 +157,6 @@ extension ClientConnection: UpstreamConnectionDelegate {
                 return
             }
             upstreamFailed(error ?? .io(SystemError("recv", errno: 104)))
-            return
-        }
-        if error == nil && closed.decoder.finishAtEOF() {
-            // A body delimited by the connection's end is complete now.
-            pumpResponseBody(from: closed)
-            responseComplete(upstreamReusable: false)
             return
         }
         shared.errorLog.warning(

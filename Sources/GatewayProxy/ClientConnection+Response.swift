@@ -6,56 +6,42 @@ import GatewayHTTP
 extension ClientConnection {
     // MARK: Response
 
-    func processResponseHead() {
-        guard let up = upstream, var e = exchange else { return }
-        while !e.responseHeadDone {
-            switch up.responseParser.parse(up.input.readable, requestMethod: e.head.methodKind) {
-            case .needMore:
-                if up.input.count >= UpstreamConnection.readLimit {
-                    upstreamFailed(.io(SystemError("response head too large", errno: 7)))
-                }
-                return
-            case .failure(let error):
-                shared.errorLog.warning("upstream sent an invalid response", metadata: ["reason": .string(error.description)])
-                upstreamFailed(.io(SystemError("invalid response", errno: 71)))
-                return
-            case .complete(let response, let consumed):
-                up.input.consume(consumed)
-                up.responseParser.reset()
-                e.forwardedHead = []
-                if response.status == 101 {
-                    exchange = e
-                    switchingProtocols(response)
-                    return
-                }
-                if response.status < 200 { continue }  // interim responses end here
-                e.responseHeadDone = true
-                e.status = response.status
-                e.upstreamHeadNanos = MonotonicClock.now() &- e.upstreamStart
-                let target = shared.upstreams[up.upstreamIndex]
-                e.upstreamKeepAlive = response.keepAlive && response.framing != .untilClose && target.keepalive > 0
-                let wantKeepAlive = e.head.keepAlive && e.requestComplete && !shared.isDraining
-                let rewritten = HeadRewriter.clientResponse(
-                    response, clientVersion: e.head.version, keepAlive: wantKeepAlive, upgrade: false)
-                e.clientFraming = rewritten.framing
-                e.keepAlive = rewritten.keepAlive
-                output.append(rewritten.bytes)
-                up.decoder = HTTPBodyDecoder(framing: response.framing)
-            }
-        }
-        exchange = e
-        pumpResponseBody()
-    }
-
-    /// Moves response body bytes to the client until its queue is full; pauses the upstream then.
-    func pumpResponseBody() {
-        guard let up = upstream, state == .proxying, let e = exchange, e.responseHeadDone else { return }
-        pumpResponseBody(from: up)
-        guard upstream === up, state == .proxying else { return }
-        if up.decoder.isComplete {
-            responseComplete(upstreamReusable: true)
+    func upstreamResponseHead(_ up: UpstreamConnection, _ response: HTTPResponseHead) {
+        guard up === upstream, var e = exchange else { return }
+        e.forwardedHead = []
+        if response.status == 101 {
+            exchange = e
+            switchingProtocols(response)
             return
         }
+        e.responseHeadDone = true
+        e.status = response.status
+        e.upstreamHeadNanos = MonotonicClock.now() &- e.upstreamStart
+        let target = shared.upstreams[up.upstreamIndex]
+        e.upstreamKeepAlive = response.keepAlive && response.framing != .untilClose && target.keepalive > 0
+        let wantKeepAlive = e.head.keepAlive && e.requestComplete && !shared.isDraining
+        let rewritten = HeadRewriter.clientResponse(
+            response, clientVersion: e.head.version, keepAlive: wantKeepAlive, upgrade: false)
+        e.clientFraming = rewritten.framing
+        e.keepAlive = rewritten.keepAlive
+        output.append(rewritten.bytes)
+        exchange = e
+    }
+
+    func upstreamCanTakeBody(_ up: UpstreamConnection) -> Bool {
+        up === upstream && state == .proxying && output.pending < Self.highWater
+    }
+
+    func upstreamResponseBody(_ up: UpstreamConnection, _ bytes: UnsafeRawBufferPointer) {
+        guard up === upstream, let framing = exchange?.clientFraming else { return }
+        exchange?.bytesSent += bytes.count
+        output.appendBody(bytes, chunked: framing == .chunked)
+    }
+
+    /// The upstream stopped decoding short of the end: send what is queued, and pause the
+    /// upstream while the client's queue is full (the output drain resumes it).
+    func upstreamResponseBodyWaiting(_ up: UpstreamConnection) {
+        guard up === upstream, state == .proxying else { return }
         flushOutput()
         guard upstream === up, state == .proxying else { return }
         if output.pending >= Self.highWater && !upstreamPaused {
@@ -64,30 +50,30 @@ extension ClientConnection {
         }
     }
 
-    func pumpResponseBody(from up: UpstreamConnection) {
-        guard var e = exchange else { return }
-        let chunked = e.clientFraming == .chunked
-        var sent = 0
-        while !up.input.isEmpty && output.pending < Self.highWater && !up.decoder.isComplete {
-            let consumed: Int
-            do {
-                consumed = try up.decoder.decode(up.input.readable) { data in
-                    sent += data.count
-                    output.appendBody(data, chunked: chunked)
-                }
-            } catch {
-                e.bytesSent += sent
-                exchange = e
-                shared.errorLog.warning("upstream sent an invalid body", metadata: ["reason": .string(error.description)])
-                logAccess()
-                flushThenClose()
-                return
-            }
-            up.input.consume(consumed)
-            if consumed == 0 { break }
+    func upstreamResponseComplete(_ up: UpstreamConnection, reusable: Bool) {
+        guard up === upstream, state == .proxying, exchange != nil else { return }
+        responseComplete(upstreamReusable: reusable)
+    }
+
+    func upstreamResponseInvalid(_ up: UpstreamConnection, _ problem: UpstreamResponseProblem) {
+        guard up === upstream, exchange != nil else { return }
+        switch problem {
+        case .headTooLarge:
+            upstreamFailed(.io(SystemError("response head too large", errno: 7)))
+        case .invalidHead(let error):
+            shared.errorLog.warning("upstream sent an invalid response", metadata: ["reason": .string(error.description)])
+            upstreamFailed(.io(SystemError("invalid response", errno: 71)))
+        case .invalidBody(let error):
+            shared.errorLog.warning("upstream sent an invalid body", metadata: ["reason": .string(error.description)])
+            logAccess()
+            flushThenClose()
         }
-        e.bytesSent += sent
-        exchange = e
+    }
+
+    /// The client's queue drained below the low-water mark: the paused body goes on.
+    func resumeResponseBody() {
+        guard let up = upstream, state == .proxying, let e = exchange, e.responseHeadDone else { return }
+        up.readResponse()
     }
 
     func responseComplete(upstreamReusable: Bool) {
@@ -95,7 +81,7 @@ extension ClientConnection {
         if e.clientFraming == .chunked { output.append(HTTPSerializer.lastChunk) }
         if let up = upstream {
             upstream = nil
-            if upstreamReusable && e.upstreamKeepAlive && e.requestComplete && up.input.isEmpty && up.state == .active {
+            if upstreamReusable && e.upstreamKeepAlive && e.requestComplete {
                 context.pool.release(up)
             } else {
                 up.close()

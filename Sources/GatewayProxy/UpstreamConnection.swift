@@ -3,40 +3,6 @@ import GatewayCore
 import GatewayHTTP
 import Glibc
 
-/// What an upstream connection reports to the client connection it serves.
-protocol UpstreamConnectionDelegate: AnyObject {
-    func upstreamConnected(_ upstream: UpstreamConnection)
-    func upstreamReadable(_ upstream: UpstreamConnection)
-    /// The upstream ended the connection (EOF) or it failed; `error` is nil for a clean EOF.
-    func upstreamClosed(_ upstream: UpstreamConnection, error: UpstreamError?)
-    func upstreamDrained(_ upstream: UpstreamConnection)
-}
-
-enum UpstreamError: Error, Equatable, CustomStringConvertible {
-    case connectFailed(SystemError)
-    case connectTimedOut
-    case readTimedOut
-    case sendTimedOut
-    case io(SystemError)
-
-    var description: String {
-        switch self {
-        case .connectFailed(let e): "connect failed: \(e)"
-        case .connectTimedOut: "connect timed out"
-        case .readTimedOut: "read timed out"
-        case .sendTimedOut: "send timed out"
-        case .io(let e): "i/o error: \(e)"
-        }
-    }
-
-    var isTimeout: Bool {
-        switch self {
-        case .connectTimedOut, .readTimedOut, .sendTimedOut: true
-        default: false
-        }
-    }
-}
-
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
 final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     enum State { case connecting, active, idle, closed }
@@ -53,8 +19,9 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     /// True once it has served a request: a reused connection may have been closed by the
     /// upstream while idle, which makes a retry of idempotent requests safe.
     private(set) var requestsServed = 0
-    var responseParser = HTTPResponseParser()
-    var decoder = HTTPBodyDecoder(framing: .none)
+    private var reader = UpstreamResponseReader(requestMethod: .get)
+    /// Some bytes of a response arrived for the current request (even an interim head).
+    private(set) var responseStarted = false
     private var deadline: UInt64 = .max
     private var deadlineError: UpstreamError = .readTimedOut
     /// The whole request is queued: from now on the read timeout runs.
@@ -112,7 +79,12 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
         self.delegate = delegate
         state = .active
         clearDeadline()
-        responseParser.reset()
+    }
+
+    /// A request goes out on this connection: its response is read from scratch.
+    func startRequest(method: HTTPMethodKind) {
+        reader = UpstreamResponseReader(requestMethod: method)
+        responseStarted = false
     }
 
     /// Queues bytes and writes what the socket takes now.
@@ -188,6 +160,38 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
         context.loop.unregister(self)
     }
 
+    // MARK: The response
+
+    /// Reads what `input` holds of the response and reports it; the client side calls it again
+    /// when it can take more body. Each report may detach the delegate, so it is re-read after.
+    func readResponse() {
+        guard state == .active, !tunneling, let delegate else { return }
+        if reader.phase == .head {
+            switch reader.readHead(input, limit: Self.readLimit) {
+            case .needMore: return
+            case .tooLarge: return delegate.upstreamResponseInvalid(self, .headTooLarge)
+            case .invalid(let error): return delegate.upstreamResponseInvalid(self, .invalidHead(error))
+            case .head(let head):
+                delegate.upstreamResponseHead(self, head)
+                guard self.delegate === delegate, state == .active, reader.phase == .body else { return }
+            }
+        }
+        guard reader.phase == .body else { return }
+        let complete: Bool
+        do {
+            complete = try reader.readBody(input, while: { delegate.upstreamCanTakeBody(self) }) { bytes in
+                delegate.upstreamResponseBody(self, bytes)
+            }
+        } catch {
+            return delegate.upstreamResponseInvalid(self, .invalidBody(error))
+        }
+        if complete {
+            delegate.upstreamResponseComplete(self, reusable: input.isEmpty && state == .active)
+        } else {
+            delegate.upstreamResponseBodyWaiting(self)
+        }
+    }
+
     // MARK: Events
 
     private func onWritable() {
@@ -221,7 +225,8 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
                 return
             }
             if n > 0 && deadline != .max && !tunneling { setDeadline(target.readTimeout, .readTimedOut) }
-            delegate?.upstreamReadable(self)
+            if n > 0 { responseStarted = true }
+            if tunneling { delegate?.upstreamTunnelReadable(self) } else { readResponse() }
         case .eof:
             if state == .idle {
                 context.pool.remove(self)
@@ -230,7 +235,12 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             }
             let delegate = self.delegate
             close()
-            delegate?.upstreamClosed(self, error: nil)
+            // A body delimited by the connection's end is complete now.
+            if reader.finishAtEOF() {
+                delegate?.upstreamResponseComplete(self, reusable: false)
+            } else {
+                delegate?.upstreamClosed(self, error: nil)
+            }
         case .wouldBlock:
             return
         case .failed(let e):
