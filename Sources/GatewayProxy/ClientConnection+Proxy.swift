@@ -15,6 +15,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
             head, target: canonical.forwarded, peerIP: peerHost, peerTrusted: peerTrusted, isTLS: false,
             policy: shared.forwarding, defaultHost: target.serverNames[e.serverIndex], keepAlive: target.keepalive > 0 && !head.isUpgrade,
             identity: identity)
+        e.machine.startProxy()
         exchange = e
         state = .proxying
         if head.expectsContinue && !e.requestComplete {
@@ -142,22 +143,27 @@ extension ClientConnection: UpstreamConnectionDelegate {
     func upstreamClosed(_ closed: UpstreamConnection, error: UpstreamError?) {
         guard closed === upstream, var e = exchange else { return }
         upstream = nil
-        if state == .tunneling {
+        let action = e.machine.upstreamClosed(
+            error: error, retryable: e.canRetry && !closed.responseStarted, requestComplete: e.requestComplete)
+        exchange = e
+        switch action {
+        case .retry:
+            exchange?.retried = true
+            shared.errorLog.debug(
+                "retrying on a fresh connection: the pooled one was closed",
+                metadata: ["upstream": .string(shared.upstreams[closed.upstreamIndex].name)])
+            connectUpstream(reuse: false)
+            return
+        case .respond:
+            answerUpstreamFailure(error ?? .io(SystemError("recv", errno: 104)), action)
+            return
+        case .flushAndClose where state == .tunneling:
             flushThenClose()
             return
-        }
-        if !e.responseHeadDone {
-            if e.canRetry && !closed.responseStarted && (error == nil || !(error!.isTimeout)) {
-                e.retried = true
-                exchange = e
-                shared.errorLog.debug(
-                    "retrying on a fresh connection: the pooled one was closed",
-                    metadata: ["upstream": .string(shared.upstreams[closed.upstreamIndex].name)])
-                connectUpstream(reuse: false)
-                return
-            }
-            upstreamFailed(error ?? .io(SystemError("recv", errno: 104)))
-            return
+        case .flushAndClose:
+            break
+        case .finish:
+            preconditionFailure("an upstream close cannot finish the exchange")
         }
         shared.errorLog.warning(
             "upstream ended the response early",
@@ -171,8 +177,16 @@ extension ClientConnection: UpstreamConnectionDelegate {
 
     /// 502 for a refused or broken upstream, 504 for a timeout, when no response has started.
     func upstreamFailed(_ error: UpstreamError) {
-        guard let e = exchange, let route = e.route else { return }
-        let status = error.isTimeout ? 504 : 502
+        guard var e = exchange, e.route != nil else { return }
+        let action = e.machine.upstreamFailed(timedOut: error.isTimeout, requestComplete: e.requestComplete)
+        exchange = e
+        answerUpstreamFailure(error, action)
+    }
+
+    private func answerUpstreamFailure(_ error: UpstreamError, _ action: ExchangeMachine.Action) {
+        guard let e = exchange, let route = e.route, case .respond(let status, let keepAlive) = action else {
+            preconditionFailure("an upstream failure answered with \(action)")
+        }
         shared.errorLog.warning(
             "upstream failed",
             metadata: [
@@ -184,7 +198,7 @@ extension ClientConnection: UpstreamConnectionDelegate {
             up.close()
         }
         let response = LocalResponse.error(status, for: e.head)
-        if e.requestComplete {
+        if keepAlive {
             respond(response)
         } else {
             respondAndClose(response, head: e.head)

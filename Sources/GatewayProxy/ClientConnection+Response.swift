@@ -14,7 +14,7 @@ extension ClientConnection {
             switchingProtocols(response)
             return
         }
-        e.responseHeadDone = true
+        e.machine.responseHead()
         e.status = response.status
         e.upstreamHeadNanos = MonotonicClock.now() &- e.upstreamStart
         let target = shared.upstreams[up.upstreamIndex]
@@ -64,6 +64,7 @@ extension ClientConnection {
             shared.errorLog.warning("upstream sent an invalid response", metadata: ["reason": .string(error.description)])
             upstreamFailed(.io(SystemError("invalid response", errno: 71)))
         case .invalidBody(let error):
+            guard exchange?.machine.responseInvalid() == .flushAndClose else { return }
             shared.errorLog.warning("upstream sent an invalid body", metadata: ["reason": .string(error.description)])
             logAccess()
             flushThenClose()
@@ -77,7 +78,11 @@ extension ClientConnection {
     }
 
     func responseComplete(upstreamReusable: Bool) {
-        guard let e = exchange else { return }
+        guard var e = exchange else { return }
+        let action = e.machine.responseComplete(
+            keepAlive: e.keepAlive && e.requestComplete && e.clientFraming != .untilClose)
+        exchange = e
+        guard case .finish(let keepAlive) = action else { preconditionFailure("a complete response gave \(action)") }
         if e.clientFraming == .chunked { output.append(HTTPSerializer.lastChunk) }
         if let up = upstream {
             upstream = nil
@@ -88,7 +93,7 @@ extension ClientConnection {
             }
         }
         logAccess()
-        finishExchange(keepAlive: e.keepAlive && e.requestComplete && e.clientFraming != .untilClose)
+        finishExchange(keepAlive: keepAlive)
     }
 
     /// Sends what is queued, then closes (a response that cannot be finished properly).

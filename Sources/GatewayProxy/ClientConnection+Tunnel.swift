@@ -11,7 +11,7 @@ extension ClientConnection {
         }
         let rewritten = HeadRewriter.clientResponse(
             response, clientVersion: e.head.version, keepAlive: true, upgrade: true)
-        e.responseHeadDone = true
+        e.machine.tunnelOpened()
         e.status = 101
         output.append(rewritten.bytes)
         e.tunnel = TunnelTimers(

@@ -22,7 +22,10 @@ struct Exchange {
     var forwardedHead: [UInt8] = []
     var reusedConnection = false
     var retried = false
-    var responseHeadDone = false
+    /// Where the proxied exchange stands; it decides the upstream's outcomes.
+    var machine = ExchangeMachine()
+    /// A response head has gone to the client.
+    var responseHeadDone: Bool { machine.responseStarted }
     var status = 0
     var clientFraming: HeadRewriter.ClientFraming = .asIs
     var keepAlive = false
