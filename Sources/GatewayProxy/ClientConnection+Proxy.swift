@@ -112,12 +112,17 @@ extension ClientConnection: UpstreamConnectionDelegate {
     }
 
     private func requestBodyFailed(_ error: HTTPParseError) {
-        guard let e = exchange else { return }
-        if e.responseHeadDone {
+        guard var e = exchange else { return }
+        let action = e.machine.requestBodyInvalid(status: error.status)
+        exchange = e
+        switch action {
+        case .close:
             logAccess()
             close()
-        } else {
-            respondAndClose(LocalResponse.error(error.status, detail: error.description, for: e.head), head: e.head)
+        case .respond(let status, _):
+            respondAndClose(LocalResponse.error(status, detail: error.description, for: e.head), head: e.head)
+        case .retry, .flushAndClose, .finish:
+            preconditionFailure("an invalid request body gave \(action)")
         }
     }
 
@@ -162,8 +167,8 @@ extension ClientConnection: UpstreamConnectionDelegate {
             return
         case .flushAndClose:
             break
-        case .finish:
-            preconditionFailure("an upstream close cannot finish the exchange")
+        case .finish, .close:
+            preconditionFailure("an upstream close gave \(action)")
         }
         shared.errorLog.warning(
             "upstream ended the response early",

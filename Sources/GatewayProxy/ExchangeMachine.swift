@@ -27,6 +27,8 @@ struct ExchangeMachine: Equatable {
         case respond(status: Int, keepAlive: Bool)
         /// A response has started and cannot be finished: send what is queued, then close.
         case flushAndClose
+        /// Close at once, without flushing: the response is broken off.
+        case close
         /// The response is complete: the next request may follow, or the connection ends.
         case finish(keepAlive: Bool)
     }
@@ -89,6 +91,21 @@ struct ExchangeMachine: Equatable {
             return .flushAndClose
         case .routing, .done:
             preconditionFailure("an upstream close in state \(state)")
+        }
+    }
+
+    /// The client's request body is invalid (`status` is the parse error's): refused and closed
+    /// before a response head, broken off after one.
+    mutating func requestBodyInvalid(status: Int) -> Action {
+        switch state {
+        case .awaitingResponse:
+            end()
+            return .respond(status: status, keepAlive: false)
+        case .streaming:
+            end()
+            return .close
+        case .routing, .tunnelling, .done:
+            preconditionFailure("an invalid request body in state \(state)")
         }
     }
 

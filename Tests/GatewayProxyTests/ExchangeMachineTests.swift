@@ -81,6 +81,16 @@ final class ExchangeMachineTests: XCTestCase {
         XCTAssertTrue(tunnel.responseStarted)
     }
 
+    func testAnInvalidRequestBodyIsRefusedBeforeTheHeadAndBreaksOffAfterIt() {
+        var before = awaiting()
+        XCTAssertEqual(before.requestBodyInvalid(status: 400), .respond(status: 400, keepAlive: false))
+        XCTAssertEqual(before.state, .done)
+
+        var after = streaming()
+        XCTAssertEqual(after.requestBodyInvalid(status: 400), .close)
+        XCTAssertEqual(after.state, .done)
+    }
+
     func testAnInvalidBodyFlushesAndCloses() {
         var machine = streaming()
         XCTAssertEqual(machine.responseInvalid(), .flushAndClose)
