@@ -9,7 +9,10 @@ final class WriteQueueBodyTests: XCTestCase {
     /// What the queue would send: flushed into a socket and read back from its peer.
     private func queued(_ queue: WriteQueue) throws -> String {
         var fds: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { throw XCTSkip("socketpair failed") }
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
+            XCTFail("socketpair failed: errno \(errno)")
+            return ""
+        }
         defer { close(fds[0]) }
         XCTAssertEqual(queue.flush(to: fds[1]), .drained)
         close(fds[1])
