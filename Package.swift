@@ -35,9 +35,13 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "CCoreShims", "GatewayJSON",
+                "CCoreShims",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // One JSON object per log line: swift-log's handler over Core's LogSink.
+        .target(
+            name: "GatewayLogging",
+            dependencies: ["GatewayCore", "GatewayJSON", .product(name: "Logging", package: "swift-log")]),
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
         .target(name: "GatewayOutbound", dependencies: ["GatewayCore", "GatewayHTTP", "CCurl", "CCurlShims"]),
         .target(
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "GatewaySessions",
             dependencies: [
-                "GatewayCrypto", "GatewayCore", "CHiredis",
+                "GatewayCrypto", "GatewayCore", "GatewayJSON", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -71,7 +75,7 @@ let package = Package(
             name: "gateway",
             dependencies: [
                 "GatewayProxy", "GatewaySignIn", "GatewayAuth", "GatewayOutbound", "GatewaySessions", "GatewayConfig",
-                "GatewayCore",
+                "GatewayCore", "GatewayLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -98,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [
-                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewayTestSupport",
+                "GatewayProxy", "GatewayConfig", "GatewayHTTP", "GatewayCore", "GatewayLogging", "GatewayTestSupport",
             ]),
         .testTarget(
             name: "GatewaySignInTests",

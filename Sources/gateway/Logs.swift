@@ -1,6 +1,7 @@
 // The error and access loggers, built from the config's log targets.
 import GatewayConfig
 import GatewayCore
+import GatewayLogging
 import Logging
 
 struct Logs: Sendable {

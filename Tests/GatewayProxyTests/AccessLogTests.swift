@@ -2,6 +2,7 @@
 
 import Foundation
 import GatewayCore
+import GatewayLogging
 import Logging
 import XCTest
 

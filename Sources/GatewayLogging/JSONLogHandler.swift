@@ -1,4 +1,5 @@
 // A swift-log handler that writes one JSON object per line to a LogSink.
+import GatewayCore
 import GatewayJSON
 import Glibc
 import Logging
