@@ -33,6 +33,12 @@ enum IdentityHeaders {
     /// `provider:subject` with `%`, `,` and `:` percent-encoded in each part, so that a subject
     /// holding them cannot forge another entry of `X-Auth-Identities`.
     static func listItem(_ identity: String) -> String {
+        // The common case, on every request: one `:` and nothing to encode, so no new string.
+        var colons = 0
+        for b in identity.utf8 where b == 0x3A || b == 0x25 || b == 0x2C {
+            colons += b == 0x3A ? 1 : 2
+        }
+        if colons == 1 { return identity }
         // Providers never hold ':', so the first one separates them (see IdentityClaims).
         guard let colon = identity.firstIndex(of: ":") else { return encode(identity) }
         return encode(String(identity[..<colon])) + ":" + encode(String(identity[identity.index(after: colon)...]))

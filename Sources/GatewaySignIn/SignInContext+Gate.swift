@@ -31,16 +31,15 @@ extension SignInContext: AccessGate {
         sessions.load(id) { [self] result in
             switch result {
             case .failure(let error): completion(.unavailable(error.description))
-            case .success(let record?) where !hasEnded(record): completion(.stands)
+            case .success(let record?) where !hasEnded(record, now: now()): completion(.stands)
             case .success: completion(.ended)
             }
         }
     }
 
     /// The one rule for a session's end: its absolute lifetime or its idle timeout.
-    func hasEnded(_ record: SessionRecord) -> Bool {
-        let now = now()
-        return record.expiresAt <= now || record.lastSeenAt + idleTimeout <= now
+    func hasEnded(_ record: SessionRecord, now: Int64) -> Bool {
+        record.expiresAt <= now || record.lastSeenAt + idleTimeout <= now
     }
 
     /// Runs `then` with the signed-in user's session; `onMissing` without one. A store failure
@@ -61,8 +60,8 @@ extension SignInContext: AccessGate {
             case .success(nil):
                 onMissing()
             case .success(let record?):
-                let now = now()
-                if hasEnded(record) {
+                let now = now()  // one clock read for both the end and the touch
+                if hasEnded(record, now: now) {
                     sessions.delete(id) { _ in }
                     onMissing()
                     return
