@@ -1,295 +1,265 @@
-// One client connection: reads request heads, answers locally or proxies, keeps alive.
+// One client connection as an I/O shell: socket events, parsed heads and upstream reports go
+// into the exchange machine, and the connection performs the action that comes out.
 import GatewayCore
 import GatewayHTTP
 import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
-final class ClientConnection: LoopTickable, @unchecked Sendable {
-    /// `discarding`: answered, reading the rest of a small request body to keep the connection.
-    /// `closing`: the last answer is being flushed. `lingering`: write side shut, input dropped.
-    enum State { case awaitingHead, waiting, proxying, tunneling, discarding, closing, lingering, closed }
-    enum DeadlineKind { case none, header, idle, body }
-
-    /// Above this many queued bytes on one side, the other side stops being read.
-    static let highWater = 256 * 1024
-    static let lowWater = 64 * 1024
-
+final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked Sendable {
     let context: LoopContext
     var shared: ProxyShared { context.shared }
-    private(set) var io: SocketIO!
+    private(set) var transport: ClientTransport!
+    var input: ReadBuffer { transport.input }
+    var output: WriteQueue { transport.output }
     let peer: SocketAddress
     private(set) lazy var peerHost: String = peer.host
     /// Whether this peer is in `trusted_proxies`: its forwarded headers are believed.
     private(set) lazy var peerTrusted: Bool = shared.isTrusted(peer)
-    let input = ReadBuffer(capacity: 16 * 1024)
-    let output = WriteQueue()
+    private lazy var origin = RequestOrigin(peer: peer, peerTrusted: peerTrusted, endpoint: context.endpoint)
     private var parser: HTTPRequestParser
-    private let readCapacity: Int
-    var state: State = .awaitingHead
-    var exchange: Exchange?
-    var upstream: UpstreamConnection?
-    /// The upstream is not read while the client is slow to take the response.
-    var upstreamPaused = false
-    private var deadline: UInt64 = .max
-    private var deadlineKind: DeadlineKind = .none
-    /// `send_timeout`, apart from the other deadlines: it runs whenever bytes wait for the client
-    /// and none move, whatever else the connection is doing (proxying, tunneling, closing).
-    var sendDeadline: UInt64 = .max
-    /// The request may have bytes left unread (a rejected head, a body not read): a close
-    /// must then be staged (`LingeringClose`), or the kernel's RST may destroy the answer.
-    var inputUnread = false
-    var linger: LingeringClose?
-    var discard: BodyDiscard?
+    var machine: ExchangeMachine
+    private lazy var leg = UpstreamLeg(client: self)
     /// No new pipelined request is parsed while the client is slow to take the answers.
-    var parsingPaused = false
+    private var parsingPaused = false
     private var processing = false
-    private(set) var requestsServed = 0
-    /// Counts exchanges, so an answer from a store or provider that arrives late can tell
-    /// whether the exchange it was for is still the current one.
-    private(set) var exchangeSerial: UInt64 = 0
-
-    /// The one staleness check: an answer from a store or provider is for the exchange `serial`,
-    /// and applies only while that exchange is still the current one and still in `expected`
-    /// (the client may have left, timed out or been answered by a deadline meanwhile).
-    func isCurrent(_ serial: UInt64, in expected: State = .waiting) -> Bool {
-        exchangeSerial == serial && state == expected
-    }
+    private var closed = false
 
     init(context: LoopContext, fd: Int32, peer: SocketAddress) {
         self.context = context
         self.peer = peer
-        parser = HTTPRequestParser(maxHeadSize: context.shared.maxHeaderSize)
-        readCapacity = max(context.shared.maxHeaderSize + 4096, 64 * 1024)
-        io = context.loop.makeSocketIO(
-            fd: fd,
-            onReadable: { [unowned self] in self.onReadable() },
-            onWritable: { [unowned self] in self.onWritable() })
+        let shared = context.shared
+        parser = HTTPRequestParser(maxHeadSize: shared.maxHeaderSize)
+        machine = ExchangeMachine(
+            timeouts: .init(header: shared.headerTimeout, idle: shared.keepaliveTimeout, body: shared.bodyTimeout),
+            now: MonotonicClock.now())
+        transport = ClientTransport(
+            loop: context.loop, fd: fd, readCapacity: max(shared.maxHeaderSize + 4096, 64 * 1024),
+            sendTimeout: shared.sendTimeout, handler: self)
         context.loop.register(self)
-        setDeadline(.header)
-        io.wantRead(true)
+        transport.wantRead(true)
     }
 
-    // MARK: Reading
+    // MARK: Client events
 
-    private func onReadable() {
-        switch input.read(from: io.fd, maxCapacity: readCapacity) {
+    func clientReadable() {
+        switch transport.read() {
         case .bytes(let n):
-            if n == 0 {
-                // The buffer is full: stop until it is consumed.
-                io.wantRead(false)
-                return
+            machine.clientBytes(now: MonotonicClock.now)
+            if transport.linger != nil {
+                if transport.lingerRead(n) { close() }
+            } else if machine.phase == .discarding {
+                discardBody()
+            } else {
+                process()
             }
-            if deadlineKind == .body { setDeadline(.body) }
-            switch state {
-            case .tunneling: tunnelClientBytes()
-            case .discarding: discardBody()
-            case .lingering: lingerRead(n)
-            default: process()
-            }
-        case .eof:
-            clientEnded()
-        case .wouldBlock:
-            return
-        case .failed:
-            clientEnded()
+        case .full, .nothing: return
+        case .ended: apply(machine.clientEnded())
         }
     }
+
+    func clientWritable() { flush() }
 
     /// Parses and starts every complete request in the buffer (pipelining), one at a time.
     func process() {
         guard !processing else { return }
         processing = true
         defer { processing = false }
-        while state == .awaitingHead && !input.isEmpty {
-            if output.pending >= Self.highWater {
-                // Answers the gateway makes itself obey the same backpressure as proxied ones:
-                // flushOutput resumes parsing below lowWater. The send timeout governs meanwhile.
+        while machine.phase == .awaitingHead && !input.isEmpty {
+            if output.pending >= ClientTransport.highWater {
+                // The gateway's own answers obey the same backpressure as proxied ones: flush
+                // resumes parsing below the low-water mark. The send timeout governs meanwhile.
                 parsingPaused = true
-                io.wantRead(false)
-                clearDeadline()
-                return
+                transport.wantRead(false)
+                return machine.parsingPaused()
             }
             switch parser.parse(input.readable) {
-            case .needMore:
-                if deadlineKind == .idle { setDeadline(.header) }
-                return
+            case .needMore: return machine.partialHead(now: MonotonicClock.now)
             case .failure(let error):
                 parser.reset()
                 shared.errorLog.debug(
                     "rejected request", metadata: ["client": .string(peerHost), "reason": .string(error.description)])
-                respondAndClose(LocalResponse.error(error.status, detail: error.description, for: nil), head: nil)
-                return
+                return apply(machine.headInvalid(LocalResponse.error(error.status, detail: error.description, for: nil)))
             case .complete(let head, let consumed):
                 input.consume(consumed)
                 parser.reset()
-                requestsServed += 1
-                startRequest(head)
+                let client = ClientAddressResolver.resolve(
+                    peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies)
+                var e = Exchange(head: head, start: MonotonicClock.now(), clientAddress: client)
+                let decision = RequestRouting.decide(&e, from: origin, shared: shared)
+                apply(machine.headParsed(e, decision: decision, draining: shared.isDraining, now: e.start))
             }
         }
-        if state == .proxying { pumpRequestBody() }
+        if machine.phase == .proxying { leg.pumpRequestBody() }
     }
 
-    private func clientEnded() {
-        switch state {
-        case .proxying, .tunneling:
-            if var e = exchange {
-                e.status = e.responseHeadDone ? e.status : 499
-                exchange = e
-                logAccess()
-            }
-            close()
-        default:
-            close()
+    private func discardBody() {
+        let used = machine.discarded(input.readable)
+        input.consume(used)
+        if machine.phase == .discarding { transport.wantRead(true) } else { settle() }
+    }
+
+    // MARK: Actions
+
+    func apply(_ action: ExchangeMachine.Action) {
+        switch action {
+        case .none: return
+        case .answer(let response, let keepAlive, let logged):
+            leg.end()
+            output.append(response.serialized(keepAlive: keepAlive, isHead: logged?.head.methodKind == .head))
+            log(logged, status: response.status)
+        case .askEndpoint(let endpoint): return ask(endpoint)
+        case .askGate(let route): return ask(context.gate, route: route)
+        case .forward(let route, let identity): return leg.forward(route, identity: identity)
+        case .retry:
+            shared.errorLog.debug(
+                "retrying on a fresh connection: the pooled one was closed",
+                metadata: ["upstream": .string(machine.exchange?.serverName(in: shared.upstreams) ?? "-")])
+            return leg.connectUpstream(reuse: false)
+        case .writeHead(let bytes): return output.append(bytes)
+        case .openTunnel(let head, let e): return openTunnel(head, e)
+        case .finish(let lastChunk, let poolUpstream, let logged):
+            if lastChunk { output.append(HTTPSerializer.lastChunk) }
+            if poolUpstream { leg.pool() } else { leg.end() }
+            log(logged, status: logged.status)
+        case .flushAndClose(let logged):
+            leg.end()
+            if let logged { log(logged, status: logged.status) }
+        case .close(let logged):
+            if let logged { log(logged, status: logged.status) }
+            return close()
+        case .upstreamFailed(let error, let status, let then):
+            guard case .answer(_, _, let failed) = then else { preconditionFailure("an upstream failure gave \(then)") }
+            shared.errorLog.warning(
+                "upstream failed",
+                metadata: [
+                    "upstream": .string(failed?.serverName(in: shared.upstreams) ?? "-"), "error": .string(error.description),
+                    "status": .string(String(status)),
+                ])
+            return apply(then)
+        case .proceed: break
+        }
+        settle()
+    }
+
+    /// Goes on in the phase the machine is in now: read the next head, drop a body, or close.
+    private func settle() {
+        if shared.isDraining { machine.drain() }
+        switch machine.phase {
+        case .awaitingHead:
+            machine.awaitHead(inputEmpty: input.isEmpty, now: MonotonicClock.now())
+            transport.wantRead(true)
+            flush()
+            if machine.phase == .awaitingHead && !input.isEmpty { process() }
+        case .discarding:
+            transport.wantRead(true)
+            flush()
+            discardBody()
+        case .closing:
+            transport.wantRead(false)
+            flush()
+        case .waiting, .proxying, .tunnelled: break
         }
     }
 
-    func setReading(_ on: Bool) {
-        io.wantRead(on)
+    /// A request the endpoint claimed (`/auth/*`), or a protected one for the gate: their
+    /// answer, whenever it comes, applies only after the one staleness check.
+    private func ask(_ endpoint: LocalEndpoint) {
+        guard let e = machine.exchange, let target = e.target else { preconditionFailure("an endpoint without a target") }
+        let shared = self.shared
+        let request = LocalRequest(
+            head: e.head, target: target.forwarded, peerHost: peerHost, peerTrusted: peerTrusted,
+            locate: { RequestRouting.locate($0, shared: shared) })
+        let serial = machine.serial
+        endpoint.answer(request) { [self] response in
+            guard machine.isCurrent(serial) else { return }
+            apply(machine.localAnswer(response, draining: shared.isDraining, now: MonotonicClock.now()))
+        }
     }
 
-    // MARK: Requests
-
-    private func startRequest(_ head: HTTPRequestHead) {
-        exchangeSerial &+= 1
-        let client = ClientAddressResolver.resolve(
-            peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies)
-        exchange = Exchange(head: head, start: MonotonicClock.now(), clientAddress: client)
-        clearDeadline()
-        // One canonical target for every decision below and for the upstream.
-        let target: CanonicalTarget
-        switch PathCanonicalizer.canonicalize(head.path, allowEncodedSlashes: shared.allowEncodedSlashes) {
-        case .canonical(let t): target = t
-        case .rejected(.notOriginForm): return respond(LocalResponse.error(404, for: head))  // `OPTIONS *`, CONNECT
-        case .rejected:
-            return respondAndClose(LocalResponse.error(400, detail: "The request path is not allowed.", for: head), head: head)
+    private func ask(_ gate: AccessGate?, route: Route) {
+        guard let head = machine.exchange?.head else { preconditionFailure("a gate without an exchange") }
+        guard let gate else {
+            return apply(machine.localAnswer(
+                LocalResponse.error(503, detail: "Sign-in is not configured.", for: head), draining: shared.isDraining,
+                now: MonotonicClock.now()))
         }
-        exchange?.target = target
-        if let health = HealthEndpoints.response(for: head, path: target.path, peer: peer, peerTrusted: peerTrusted, shared: shared) {
-            respond(health)
+        let serial = machine.serial
+        gate.check(head, location: route.location) { [self] decision in
+            guard machine.isCurrent(serial) else { return }
+            apply(machine.gateDecided(decision, route: route, draining: shared.isDraining, now: MonotonicClock.now()))
+        }
+    }
+
+    // MARK: Output
+
+    /// Writes what the client takes; resumes paused parsing, or a paused upstream, once the queue is low.
+    func flush() {
+        switch transport.flush() {
+        case .drained where machine.closesWhenDrained:
+            guard transport.linger == nil else { return }
+            if !transport.stageClose(inputUnread: machine.inputUnread) { close() }
             return
+        case .drained, .pending: break
+        case .failed: return apply(.close(logged: machine.exchange))
         }
-        if let endpoint = context.endpoint, endpoint.claims(target.forwarded) {
-            return answerLocally(head, target: target.forwarded, endpoint: endpoint)
+        if parsingPaused && output.pending < ClientTransport.lowWater {
+            parsingPaused = false
+            transport.wantRead(true)
+            machine.awaitHead(inputEmpty: input.isEmpty, now: MonotonicClock.now())
+            process()
         }
-        switch shared.router.match(target.matchPath) {
-        case nil:
-            respond(LocalResponse.error(404, for: head))
-        case let route?:
-            guard admitUpgrade(head, route: route) else { return }
-            if route.location.auth == .off {
-                startProxy(head, route: route, identity: nil)
-            } else {
-                passGate(head, route: route)
-            }
-        }
+        if output.pending < ClientTransport.lowWater { leg.resume() }
     }
 
-    /// A response of the gateway's own. A small unread request body is read and dropped after
-    /// it so the connection stays open; a large one (or one the client waits to be asked for
-    /// with `Expect: 100-continue`) ends the connection after the answer.
-    func respond(_ response: LocalResponse) {
-        guard let e = exchange else { return }
-        let canDiscard = e.requestComplete || (BodyDiscard.mayFit(e.head.framing) && !e.head.expectsContinue)
-        let keepAlive = e.head.keepAlive && canDiscard && !shared.isDraining
-        output.append(response.serialized(keepAlive: keepAlive, isHead: e.head.methodKind == .head))
-        exchange?.status = response.status
-        exchange?.bytesSent = e.head.methodKind == .head ? 0 : response.body.count
-        logAccess()
-        if keepAlive && !e.requestComplete {
-            startDiscarding(e.requestDecoder)
-        } else {
-            finishExchange(keepAlive: keepAlive)
-        }
+    func log(_ e: Exchange?, status: Int) {
+        guard let log = shared.accessLog else { return }
+        guard let e else { return log.record(.rejected(client: peerHost, status: status)) }
+        log.record(
+            AccessLog.Entry(
+                e, upstream: e.serverName(in: shared.upstreams), signInPrefix: context.endpoint?.logRedactedPrefix,
+                now: MonotonicClock.now()))
     }
 
-    func respondAndClose(_ response: LocalResponse, head: HTTPRequestHead?) {
-        if head == nil { inputUnread = true }  // a rejected head: what follows it is unknown
-        output.append(response.serialized(keepAlive: false, isHead: head?.methodKind == .head))
-        if exchange != nil {
-            exchange?.status = response.status
-            logAccess()
-        } else {
-            logRejected(status: response.status)
-        }
-        finishExchange(keepAlive: false)
-    }
-
-    /// Ends the current exchange; the connection waits for the next request or closes.
-    func finishExchange(keepAlive: Bool) {
-        if let e = exchange, !e.requestComplete { inputUnread = true }
-        exchange = nil
-        if let up = upstream {
-            upstream = nil
-            up.close()
-        }
-        upstreamPaused = false
-        guard state != .closed else { return }
-        if keepAlive && !shared.isDraining {
-            state = .awaitingHead
-            setDeadline(input.isEmpty ? .idle : .header)
-            io.wantRead(true)
-            flushOutput()
-            if state == .awaitingHead && !input.isEmpty { process() }
-        } else {
-            state = .closing
-            io.wantRead(false)
-            clearDeadline()
-            flushOutput()
-        }
-    }
-
-    // MARK: Deadlines
-
-    func setDeadline(_ kind: DeadlineKind) {
-        let after: UInt64
-        switch kind {
-        case .none: after = .max
-        case .header: after = shared.headerTimeout
-        case .idle: after = shared.keepaliveTimeout
-        case .body: after = shared.bodyTimeout
-        }
-        deadlineKind = kind
-        deadline = kind == .none ? .max : MonotonicClock.now() &+ after
-    }
-
-    func clearDeadline() {
-        deadlineKind = .none
-        deadline = .max
-    }
+    // MARK: Clocks and closing
 
     func tick(now: UInt64) {
-        if now >= sendDeadline {
-            sendTimedOut()
-            return
+        switch transport.expired(now: now) {
+        case .sendTimedOut:
+            // The client stopped reading: reset, so its unsent bytes are not kept alive.
+            shared.errorLog.info(
+                "client send timed out", metadata: ["client": .string(peerHost), "pending": .string(String(output.pending))])
+            if let e = machine.exchange { log(e, status: e.status) }
+            transport.reset()
+            return close()
+        case .lingerOver: return close()
+        case nil: break
         }
-        if let linger {
-            if linger.isExpired(now: now) { close() }
-            return
-        }
-        guard state != .tunneling else { return tunnelTick(now: now) }  // its own clocks: +Tunnel.swift
-        guard now >= deadline else { return }
-        switch deadlineKind {
-        case .header:
-            if input.isEmpty {
-                close()
-            } else {
-                respondAndClose(LocalResponse.error(408, for: nil), head: nil)
-            }
-        case .body:
-            if let e = exchange, !e.responseHeadDone {
-                respondAndClose(LocalResponse.error(408, for: e.head), head: e.head)
-            } else if state == .discarding {
-                // The answer is out; a client that stopped sending its body gets a staged close.
-                discard = nil
-                inputUnread = true
-                finishExchange(keepAlive: false)
-            } else {
-                close()
-            }
-        case .idle:
-            close()
-        case .none:
-            break
-        }
+        guard transport.linger == nil, now >= machine.deadline else { return }
+        apply(machine.tick(now: now, inputEmpty: input.isEmpty))
+    }
+
+    /// Shutdown: an idle connection closes now; a busy one closes after its exchange.
+    func drain() {
+        if machine.isIdle(inputEmpty: input.isEmpty) { close() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        leg.end()
+        if !transport.isClosed { transport.close() }
+        context.loop.unregister(self)
+        shared.activeConnections.decrement()
+    }
+
+    /// A checked 101: the tunnel takes over both sockets, and this connection's work is done.
+    private func openTunnel(_ head: [UInt8], _ e: Exchange) {
+        guard let up = leg.handOver() else { preconditionFailure("a 101 without its upstream") }
+        output.append(head)
+        log(e, status: 101)
+        let relay = TunnelRelay(context: context, client: transport, upstream: up, session: e.session, peerHost: peerHost)
+        closed = true
+        context.loop.unregister(self)
+        relay.start()
     }
 }

@@ -23,9 +23,9 @@ struct Exchange {
     var reusedConnection = false
     var retried = false
     /// Where the proxied exchange stands; it decides the upstream's outcomes.
-    var machine = ExchangeMachine()
+    var proxy = ProxyMachine()
     /// A response head has gone to the client.
-    var responseHeadDone: Bool { machine.responseStarted }
+    var responseHeadDone: Bool { proxy.responseStarted }
     var status = 0
     var clientFraming: HeadRewriter.ClientFraming = .asIs
     var keepAlive = false
@@ -36,8 +36,6 @@ struct Exchange {
     var websocketAccept: [UInt8]?
     /// The session this exchange was let through with, on protected locations.
     var session: SessionToken?
-    /// Set once the 101 has turned the connection into a tunnel.
-    var tunnel: TunnelTimers?
 
     init(head: HTTPRequestHead, start: UInt64, clientAddress: String) {
         self.head = head
@@ -45,6 +43,11 @@ struct Exchange {
         self.clientAddress = clientAddress
         requestDecoder = HTTPBodyDecoder(framing: head.framing)
         requestComplete = requestDecoder.isComplete
+    }
+
+    /// The upstream server this exchange was sent to, for the logs.
+    func serverName(in upstreams: [UpstreamTarget]) -> String? {
+        route.map { upstreams[$0.upstreamIndex].serverNames[serverIndex] }
     }
 
     /// A request may be sent again on a fresh connection when a reused one was closed before

@@ -1,123 +1,261 @@
-// The proxied half of one exchange as a state machine: events from the upstream side go in,
-// actions for the client connection to perform come out; the I/O stays in `ClientConnection`.
-//
-// First step of the exchange machine (issue 8 item 5): it decides the upstream's outcomes
-// (retry, 502/504 with or without keep-alive, close mid-response, finish with or without
-// keep-alive). Head parsing, the gate and local answers still live in `ClientConnection`.
+// One client connection's exchanges as a state machine: events go in (head parsed, client
+// bytes, gate decision, local answer, upstream head and end, output drained, deadline) and an
+// action comes out for `ClientConnection` to perform. The machine does no I/O; the phase it
+// is left in says what the connection does next (read a head, drop a body, flush and close).
 
-struct ExchangeMachine: Equatable {
-    enum State: Equatable {
-        /// Head parsed: routed, gated or answered locally by the connection.
-        case routing
-        /// The request is on its way upstream; no response head yet.
-        case awaitingResponse
-        /// The response head went to the client; its body follows.
-        case streaming
-        /// A checked 101: bytes both ways.
-        case tunnelling
-        /// The exchange has its outcome (finished, answered or closing).
-        case done
+struct ExchangeMachine {
+    enum Phase: Equatable {
+        /// Between requests: the next head is read (or awaited).
+        case awaitingHead
+        /// The gate or the local endpoint is deciding; their answer may come later.
+        case waiting
+        /// The request goes upstream, and then its response comes back.
+        case proxying
+        /// Answered; the rest of a small request body is read and dropped.
+        case discarding
+        /// The last answer is being flushed; then the connection closes.
+        case closing
+        /// A 101 handed the socket to a tunnel.
+        case tunnelled
     }
 
-    enum Action: Equatable {
-        /// Send the request again on a fresh connection (a reused one closed before answering).
+    enum DeadlineKind: Equatable { case none, header, idle, body }
+
+    struct Timeouts {
+        var header: UInt64
+        var idle: UInt64
+        var body: UInt64
+    }
+
+    enum Action {
+        case none
+        /// Write `response` (`keepAlive` as its head says), log `logged` (or a line for a
+        /// rejected head when nil), end any upstream, then go on in the new phase.
+        case answer(LocalResponse, keepAlive: Bool, logged: Exchange?)
+        case askEndpoint(LocalEndpoint)
+        case askGate(Route)
+        /// Forward the exchange's request to its route's upstream, with this identity block.
+        case forward(Route, identity: [UInt8]?)
+        /// Send the request again on a fresh connection.
         case retry
-        /// Answer with this status (502, 504); `keepAlive` false closes after the answer, since
-        /// the request body was not all read.
-        case respond(status: Int, keepAlive: Bool)
-        /// A response has started and cannot be finished: send what is queued, then close.
-        case flushAndClose
-        /// Close at once, without flushing: the response is broken off.
-        case close
-        /// The response is complete: the next request may follow, or the connection ends.
-        case finish(keepAlive: Bool)
+        /// The client's side of a final response head is ready: write it.
+        case writeHead([UInt8])
+        /// A checked 101: write this head, hand the socket to a tunnel.
+        case openTunnel([UInt8], Exchange)
+        /// The response is complete: the terminating chunk if `lastChunk`, the upstream back to
+        /// the pool if `poolUpstream` (else closed), the line logged, then on in the new phase.
+        case finish(lastChunk: Bool, poolUpstream: Bool, logged: Exchange)
+        /// Send what is queued, then close; the upstream is closed; `logged` is written.
+        case flushAndClose(logged: Exchange?)
+        /// Close at once, after logging `logged`.
+        case close(logged: Exchange?)
+        /// The upstream failed (`status` is the answer's): log it, then do `then`.
+        indirect case upstreamFailed(UpstreamError, status: Int, then: Action)
+        /// No I/O of its own: go on in the new phase.
+        case proceed
     }
 
-    private(set) var state: State = .routing
+    let timeouts: Timeouts
+    // `phase`, `exchange` and `discard` are set only by the machine's events (this file and
+    // +Upstream); the connection changes the exchange's own data through `update`.
+    var phase: Phase = .awaitingHead
+    /// The current exchange: from its head to its answer.
+    var exchange: Exchange?
+    /// Counts exchanges, so a late answer can tell whether its exchange is still the current one.
+    private(set) var serial: UInt64 = 0
+    private(set) var deadlineKind: DeadlineKind = .header
+    private(set) var deadline: UInt64
+    /// The request may have bytes left unread (a rejected head, a body not read): the close must
+    /// then be staged, or the kernel's RST may destroy the answer.
+    private(set) var inputUnread = false
+    var discard: BodyDiscard?
 
-    /// Whether a response head has gone to the client (the access log's upstream, no retry).
-    var responseStarted: Bool {
-        switch state {
-        case .streaming, .tunnelling: true
-        case .done: startedBeforeDone
-        case .routing, .awaitingResponse: false
+    init(timeouts: Timeouts, now: UInt64) {
+        self.timeouts = timeouts
+        deadline = now &+ timeouts.header
+    }
+
+    /// The one staleness check: an answer for exchange `serial` applies only while it is current
+    /// and still waiting for that answer (the client may have left or been answered meanwhile).
+    func isCurrent(_ serial: UInt64) -> Bool { self.serial == serial && phase == .waiting }
+
+    /// Only the connection's own data (counts, timings, the session) is changed through this.
+    mutating func update(_ change: (inout Exchange) -> Void) {
+        guard exchange != nil else { return }
+        change(&exchange!)
+    }
+
+    // MARK: Client events
+
+    /// A request head parsed; `decision` is what routing made of it.
+    mutating func headParsed(_ e: Exchange, decision: RouteDecision, draining: Bool, now: UInt64) -> Action {
+        guard phase == .awaitingHead else { preconditionFailure("a head in phase \(phase)") }
+        serial &+= 1
+        exchange = e
+        clearDeadline()
+        switch decision {
+        case .answer(let response): return answer(response, draining: draining, now: now)
+        case .refuse(let response): return refuse(response)
+        case .local(let endpoint):
+            phase = .waiting
+            return .askEndpoint(endpoint)
+        case .gate(let route):
+            phase = .waiting
+            return .askGate(route)
+        case .proxy(let route): return startForwarding(route, identity: nil, now: now)
         }
     }
 
-    private var startedBeforeDone = false
-
-    /// The route chose an upstream: the request is being forwarded.
-    mutating func startProxy() {
-        guard state == .routing else { preconditionFailure("startProxy in state \(state)") }
-        state = .awaitingResponse
+    /// The head could not be parsed: 4xx, and the connection closes after it.
+    mutating func headInvalid(_ error: LocalResponse) -> Action {
+        inputUnread = true  // what follows a rejected head is unknown
+        phase = .closing
+        clearDeadline()
+        return .answer(error, keepAlive: false, logged: nil)
     }
 
-    /// A final response head (not a 101) was forwarded to the client.
-    mutating func responseHead() {
-        guard state == .awaitingResponse else { preconditionFailure("a response head in state \(state)") }
-        state = .streaming
+    /// Part of a head is buffered: an idle connection now runs the header timeout.
+    mutating func partialHead(now: () -> UInt64) {
+        if deadlineKind == .idle { setDeadline(.header, now: now()) }
     }
 
-    /// A checked 101 turned the connection into a tunnel.
-    mutating func tunnelOpened() {
-        guard state == .awaitingResponse else { preconditionFailure("a 101 in state \(state)") }
-        state = .tunnelling
+    /// Any bytes from the client: a body timeout restarts (the clock is read only then).
+    mutating func clientBytes(now: () -> UInt64) {
+        if deadlineKind == .body { setDeadline(.body, now: now()) }
     }
 
-    /// The whole response was read; `keepAlive` is what the rewritten head promised the client
-    /// and whether the request was all read.
-    mutating func responseComplete(keepAlive: Bool) -> Action {
-        guard state == .streaming else { preconditionFailure("a complete response in state \(state)") }
-        end()
-        return .finish(keepAlive: keepAlive)
+    /// Parsing pauses while the client is slow to take answers; the send timeout governs.
+    mutating func parsingPaused() { clearDeadline() }
+
+    /// Waiting for the next head: the idle timeout when nothing is buffered, else the header one.
+    mutating func awaitHead(inputEmpty: Bool, now: UInt64) {
+        setDeadline(inputEmpty ? .idle : .header, now: now)
     }
 
-    /// The upstream failed before a response head (refused, timed out, invalid, a bad 101).
-    mutating func upstreamFailed(timedOut: Bool, requestComplete: Bool) -> Action {
-        guard state == .awaitingResponse else { preconditionFailure("an upstream failure in state \(state)") }
-        end()
-        return .respond(status: timedOut ? 504 : 502, keepAlive: requestComplete)
+    /// The local endpoint answered.
+    mutating func localAnswer(_ response: LocalResponse, draining: Bool, now: UInt64) -> Action {
+        guard phase == .waiting else { preconditionFailure("a local answer in phase \(phase)") }
+        return answer(response, draining: draining, now: now)
     }
 
-    /// The upstream connection ended. `retryable`: the exchange allows one more try and the
-    /// connection sent nothing; a timeout is never retried (the upstream may be acting on it).
-    mutating func upstreamClosed(error: UpstreamError?, retryable: Bool, requestComplete: Bool) -> Action {
-        switch state {
-        case .awaitingResponse:
-            if retryable && !(error?.isTimeout ?? false) { return .retry }
-            return upstreamFailed(timedOut: error?.isTimeout ?? false, requestComplete: requestComplete)
-        case .streaming, .tunnelling:
-            end()
-            return .flushAndClose
-        case .routing, .done:
-            preconditionFailure("an upstream close in state \(state)")
+    mutating func gateDecided(_ decision: GateDecision, route: Route, draining: Bool, now: UInt64) -> Action {
+        guard phase == .waiting else { preconditionFailure("a gate decision in phase \(phase)") }
+        switch decision {
+        case .answer(let response): return answer(response, draining: draining, now: now)
+        case .allow(let identity, let session):
+            exchange?.session = session  // a tunnel re-checks it while open
+            return startForwarding(route, identity: identity, now: now)
         }
     }
 
-    /// The client's request body is invalid (`status` is the parse error's): refused and closed
-    /// before a response head, broken off after one.
-    mutating func requestBodyInvalid(status: Int) -> Action {
-        switch state {
-        case .awaitingResponse:
-            end()
-            return .respond(status: status, keepAlive: false)
-        case .streaming:
-            end()
-            return .close
-        case .routing, .tunnelling, .done:
-            preconditionFailure("an invalid request body in state \(state)")
+    /// Drops what of `bytes` belongs to the unread body of an answered request; returns how many.
+    mutating func discarded(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard phase == .discarding, var d = discard else { preconditionFailure("discarding in phase \(phase)") }
+        let (used, outcome) = d.feed(bytes)
+        discard = d
+        switch outcome {
+        case .needMore: break
+        case .complete: nextRequest(keepAlive: true)
+        case .tooLarge, .invalid:
+            // The answer said keep-alive; ending the connection after it is still allowed.
+            inputUnread = true
+            nextRequest(keepAlive: false)
+        }
+        return used
+    }
+
+    /// The client hung up or failed.
+    mutating func clientEnded() -> Action {
+        guard phase == .proxying, var e = exchange else { return .close(logged: nil) }
+        if !e.responseHeadDone { e.status = 499 }
+        return .close(logged: e)
+    }
+
+    /// The client's write queue emptied: a closing connection may now close.
+    var closesWhenDrained: Bool { phase == .closing }
+
+    // MARK: Deadlines
+
+    mutating func tick(now: UInt64, inputEmpty: Bool) -> Action {
+        guard now >= deadline else { return .none }
+        switch deadlineKind {
+        case .header:
+            guard !inputEmpty else { return .close(logged: nil) }
+            return headInvalid(LocalResponse.error(408, for: nil))
+        case .body:
+            if let e = exchange, !e.responseHeadDone { return refuse(LocalResponse.error(408, for: e.head)) }
+            guard phase == .discarding else { return .close(logged: nil) }
+            // The answer is out; a client that stopped sending its body gets a staged close.
+            inputUnread = true
+            nextRequest(keepAlive: false)
+            return .proceed
+        case .idle: return .close(logged: nil)
+        case .none: return .none
         }
     }
 
-    /// The response could not be read after its head (an invalid body).
-    mutating func responseInvalid() -> Action {
-        guard state == .streaming else { preconditionFailure("an invalid body in state \(state)") }
-        end()
-        return .flushAndClose
+    mutating func setDeadline(_ kind: DeadlineKind, now: UInt64) {
+        deadlineKind = kind
+        switch kind {
+        case .none: deadline = .max
+        case .header: deadline = now &+ timeouts.header
+        case .idle: deadline = now &+ timeouts.idle
+        case .body: deadline = now &+ timeouts.body
+        }
     }
 
-    private mutating func end() {
-        startedBeforeDone = responseStarted
-        state = .done
+    mutating func clearDeadline() { setDeadline(.none, now: 0) }
+
+    // MARK: Answers and endings
+
+    /// A response of the gateway's own. A small unread request body is read and dropped after
+    /// it so the connection stays open; a large one (or one the client waits to be asked for
+    /// with `Expect: 100-continue`) ends the connection after the answer.
+    mutating func answer(_ response: LocalResponse, draining: Bool, now: UInt64) -> Action {
+        guard var e = exchange else { preconditionFailure("an answer without an exchange") }
+        let canDiscard = e.requestComplete || (BodyDiscard.mayFit(e.head.framing) && !e.head.expectsContinue)
+        let keepAlive = e.head.keepAlive && canDiscard && !draining
+        e.status = response.status
+        e.bytesSent = e.head.methodKind == .head ? 0 : response.body.count
+        if keepAlive && !e.requestComplete {
+            exchange = nil
+            discard = BodyDiscard(decoder: e.requestDecoder)
+            phase = .discarding
+            setDeadline(.body, now: now)
+        } else {
+            nextRequest(keepAlive: keepAlive)
+        }
+        return .answer(response, keepAlive: keepAlive, logged: e)
+    }
+
+    /// An answer after which the connection closes.
+    mutating func refuse(_ response: LocalResponse) -> Action {
+        guard var e = exchange else { return headInvalid(response) }
+        e.status = response.status
+        nextRequest(keepAlive: false)
+        return .answer(response, keepAlive: false, logged: e)
+    }
+
+    /// Ends the current exchange: the next request is awaited (the connection then sets the idle
+    /// or header timeout, as its buffer says), or the connection closes.
+    mutating func nextRequest(keepAlive: Bool) {
+        if let e = exchange, !e.requestComplete { inputUnread = true }
+        exchange = nil
+        discard = nil
+        if keepAlive && !inputUnread {
+            phase = .awaitingHead
+            clearDeadline()
+        } else {
+            phase = .closing
+            clearDeadline()
+        }
+    }
+
+    /// Shutdown: whether the connection is idle and may close now.
+    func isIdle(inputEmpty: Bool) -> Bool { phase == .awaitingHead && inputEmpty }
+
+    /// Shutdown began: a connection between requests takes no next one.
+    mutating func drain() {
+        if phase == .awaitingHead { phase = .closing }
     }
 }

@@ -1,0 +1,200 @@
+// The upstream side of a client connection's exchange, as a second I/O shell: it forwards the
+// request with backpressure both ways, and hands each report of the upstream connection to the
+// client connection's exchange machine, whose action the client connection performs.
+import GatewayCore
+import GatewayHTTP
+
+/// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
+final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
+    private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private unowned let client: ClientConnection
+    /// The connection the current exchange uses, from its forwarding to its end.
+    private(set) var upstream: UpstreamConnection?
+    /// The upstream is not read while the client is slow to take the response.
+    private var paused = false
+    private var machine: ExchangeMachine {
+        get { client.machine }
+        _modify { yield &client.machine }
+    }
+    private var shared: ProxyShared { client.context.shared }
+    private var context: LoopContext { client.context }
+    private var input: ReadBuffer { client.transport.input }
+    private var output: WriteQueue { client.transport.output }
+
+    init(client: ClientConnection) {
+        self.client = client
+    }
+
+    /// Forwards the exchange's request; `identity` is the signed-in user's header block, if any.
+    func forward(_ route: Route, identity: [UInt8]?) {
+        guard let e = machine.exchange, let canonical = e.target else { preconditionFailure("forwarding without a target") }
+        let target = shared.upstreams[route.upstreamIndex]
+        let server = context.pool.chooseServer(upstream: route.upstreamIndex)
+        let head = HeadRewriter.upstreamRequest(
+            e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: false,
+            policy: shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
+            identity: identity)
+        machine.update {
+            $0.serverIndex = server
+            $0.forwardedHead = head
+        }
+        if e.head.expectsContinue && !e.requestComplete {
+            output.append(Self.continueResponse)
+            client.flush()
+            guard machine.phase == .proxying else { return }
+        }
+        connectUpstream(reuse: true)
+    }
+
+    /// Takes a pooled connection (unless retrying) or opens one, and sends the request head.
+    func connectUpstream(reuse: Bool) {
+        guard let e = machine.exchange, let route = e.route else { return }
+        switch context.upstreamConnection(upstream: route.upstreamIndex, server: e.serverIndex, reuse: reuse, delegate: self) {
+        case .failure(let error):
+            client.apply(machine.upstreamFailed(error, draining: shared.isDraining, now: MonotonicClock.now()))
+        case .success(let (connection, reused)):
+            machine.update {
+                $0.reusedConnection = reused
+                $0.upstreamStart = MonotonicClock.now()
+                $0.requestQueued = false
+            }
+            connection.startRequest(method: e.head.methodKind)
+            connection.send(e.forwardedHead)
+            if machine.exchange?.canRetry == false { machine.update { $0.forwardedHead = [] } }
+            upstream = connection
+            pumpRequestBody()
+        }
+    }
+
+    /// Moves request body bytes to the upstream until its queue is full. Whether to keep reading
+    /// the client is decided after the flush: a flush that empties the queue at once arms no
+    /// write event, so nothing else would ever resume a paused client.
+    func pumpRequestBody() {
+        guard machine.phase == .proxying, let up = upstream, let e = machine.exchange, !e.requestQueued else { return }
+        var decoder = e.requestDecoder
+        while true {
+            let step = RequestBodyPump.move(from: input, decoder: &decoder, to: up.output, chunked: e.head.framing == .chunked)
+            machine.update { $0.requestDecoder = decoder }
+            switch step {
+            case .invalid(let error): return client.apply(machine.requestBodyInvalid(error))
+            case .complete:
+                machine.requestQueued()
+                up.awaitResponse()
+                return up.flush()
+            case .needMore, .full:
+                up.flush()
+                guard upstream === up, machine.phase == .proxying else { return }
+                if up.output.pending >= ClientTransport.highWater { return client.transport.wantRead(false) }  // drained resumes
+                if input.isEmpty || step == .needMore { return client.transport.wantRead(true) }
+            }
+        }
+    }
+
+    // MARK: Upstream reports
+
+    func upstreamConnected(_ upstream: UpstreamConnection) {}
+
+    func upstreamDrained(_ up: UpstreamConnection) {
+        guard up === upstream, machine.exchange?.requestComplete == false else { return }
+        pumpRequestBody()
+    }
+
+    func upstreamTunnelReadable(_ upstream: UpstreamConnection) {}
+
+    func upstreamClosed(_ closed: UpstreamConnection, error: UpstreamError?) {
+        guard closed === upstream, machine.exchange != nil else { return }
+        upstream = nil
+        let action = machine.upstreamClosed(
+            error, sentNothing: !closed.responseStarted, draining: shared.isDraining, now: MonotonicClock.now())
+        if case .flushAndClose = action {
+            shared.errorLog.warning(
+                "upstream ended the response early",
+                metadata: [
+                    "upstream": .string(shared.upstreams[closed.upstreamIndex].serverNames[closed.serverIndex]),
+                    "error": .string(error?.description ?? "connection closed"),
+                ])
+        }
+        client.apply(action)
+    }
+
+    func upstreamResponseHead(_ up: UpstreamConnection, _ response: HTTPResponseHead) {
+        guard up === upstream, machine.exchange != nil else { return }
+        let pooling = shared.upstreams[up.upstreamIndex].keepalive > 0
+        client.apply(machine.upstreamHead(response, pooling: pooling, draining: shared.isDraining, now: MonotonicClock.now()))
+    }
+
+    func upstreamCanTakeBody(_ up: UpstreamConnection) -> Bool {
+        up === upstream && machine.phase == .proxying && output.pending < ClientTransport.highWater
+    }
+
+    func upstreamResponseBody(_ up: UpstreamConnection, _ bytes: UnsafeRawBufferPointer) {
+        guard up === upstream, let framing = machine.exchange?.clientFraming else { return }
+        machine.update { $0.bytesSent += bytes.count }
+        output.appendBody(bytes, chunked: framing == .chunked)
+    }
+
+    /// Decoding stopped short of the end: send what is queued, and pause the upstream while the
+    /// client's queue is full (the flush that drains it resumes the upstream).
+    func upstreamResponseBodyWaiting(_ up: UpstreamConnection) {
+        guard up === upstream, machine.phase == .proxying else { return }
+        client.flush()
+        guard upstream === up, machine.phase == .proxying else { return }
+        if output.pending >= ClientTransport.highWater && !paused {
+            paused = true
+            up.pauseReading(true)
+        }
+    }
+
+    func upstreamResponseComplete(_ up: UpstreamConnection, reusable: Bool) {
+        guard up === upstream, machine.phase == .proxying, machine.exchange != nil else { return }
+        client.apply(machine.responseComplete(upstreamReusable: reusable))
+    }
+
+    func upstreamResponseInvalid(_ up: UpstreamConnection, _ problem: UpstreamResponseProblem) {
+        guard up === upstream, machine.exchange != nil else { return }
+        let now = MonotonicClock.now()
+        switch problem {
+        case .headTooLarge:
+            client.apply(machine.upstreamFailed(.io(SystemError("response head too large", errno: 7)), draining: shared.isDraining, now: now))
+        case .invalidHead(let error):
+            shared.errorLog.warning("upstream sent an invalid response", metadata: ["reason": .string(error.description)])
+            client.apply(machine.upstreamFailed(.io(SystemError("invalid response", errno: 71)), draining: shared.isDraining, now: now))
+        case .invalidBody(let error):
+            shared.errorLog.warning("upstream sent an invalid body", metadata: ["reason": .string(error.description)])
+            client.apply(machine.responseInvalid())
+        }
+    }
+
+    // MARK: Ends
+
+    /// The client's queue drained below the low-water mark: a paused response goes on.
+    func resume() {
+        guard paused else { return }
+        paused = false
+        upstream?.pauseReading(false)
+        if machine.exchange?.responseHeadDone == true { upstream?.readResponse() }
+    }
+
+    /// The response is complete and the connection may serve another request.
+    func pool() {
+        paused = false
+        guard let up = upstream else { return }
+        upstream = nil
+        context.pool.release(up)
+    }
+
+    /// The connection in use, if any, is closed: never pooled.
+    func end() {
+        paused = false
+        guard let up = upstream else { return }
+        upstream = nil
+        up.close()
+    }
+
+    /// A 101: the tunnel takes the connection over.
+    func handOver() -> UpstreamConnection? {
+        defer { upstream = nil }
+        return upstream
+    }
+}
