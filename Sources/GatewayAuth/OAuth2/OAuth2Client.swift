@@ -83,32 +83,10 @@ public struct OAuth2Client: Sendable {
     /// RFC 6749 §5.1 and §5.2, plus two providers' habits: GitHub reports errors with HTTP 200,
     /// and Facebook's `error` is an object (`{"type": "OAuthException", ...}`), not a code.
     func accessToken(from result: Result<OutboundResponse, OutboundHTTPError>) -> Result<OAuth2AccessToken, AuthError> {
-        let response: OutboundResponse
-        switch result {
-        case .failure(let error):
-            logger?.warning(
-                "token endpoint unreachable", metadata: ["provider": "\(providerName)", "reason": "\(error)"])
-            return .failure(.tokenExchangeFailed(status: nil))
-        case .success(let r): response = r
+        TokenResponse.read(result, provider: providerName, logger: logger).flatMap { tokens in
+            // §5.1: `scope` is space-delimited; GitHub separates with commas.
+            tokens.bearerToken().map { OAuth2AccessToken(value: $0, grantedScopes: tokens.scope.map(Self.scopeList)) }
         }
-        let json = JSONValue.parse(response.body)
-        switch json?["error"] {
-        case .string(let code)?: return .failure(.providerError(code))
-        case .object(let details)?: return .failure(.providerError(details["type"]?.stringValue ?? "error"))
-        default: break
-        }
-        guard response.status == 200 else { return .failure(.tokenExchangeFailed(status: response.status)) }
-        guard let json, case .object = json else { return .failure(.malformedResponse("token response is not JSON")) }
-        guard let token = json["access_token"]?.stringValue, !token.isEmpty else {
-            return .failure(.malformedResponse("token response has no access_token"))
-        }
-        // §7.1: a client must not use a token type it does not understand. Some servers omit it.
-        if let type = json["token_type"]?.stringValue, type.lowercased() != "bearer" {
-            return .failure(.malformedResponse("token type is not Bearer"))
-        }
-        // §5.1: `scope` is space-delimited; GitHub separates with commas.
-        let granted = json["scope"]?.stringValue.map(Self.scopeList)
-        return .success(OAuth2AccessToken(value: token, grantedScopes: granted))
     }
 
     /// Scopes as configured (`read:user user:email`, or with commas), in order, without duplicates.

@@ -24,7 +24,7 @@ extension OIDCProvider {
         clientAuthentication.apply(clientID: clientID, clientSecret: clientSecret, fields: &fields, headers: &headers)
         let exchange = OutboundRequest.form(url: metadata.tokenEndpoint, fields: fields, headers: headers)
         http.send(exchange) { result in
-            switch self.tokenResponse(result) {
+            switch self.tokens(result) {
             case .failure(let error): completion(.failure(error))
             case .success(let tokens):
                 self.validate(tokens: tokens, nonce: request.nonce, metadata: metadata, completion: completion)
@@ -32,36 +32,20 @@ extension OIDCProvider {
         }
     }
 
-    private struct TokenResponse {
+    private struct Tokens {
         var idToken: String
         var accessToken: String?
     }
 
-    private typealias TokenResult = Result<TokenResponse, AuthError>
-
-    private func tokenResponse(_ result: Result<OutboundResponse, OutboundHTTPError>) -> TokenResult {
-        let response: OutboundResponse
-        switch result {
-        case .failure(let error):
-            logger?.warning("token endpoint unreachable", metadata: ["provider": "\(name)", "reason": "\(error)"])
-            return .failure(.tokenExchangeFailed(status: nil))
-        case .success(let r): response = r
+    private func tokens(_ result: Result<OutboundResponse, OutboundHTTPError>) -> Result<Tokens, AuthError> {
+        TokenResponse.read(result, provider: name, logger: logger).flatMap { response in
+            guard let idToken = response.idToken else { return .failure(.malformedResponse("token response has no id_token")) }
+            return .success(Tokens(idToken: idToken, accessToken: response.accessToken))
         }
-        let json = JSONValue.parse(response.body)
-        guard response.status == 200 else {
-            // RFC 6749 §5.2: errors come as {"error": "invalid_grant", ...}, usually with 400.
-            if let code = json?["error"]?.stringValue { return .failure(.providerError(code)) }
-            return .failure(.tokenExchangeFailed(status: response.status))
-        }
-        guard let json, case .object = json else { return .failure(.malformedResponse("token response is not JSON")) }
-        guard let idToken = json["id_token"]?.stringValue else {
-            return .failure(.malformedResponse("token response has no id_token"))
-        }
-        return .success(TokenResponse(idToken: idToken, accessToken: json["access_token"]?.stringValue))
     }
 
     private func validate(
-        tokens: TokenResponse, nonce: String, metadata: OIDCProviderMetadata,
+        tokens: Tokens, nonce: String, metadata: OIDCProviderMetadata,
         completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
     ) {
         let jws: CompactJWS

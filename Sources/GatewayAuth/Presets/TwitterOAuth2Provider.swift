@@ -106,27 +106,7 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
     // MARK: - Steps
 
     private func accessToken(_ result: Result<OutboundResponse, OutboundHTTPError>) -> Result<String, AuthError> {
-        let response: OutboundResponse
-        switch result {
-        case .failure(let error):
-            logger?.warning("token endpoint unreachable", metadata: ["provider": "\(name)", "reason": "\(error)"])
-            return .failure(.tokenExchangeFailed(status: nil))
-        case .success(let r): response = r
-        }
-        let json = JSONValue.parse(response.body)
-        guard response.status == 200 else {
-            logger?.warning(
-                "token endpoint refused", metadata: ["provider": "\(name)", "status": "\(response.status)"])
-            if let code = json?["error"]?.stringValue { return .failure(.providerError(code)) }
-            return .failure(.tokenExchangeFailed(status: response.status))
-        }
-        guard let token = json?["access_token"]?.stringValue, !token.isEmpty else {
-            return .failure(.malformedResponse("token response has no access_token"))
-        }
-        if let type = json?["token_type"]?.stringValue, type.lowercased() != "bearer" {
-            return .failure(.malformedResponse("token_type is not bearer"))
-        }
-        return .success(token)
+        TokenResponse.read(result, provider: name, logger: logger).flatMap { $0.bearerToken() }
     }
 
     private func fetchUser(accessToken: String, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
