@@ -13,6 +13,8 @@ struct AccessLog: Sendable {
         var durationNanos: UInt64
         var upstream: String?
         var upstreamNanos: UInt64?
+        var requestID: String? = nil
+        var traceID: String? = nil
     }
 
     func record(_ e: Entry) {
@@ -26,6 +28,8 @@ struct AccessLog: Sendable {
         ]
         if let upstream = e.upstream { metadata["upstream"] = .string(upstream) }
         if let t = e.upstreamNanos { metadata["upstream_ms"] = .string(Self.millis(t)) }
+        if let id = e.requestID { metadata["request_id"] = .string(id) }
+        if let id = e.traceID { metadata["trace_id"] = .string(id) }
         logger.info("request", metadata: metadata)
     }
 
@@ -50,7 +54,9 @@ extension AccessLog.Entry {
         self.init(
             client: e.clientAddress, method: e.head.methodString, path: path, status: e.status, bytes: e.bytesSent,
             durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstream : nil,
-            upstreamNanos: e.upstreamHeadNanos)
+            upstreamNanos: e.upstreamHeadNanos,
+            requestID: e.trace.map { String(decoding: $0.requestID, as: UTF8.self) },
+            traceID: e.trace.map { String(decoding: $0.traceID, as: UTF8.self) })
     }
 
     /// A request refused before its head parsed: only who and the status are known.

@@ -85,6 +85,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
                 let client = ClientAddressResolver.resolve(
                     peer: peerHost, peerTrusted: peerTrusted, headers: head.headers, trusted: shared.trustedProxies)
                 var e = Exchange(head: head, start: MonotonicClock.now(), clientAddress: client)
+                e.trace = RequestTrace.make(head, peerTrusted: peerTrusted, ids: &context.ids)
                 let decision = RequestRouting.decide(&e, from: origin, shared: shared)
                 apply(machine.headParsed(e, decision: decision, draining: shared.isDraining, now: e.start))
             }

@@ -34,6 +34,8 @@ struct Exchange {
     var bytesSent = 0
     /// A checked WebSocket handshake: the accept value its 101 must carry.
     var websocketAccept: [UInt8]?
+    /// Its request id and trace context (`RequestTrace`).
+    var trace: RequestTrace?
     /// The session this exchange was let through with, on protected locations.
     var session: SessionToken?
 

@@ -27,6 +27,8 @@ struct ForwardingPolicy: Sendable {
         // Not identities, but no client may send them either: IIS, Symfony and Zend route by
         // X-Original-URL / X-Rewrite-URL, which would reach a path no location matched.
         names += ["X-Original-URL", "X-Rewrite-URL"]
+        // The gateway writes these itself (RequestTrace), from a trusted proxy's or its own.
+        names += ["X-Request-Id", "traceparent", "tracestate"]
         for location in config.locations {
             names.append(contentsOf: location.identityHeaders.values)
         }

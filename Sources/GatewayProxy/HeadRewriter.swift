@@ -8,9 +8,11 @@ enum HeadRewriter {
     /// `X-Forwarded-For/Proto/Host`, `Forwarded` and `X-Real-IP` are believed only from a
     /// trusted peer: its X-Forwarded-For is appended to and its Proto/Host kept; from anyone
     /// else they are replaced by the gateway's own values (Forwarded and X-Real-IP dropped).
+    /// `trace` is written as `X-Request-Id`, `traceparent` and (from a trusted proxy) `tracestate`.
     static func upstreamRequest(
         _ head: HTTPRequestHead, target: [UInt8], peerIP: String, peerTrusted: Bool, isTLS: Bool,
-        policy: ForwardingPolicy, defaultHost: String, keepAlive: Bool, identity: [UInt8]? = nil
+        policy: ForwardingPolicy, defaultHost: String, keepAlive: Bool, identity: [UInt8]? = nil,
+        trace: RequestTrace? = nil
     ) -> [UInt8] {
         let h = head.headers
         var out: [UInt8] = []
@@ -96,6 +98,18 @@ enum HeadRewriter {
         }
         if head.framing == .chunked {
             out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+        }
+        if let trace {
+            out.append(contentsOf: "X-Request-Id: ".utf8)
+            out.append(contentsOf: trace.requestID)
+            out.append(contentsOf: "\r\ntraceparent: ".utf8)
+            out.append(contentsOf: trace.traceParent)
+            out.append(contentsOf: "\r\n".utf8)
+            if let state = trace.traceState {
+                out.append(contentsOf: "tracestate: ".utf8)
+                out.append(contentsOf: state)
+                out.append(contentsOf: "\r\n".utf8)
+            }
         }
         if let identity { out.append(contentsOf: identity) }
         if head.isUpgrade {

@@ -74,6 +74,8 @@ final class LoopContext: @unchecked Sendable {
     /// The executable's sign-in for this loop; nil when no location needs it.
     var endpoint: LocalEndpoint?
     var gate: AccessGate?
+    /// Request ids and new trace ids for this loop's requests.
+    var ids = RequestIDGenerator()
     var upstreams: [UpstreamTarget] { shared.upstreams }
 
     init(loop: EventLoop, shared: ProxyShared) {

@@ -34,7 +34,7 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
         let head = HeadRewriter.upstreamRequest(
             e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: false,
             policy: shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
-            identity: identity)
+            identity: identity, trace: e.trace)
         machine.update {
             $0.serverIndex = server
             $0.forwardedHead = head

@@ -195,4 +195,34 @@ final class ForwardingTests: IntegrationTestCase {
             XCTAssertEqual(String(decoding: echoed, as: UTF8.self), message.uppercased())
         }
     }
+
+    func testEachRequestGetsAnIdAndATraceThatReachTheUpstreamAndTheAccessLog() throws {
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let (_, gateway) = try startPair()
+        let client = try gateway.client()
+        let echo = try client.request(
+            "GET", "/echo?traced=1", headers: [("X-Request-Id", "chosen-by-client"), ("traceparent", parent)]
+        ).json()
+        let id = try XCTUnwrap(headerValues("X-Request-Id", in: echo).first)
+        XCTAssertEqual(headerValues("X-Request-Id", in: echo).count, 1)
+        XCTAssertNotEqual(id, "chosen-by-client", "a client that is no trusted proxy does not choose its id")
+        XCTAssertEqual(id.count, 32)
+        let traceParent = try XCTUnwrap(headerValues("traceparent", in: echo).first)
+        XCTAssertNotEqual(traceParent, parent)
+        XCTAssertTrue(traceParent.hasPrefix("00-\(id)-"), traceParent)
+        let line = try gateway.child.waitFor("the access line", in: { gateway.child.stdout }) { text in
+            text.split(separator: "\n").first { $0.contains("/echo?traced=1") }.map(String.init)
+        }
+        let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+        XCTAssertEqual(entry["request_id"] as? String, id)
+        XCTAssertEqual(entry["trace_id"] as? String, id)
+
+        let (_, trusting) = try startPair(extra: "trusted_proxies 127.0.0.1;")
+        let passed = try trusting.client().request(
+            "GET", "/echo", headers: [("X-Request-Id", "lb-42"), ("traceparent", parent), ("tracestate", "vendor=1")]
+        ).json()
+        XCTAssertEqual(headerValues("X-Request-Id", in: passed), ["lb-42"])
+        XCTAssertEqual(headerValues("traceparent", in: passed), [parent])
+        XCTAssertEqual(headerValues("tracestate", in: passed), ["vendor=1"])
+    }
 }
