@@ -1,17 +1,16 @@
 // ID tokens that must not sign anybody in, from a provider that misbehaves on purpose; and Redis loss.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class SignInRejectionTests: IntegrationTestCase {
     private func rogue(_ mode: String) throws -> String {
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [TestPaths.fixtures.appendingPathComponent("rogue_oidc.py").path, "--port", "0", "--mode", mode],
             directory: directory, name: "rogue-\(mode)")
         track(child)
-        let port = try child.waitFor("the rogue provider", in: { child.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        let port = try child.waitForPort("the rogue provider")
         return "http://127.0.0.1:\(port)"
     }
 
@@ -92,14 +91,14 @@ final class SignInRejectionTests: IntegrationTestCase {
         }
         XCTAssertTrue(recovered, "no recovery after Redis came back: \(gateway.child.stderr.suffix(2000))")
         let seen = load.stop()
-        XCTAssertTrue(gateway.child.process.isRunning, "the gateway died under load")
+        XCTAssertTrue(gateway.child.isRunning, "the gateway died under load")
         XCTAssertEqual(seen.errors, 0, "connection errors under load: \(seen)")
         XCTAssertEqual(Set(seen.statuses.keys).subtracting([200, 503]), [], "\(seen)")
         XCTAssertGreaterThan(seen.statuses[200] ?? 0, 0)
         XCTAssertGreaterThan(seen.statuses[503] ?? 0, 0)
     }
 
-    private func redisServer(on port: Int) -> ChildProcess? { redisChildren[port] }
+    private func redisServer(on port: Int) -> FixtureProcess? { redisChildren[port] }
 }
 
 /// Clients requesting a protected path in a loop until stopped (bounded: 60 s, 100,000 requests).
