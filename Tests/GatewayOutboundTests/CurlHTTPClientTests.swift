@@ -288,7 +288,7 @@ class CurlHTTPClientTests: XCTestCase {
         queue.async {
             client.send(OutboundRequest(url: base + "/slow?ms=1500")) { results.append((try? $0.get().status) ?? -1) }
         }
-        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertTrue(waitUntil(timeout: 5) { activity().sockets > 0 }, "the slow request is on the wire")
         for _ in 0..<10 {
             let started = DispatchTime.now()
             let ran = DispatchSemaphore(value: 0)
@@ -312,7 +312,7 @@ class CurlHTTPClientTests: XCTestCase {
                 client.send(OutboundRequest(url: base + "/slow?ms=2000")) { results.append(failure($0)?.kind) }
             }
         }
-        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertTrue(waitUntil(timeout: 5) { activity().sockets == 3 }, "all three are on the wire")
         queue.sync { client.close() }
         XCTAssertEqual(results.all, [.cancelled, .cancelled, .cancelled], "completed during close")
         queue.sync { client.close() }
@@ -338,7 +338,8 @@ class CurlHTTPClientTests: XCTestCase {
                     results.append(failure(result)?.kind)
                 }
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            let onTheWire = waitUntil(timeout: 5) { queue.sync { transient.activity.sockets > 0 } }
+            XCTAssertTrue(onTheWire, "the slow request is on the wire")
         }
         queue.sync {}
         XCTAssertNil(released, "sources and transfers must not keep the client alive")
