@@ -24,10 +24,10 @@ final class SignInRejectionTests: IntegrationTestCase {
         let browser = Browser()
         // Discovery runs in the background: wait until the start endpoint redirects.
         var start: Browser.Hop?
-        for _ in 0..<100 {
+        try waitUntil(timeout: 10, interval: 0.05) {
             let hop = try browser.request("GET", URL(string: "/auth/rogue?next=/app/", relativeTo: base)!.absoluteURL)
-            if hop.response.status == 302 { start = hop; break }
-            Thread.sleep(forTimeInterval: 0.05)
+            if hop.response.status == 302 { start = hop }
+            return start != nil
         }
         let authorize = try XCTUnwrap(start?.location, "the provider never became ready: \(gateway.child.stderr)")
         let back = try browser.request("GET", authorize)
@@ -70,25 +70,24 @@ final class SignInRejectionTests: IntegrationTestCase {
         // Under load: four clients keep asking while Redis goes away and comes back.
         let load = LoadLoop(port: base.port!, cookie: cookie, clients: 4)
         load.start()
-        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertTrue(waitUntil(timeout: 10) { load.count(of: 200) > 0 }, "the load never got through")
         redisServer(on: port)?.signal(SIGTERM)
         _ = redisServer(on: port)?.waitForExit()
         var statuses: [Int] = []
         for _ in 0..<20 { statuses.append(try get("/app/x")) }
         XCTAssertTrue(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
         XCTAssertEqual(try get("/public/x"), 200)
-        Thread.sleep(forTimeInterval: 0.5)
-        let ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+        var ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+        try waitUntil(timeout: 5, interval: 0.05) {
+            ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+            return ready.status == 503
+        }
         XCTAssertEqual(ready.status, 503)
         XCTAssertTrue(ready.text.contains("redis"), ready.text)
 
         // Redis returns (with its append-only file): the same cookie works again.
         try startRedis(port: port, appendOnly: true, directory: redisDir)
-        var recovered = false
-        for _ in 0..<100 {
-            if try get("/app/x") == 200 { recovered = true; break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let recovered = try waitUntil(timeout: 15, interval: 0.1) { try get("/app/x") == 200 }
         XCTAssertTrue(recovered, "no recovery after Redis came back: \(gateway.child.stderr.suffix(2000))")
         let seen = load.stop()
         XCTAssertTrue(gateway.child.isRunning, "the gateway died under load")
@@ -138,6 +137,13 @@ final class LoadLoop: @unchecked Sendable {
         }
     }
 
+    /// How many answers with `status` the clients have had so far.
+    func count(of status: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return statuses[status] ?? 0
+    }
+
     private var isRunning: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -148,7 +154,8 @@ final class LoadLoop: @unchecked Sendable {
         lock.lock()
         running = false
         lock.unlock()
-        while threads.contains(where: { $0.isExecuting }) { Thread.sleep(forTimeInterval: 0.02) }
+        // Each client's requests time out after 5 s, so a thread ends well within 30 s.
+        waitUntil(timeout: 30, interval: 0.02) { !threads.contains { $0.isExecuting } }
         lock.lock()
         defer { lock.unlock() }
         return (statuses, errors)
