@@ -80,7 +80,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        // What the test targets that run Python fixtures share (`TestPython`, `FixtureUnavailable`).
+        // What the test targets share: `FixtureProcess` (the one launcher), `waitUntil`, `TestPython`.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/GatewayTestSupport"),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
@@ -98,7 +98,9 @@ let package = Package(
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(
             name: "GatewaySessionsTests",
-            dependencies: ["GatewaySessions", "GatewayCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "GatewaySessions", "GatewayCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "GatewayProxyTests",
             dependencies: [
@@ -111,7 +113,8 @@ let package = Package(
                 "GatewayAuth", "GatewayTestSupport",
             ]),
         // Runs the real `gateway` binary on loopback; fixtures are found through #filePath.
-        .testTarget(name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GatewayIntegrationTests", dependencies: ["GatewayHTTP", "GatewayTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,47 +9,21 @@ import GatewayOutbound
 import GatewayTestSupport
 import XCTest
 
-/// One emulator process, killed by the real interpreter's PID in `stop()`.
+/// One emulator process, ended by its PID in `stop()`.
 final class APIEmulator {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("GatewayIntegrationTests/Fixtures/api_emulator.py").path
 
-    static var python: String? { TestPython.path }
-
-    let process: Process
+    let process: FixtureProcess
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
     init(arguments: [String] = []) throws {
-        guard let python = Self.python else { throw FixtureUnavailable("python3 not found; set GATEWAY_TEST_PYTHON") }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", Self.script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        var output = ""
-        while !output.contains("\n") {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = output.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            throw FixtureUnavailable("the API emulator did not start: \(output)")
-        }
-        self.port = port
+        process = try FixtureProcess.python(script: Self.script, arguments: arguments)
+        port = try process.waitForPort("the API emulator's port")
     }
 
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { process.stop() }
 }
 
 /// Carries a result from the loop queue to the test thread.

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import GatewayAuth
 import GatewayConfig
+import GatewayTestSupport
 import XCTest
 
 final class OIDCDiscoveryTests: OIDCTestCase {
@@ -42,9 +43,8 @@ final class OIDCDiscoveryTests: OIDCTestCase {
         timing.discoveryMaxBackoff = .milliseconds(10)
         let provider = makeProvider(timing: timing)
         queue.sync { provider.start() }
-        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { provider.discovery.attempts } > 2 }, "keeps retrying")
         XCTAssertFalse(queue.sync { provider.isReady })
-        XCTAssertGreaterThan(queue.sync { provider.discovery.attempts }, 2, "keeps retrying")
         XCTAssertEqual(count("/jwks"), 0)
     }
 }

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import GatewayAuth
 import GatewayConfig
+import GatewayTestSupport
 import XCTest
 
 /// A monotonic clock the test moves by hand.
@@ -81,20 +82,13 @@ class OIDCTestCase: XCTestCase {
     /// Starts discovery with fast retries, waits a little, and says whether it ever succeeded.
     func becomesReadyQuickly(_ provider: OIDCProvider) -> Bool {
         queue.sync { provider.start() }
-        let deadline = Date().addingTimeInterval(0.3)
-        while Date() < deadline {
-            if queue.sync(execute: { provider.isReady }) { return true }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return false
+        return waitUntil(timeout: 0.3, interval: 0.005) { queue.sync { provider.isReady } }
     }
 
     func startAndWaitUntilReady(_ provider: OIDCProvider, timeout: TimeInterval = 5) {
         queue.sync { provider.start() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while !queue.sync(execute: { provider.isReady }) {
-            guard Date() < deadline else { return XCTFail("provider never became ready") }
-            Thread.sleep(forTimeInterval: 0.005)
+        guard waitUntil(timeout: timeout, interval: 0.005, { queue.sync { provider.isReady } }) else {
+            return XCTFail("provider never became ready")
         }
         queue.sync {}  // let the JWKS warm-up request be sent
     }

@@ -26,7 +26,7 @@ class TwitterFixtureTestCase: XCTestCase {
     /// A real loop (epoll backend), so the client runs as it does in the gateway.
     let loop = EventLoop(index: 0)
     var queue: DispatchQueue { loop.queue }
-    private var server: Process?
+    private var server: FixtureProcess?
     private(set) var port = 0
     private(set) var http: CurlHTTPClient!
 
@@ -36,49 +36,22 @@ class TwitterFixtureTestCase: XCTestCase {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("GatewayIntegrationTests/Fixtures/oauth1_provider.py").path
 
-    /// `GATEWAY_TEST_PYTHON` (deploy/test points it at .build-venv), else the repository's venv.
-    static var python: String {
-        if let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build-venv/bin/python3").path
-    }
-
     override func setUpWithError() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [
-            "-u", Self.script, "--consumer-key", Self.consumerKey, "--consumer-secret", Self.consumerSecret,
-            "--client-id", Self.clientID, "--client-secret", Self.clientSecret,
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw FixtureUnavailable("cannot run \(Self.python) (set GATEWAY_TEST_PYTHON): \(error)")
-        }
-        server = process
-        var output = ""
-        while !output.contains("\n") {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = output.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            throw FixtureUnavailable("oauth1_provider.py did not start (is oauthlib installed in \(Self.python)?)")
-        }
-        self.port = port
+        let server = try FixtureProcess.python(
+            script: Self.script,
+            arguments: [
+                "--consumer-key", Self.consumerKey, "--consumer-secret", Self.consumerSecret,
+                "--client-id", Self.clientID, "--client-secret", Self.clientSecret,
+            ])
+        self.server = server
+        port = try server.waitForPort("oauth1_provider.py's port (is oauthlib installed in GATEWAY_TEST_PYTHON?)")
         http = CurlHTTPClient(loop: loop)
     }
 
     override func tearDown() {
         if let http { queue.sync { http.close() } }
         http = nil
-        if let server, server.isRunning {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        server?.stop()
         server = nil
     }
 

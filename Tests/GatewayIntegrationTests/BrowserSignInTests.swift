@@ -1,17 +1,16 @@
 // Headless Chromium through the whole sign-in: protected URL, provider form, back to the app.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class BrowserSignInTests: IntegrationTestCase {
     func testChromiumSignsInAndLandsOnTheAppShowingXAuthEmail() throws {
-        let demo = try ChildProcess(
+        let demo = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [TestPaths.root.appendingPathComponent("deploy/demo-app.py").path, "--port", "0"],
             directory: directory, name: "demo-app")
         track(demo)
-        let appPort = try demo.waitFor("the demo app", in: { demo.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        let appPort = try demo.waitForPort("the demo app")
         let issuer = try startMockProvider()
         try setMockUser(issuer: issuer, sub: "browser-user", claims: ["email": "browser@example.com", "email_verified": true])
         let (gateway, base) = try startSignInGateway(
@@ -19,7 +18,7 @@ final class BrowserSignInTests: IntegrationTestCase {
             providers: "provider mock { type oidc; issuer \(issuer); client_id gateway-test; client_secret s; }",
             store: "redis://127.0.0.1:\(try redisPort())/0")
         let screenshot = TestPaths.root.appendingPathComponent(".build/browser-sign-in-failure.png")
-        let run = try ChildProcess(
+        let run = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [
                 TestPaths.fixtures.appendingPathComponent("browser_sign_in.py").path, base.absoluteString + "/app/dashboard",
@@ -36,14 +35,12 @@ final class BrowserSignInTests: IntegrationTestCase {
     }
 
     func testChromiumSignsInWithOneProviderThenLinksAnotherAndKeepsTheUser() throws {
-        let demo = try ChildProcess(
+        let demo = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [TestPaths.root.appendingPathComponent("deploy/demo-app.py").path, "--port", "0"],
             directory: directory, name: "demo-app-link")
         track(demo)
-        let appPort = try demo.waitFor("the demo app", in: { demo.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        let appPort = try demo.waitForPort("the demo app")
         let first = try startMockProvider()
         let second = try startMockProvider()
         try setMockUser(issuer: first, sub: "ana", claims: ["email": "ana@example.com", "email_verified": true])
@@ -56,7 +53,7 @@ final class BrowserSignInTests: IntegrationTestCase {
                 """,
             store: "redis://127.0.0.1:\(try redisPort())/0")
         let screenshot = TestPaths.root.appendingPathComponent(".build/browser-link-failure.png")
-        let run = try ChildProcess(
+        let run = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [
                 TestPaths.fixtures.appendingPathComponent("browser_sign_in.py").path, base.absoluteString + "/app/home",

@@ -1,6 +1,7 @@
 // Clients that try to pin the gateway: pipelining without reading, not reading a response,
 // and more connections than there are file descriptors.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class ConnectionLimitTests: IntegrationTestCase {
@@ -78,11 +79,10 @@ final class ConnectionLimitTests: IntegrationTestCase {
         XCTAssertLessThan(elapsed, 5)
         // The upstream connection is closed, not pooled: the upstream sees only the stats request.
         var open = -1
-        for _ in 0..<50 {
+        try waitUntil(timeout: 10, interval: 0.1) {
             open =
                 try RawHTTPClient(port: upstream.port).request("GET", "/stats").json()["connections_open"] as? Int ?? -1
-            if open == 1 { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            return open == 1
         }
         XCTAssertEqual(open, 1, "the stalled upstream connection is still open")
         let after = try gateway.client().request("GET", "/after")
@@ -108,9 +108,9 @@ final class ConnectionLimitTests: IntegrationTestCase {
         print("file limit: \(lines.count) accept-failed lines in \(String(format: "%.1f", seconds)) s")
         clients.removeAll()
         var status = 0
-        for _ in 0..<50 where status != 200 {
+        waitUntil(timeout: 10, interval: 0.1) {
             status = (try? gateway.client(timeout: 5).request("GET", "/after"))?.status ?? 0
-            if status != 200 { Thread.sleep(forTimeInterval: 0.1) }
+            return status == 200
         }
         XCTAssertEqual(status, 200, "the gateway serves again once descriptors are free")
     }

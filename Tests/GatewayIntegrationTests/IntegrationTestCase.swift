@@ -1,11 +1,12 @@
 // Shared set-up: a temp folder, a Python upstream and the real gateway, all stopped by PID.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 class IntegrationTestCase: XCTestCase {
     var directory: URL!
     /// Redis servers this test started, by port (to stop and restart one).
-    var redisChildren: [Int: ChildProcess] = [:]
+    var redisChildren: [Int: FixtureProcess] = [:]
     private var cleanups: [() -> Void] = []
 
     override func setUpWithError() throws {
@@ -19,7 +20,7 @@ class IntegrationTestCase: XCTestCase {
     }
 
     /// Stops `child` (by its PID) when the test ends.
-    func track(_ child: ChildProcess) {
+    func track(_ child: FixtureProcess) {
         cleanups.append { child.stop() }
     }
 
@@ -43,22 +44,8 @@ class IntegrationTestCase: XCTestCase {
         return (upstream, gateway)
     }
 
-    /// A port nothing listens on (bound, read back, closed).
-    func closedPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
-                bind(fd, p, len)
-                return getsockname(fd, p, &len)
-            }
-        }
-        close(fd)
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    /// A port nothing listens on (bound, read back, closed); 0 if loopback cannot be bound.
+    func closedPort() -> Int { (try? LoopbackPort.unused()) ?? 0 }
 
     func headers(of echo: [String: Any]) -> [(String, String)] {
         ((echo["headers"] as? [[String]]) ?? []).map { ($0[0], $0[1]) }

@@ -1,10 +1,11 @@
 // The command line, config checking, startup refusals and graceful shutdown.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class LifecycleTests: IntegrationTestCase {
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.gatewayBinary, arguments: arguments, directory: directory, name: "cli-\(UUID().uuidString.prefix(6))")
         let status = child.waitForExit()
         return (status, child.stdout, child.stderr)

@@ -1,6 +1,7 @@
 // The real gateway signing in through the GitHub, Facebook and generic OAuth 2 presets, against
 // Fixtures/api_emulator.py, with several providers on one sign-in page.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class PresetSignInTests: IntegrationTestCase {
@@ -9,14 +10,12 @@ final class PresetSignInTests: IntegrationTestCase {
 
     private func startAll(store: String = "memory") throws -> URL {
         let upstream = try startUpstream()
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python,
             arguments: ["-u", TestPaths.fixtures.appendingPathComponent("api_emulator.py").path],
             directory: directory, name: "api-emulator")
         track(child)
-        emulatorPort = try child.waitFor("the API emulator's port", in: { child.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        emulatorPort = try child.waitForPort("the API emulator's port")
         let api = "http://127.0.0.1:\(emulatorPort)"
         let (gateway, base) = try startSignInGateway(
             upstreamPort: upstream.port,

@@ -1,5 +1,6 @@
 // A flood of unauthenticated sign-in starts costs the gateway no memory and no one else's time.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class SignInFloodTests: IntegrationTestCase {

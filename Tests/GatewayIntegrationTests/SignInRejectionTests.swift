@@ -1,17 +1,16 @@
 // ID tokens that must not sign anybody in, from a provider that misbehaves on purpose; and Redis loss.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class SignInRejectionTests: IntegrationTestCase {
     private func rogue(_ mode: String) throws -> String {
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [TestPaths.fixtures.appendingPathComponent("rogue_oidc.py").path, "--port", "0", "--mode", mode],
             directory: directory, name: "rogue-\(mode)")
         track(child)
-        let port = try child.waitFor("the rogue provider", in: { child.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        let port = try child.waitForPort("the rogue provider")
         return "http://127.0.0.1:\(port)"
     }
 
@@ -25,10 +24,10 @@ final class SignInRejectionTests: IntegrationTestCase {
         let browser = Browser()
         // Discovery runs in the background: wait until the start endpoint redirects.
         var start: Browser.Hop?
-        for _ in 0..<100 {
+        try waitUntil(timeout: 10, interval: 0.05) {
             let hop = try browser.request("GET", URL(string: "/auth/rogue?next=/app/", relativeTo: base)!.absoluteURL)
-            if hop.response.status == 302 { start = hop; break }
-            Thread.sleep(forTimeInterval: 0.05)
+            if hop.response.status == 302 { start = hop }
+            return start != nil
         }
         let authorize = try XCTUnwrap(start?.location, "the provider never became ready: \(gateway.child.stderr)")
         let back = try browser.request("GET", authorize)
@@ -71,35 +70,34 @@ final class SignInRejectionTests: IntegrationTestCase {
         // Under load: four clients keep asking while Redis goes away and comes back.
         let load = LoadLoop(port: base.port!, cookie: cookie, clients: 4)
         load.start()
-        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertTrue(waitUntil(timeout: 10) { load.count(of: 200) > 0 }, "the load never got through")
         redisServer(on: port)?.signal(SIGTERM)
         _ = redisServer(on: port)?.waitForExit()
         var statuses: [Int] = []
         for _ in 0..<20 { statuses.append(try get("/app/x")) }
         XCTAssertTrue(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
         XCTAssertEqual(try get("/public/x"), 200)
-        Thread.sleep(forTimeInterval: 0.5)
-        let ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+        var ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+        try waitUntil(timeout: 5, interval: 0.05) {
+            ready = try RawHTTPClient(port: base.port!).request("GET", "/readyz")
+            return ready.status == 503
+        }
         XCTAssertEqual(ready.status, 503)
         XCTAssertTrue(ready.text.contains("redis"), ready.text)
 
         // Redis returns (with its append-only file): the same cookie works again.
         try startRedis(port: port, appendOnly: true, directory: redisDir)
-        var recovered = false
-        for _ in 0..<100 {
-            if try get("/app/x") == 200 { recovered = true; break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let recovered = try waitUntil(timeout: 15, interval: 0.1) { try get("/app/x") == 200 }
         XCTAssertTrue(recovered, "no recovery after Redis came back: \(gateway.child.stderr.suffix(2000))")
         let seen = load.stop()
-        XCTAssertTrue(gateway.child.process.isRunning, "the gateway died under load")
+        XCTAssertTrue(gateway.child.isRunning, "the gateway died under load")
         XCTAssertEqual(seen.errors, 0, "connection errors under load: \(seen)")
         XCTAssertEqual(Set(seen.statuses.keys).subtracting([200, 503]), [], "\(seen)")
         XCTAssertGreaterThan(seen.statuses[200] ?? 0, 0)
         XCTAssertGreaterThan(seen.statuses[503] ?? 0, 0)
     }
 
-    private func redisServer(on port: Int) -> ChildProcess? { redisChildren[port] }
+    private func redisServer(on port: Int) -> FixtureProcess? { redisChildren[port] }
 }
 
 /// Clients requesting a protected path in a loop until stopped (bounded: 60 s, 100,000 requests).
@@ -139,6 +137,13 @@ final class LoadLoop: @unchecked Sendable {
         }
     }
 
+    /// How many answers with `status` the clients have had so far.
+    func count(of status: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return statuses[status] ?? 0
+    }
+
     private var isRunning: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -149,7 +154,8 @@ final class LoadLoop: @unchecked Sendable {
         lock.lock()
         running = false
         lock.unlock()
-        while threads.contains(where: { $0.isExecuting }) { Thread.sleep(forTimeInterval: 0.02) }
+        // Each client's requests time out after 5 s, so a thread ends well within 30 s.
+        waitUntil(timeout: 30, interval: 0.02) { !threads.contains { $0.isExecuting } }
         lock.lock()
         defer { lock.unlock() }
         return (statuses, errors)

@@ -1,6 +1,7 @@
 // "Sign in with Twitter" (OAuth 1.0a) end to end: the real gateway against oauth1_provider.py,
 // whose signature checks are oauthlib's, with the upstream seeing the identity headers.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class TwitterSignInTests: IntegrationTestCase {
@@ -8,16 +9,14 @@ final class TwitterSignInTests: IntegrationTestCase {
 
     /// oauth1_provider.py on a free port; returns its base URL.
     private func startTwitterProvider() throws -> URL {
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python,
             arguments: [
                 "-u", TestPaths.fixtures.appendingPathComponent("oauth1_provider.py").path, "--consumer-key",
                 "gateway-consumer-key", "--consumer-secret", consumerSecret,
             ], directory: directory, name: "oauth1-provider")
         track(child)
-        let port = try child.waitFor("oauth1_provider.py (needs oauthlib)", in: { child.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        let port = try child.waitForPort("oauth1_provider.py (needs oauthlib)")
         return URL(string: "http://127.0.0.1:\(port)")!
     }
 

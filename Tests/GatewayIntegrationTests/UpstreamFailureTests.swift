@@ -1,5 +1,6 @@
 // 502, 504, the stale-pool retry, and readiness following the upstream.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class UpstreamFailureTests: IntegrationTestCase {
@@ -93,22 +94,15 @@ final class UpstreamFailureTests: IntegrationTestCase {
     func testReadyzFollowsTheUpstream() throws {
         let (upstream, gateway) = try startPair()
         let client = try gateway.client()
-        try waitUntil("readyz 200") { try client.request("GET", "/readyz").status == 200 }
+        let ready200 = try waitUntil(timeout: 5, interval: 0.05) { try client.request("GET", "/readyz").status == 200 }
+        XCTAssertTrue(ready200, "readyz 200")
         upstream.stop()
-        try waitUntil("readyz 503") { try client.request("GET", "/readyz").status == 503 }
+        let ready503 = try waitUntil(timeout: 5, interval: 0.05) { try client.request("GET", "/readyz").status == 503 }
+        XCTAssertTrue(ready503, "readyz 503")
         let report = try client.request("GET", "/readyz").json()
         let failed = report["failed"] as? [String] ?? []
         XCTAssertEqual(failed.count, 1)
         XCTAssertTrue(failed.first?.contains("upstream app server 127.0.0.1:\(upstream.port)") ?? false, "\(failed)")
         XCTAssertEqual(try client.request("GET", "/healthz").status, 200, "liveness does not depend on upstreams")
-    }
-
-    private func waitUntil(_ what: String, timeout: TimeInterval = 5, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        XCTFail("timed out waiting for \(what)")
     }
 }

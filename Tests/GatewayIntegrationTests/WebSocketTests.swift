@@ -2,6 +2,7 @@
 // WebSocket server, becomes a tunnel; cross-site ones stay out of protected locations; and a
 // tunnel ends on silence, on a client that stops reading, and when its session ends.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class WebSocketTests: IntegrationTestCase {

@@ -12,7 +12,7 @@ class CurlHTTPClientTests: XCTestCase {
     /// The loop's backend; `CurlHTTPClientDispatchBackendTests` runs every test again on `.dispatch`.
     class var backend: EventBackend { .epoll }
 
-    private var server: Process?
+    private var server: FixtureProcess?
     private var port = 0
     private var loop: EventLoop!
     private var queue: DispatchQueue { loop.queue }
@@ -21,9 +21,9 @@ class CurlHTTPClientTests: XCTestCase {
     private var base: String { "http://127.0.0.1:\(port)" }
 
     override func setUpWithError() throws {
-        let (process, port) = try FixtureServer.start()
-        server = process
-        self.port = port
+        let server = try FixtureServer.start()
+        self.server = server
+        port = try server.waitForPort("the fixture server's port")
         loop = EventLoop(index: 0, backend: Self.backend)
         client = CurlHTTPClient(loop: loop)
     }
@@ -32,10 +32,7 @@ class CurlHTTPClientTests: XCTestCase {
         let client = self.client
         queue.sync { client?.close() }
         self.client = nil
-        if let server, server.isRunning {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        server?.stop()
         server = nil
     }
 
@@ -194,7 +191,7 @@ class CurlHTTPClientTests: XCTestCase {
     }
 
     func testClosedPortFailsWithConnectFailed() throws {
-        let closed = try FixtureServer.closedPort()
+        let closed = try LoopbackPort.unused()
         let error = failure(fetch(OutboundRequest(url: "http://127.0.0.1:\(closed)/json")))
         XCTAssertEqual(error?.kind, .connectFailed)
         XCTAssertEqual(error?.host, "127.0.0.1:\(closed)")
@@ -214,17 +211,15 @@ class CurlHTTPClientTests: XCTestCase {
     func testHTTPSToAPlainHTTPPortFailsWithTLSError() throws {
         let error = failure(fetch(OutboundRequest(url: "https://127.0.0.1:\(port)/json")))
         XCTAssertEqual(error?.kind, .tlsFailed)
-        let closed = try FixtureServer.closedPort()
+        let closed = try LoopbackPort.unused()
         XCTAssertEqual(failure(fetch(OutboundRequest(url: "https://127.0.0.1:\(closed)/")))?.kind, .connectFailed)
     }
 
     func testHTTPSVerifiesAgainstAPrivateCAAndRejectsItWithout() throws {
         let pki = try FixtureServer.selfSignedCertificate()
-        let (tlsServer, tlsPort) = try FixtureServer.start(arguments: ["--cert", pki.cert, "--key", pki.key])
-        defer {
-            kill(tlsServer.processIdentifier, SIGKILL)
-            tlsServer.waitUntilExit()
-        }
+        let tlsServer = try FixtureServer.start(arguments: ["--cert", pki.cert, "--key", pki.key])
+        defer { tlsServer.stop() }
+        let tlsPort = try tlsServer.waitForPort("the TLS fixture server's port")
         let trusting = CurlHTTPClient(loop: loop, caFile: pki.cert)
         defer { queue.sync { trusting.close() } }
         for host in ["127.0.0.1", "localhost"] {
@@ -293,7 +288,7 @@ class CurlHTTPClientTests: XCTestCase {
         queue.async {
             client.send(OutboundRequest(url: base + "/slow?ms=1500")) { results.append((try? $0.get().status) ?? -1) }
         }
-        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertTrue(waitUntil(timeout: 5) { activity().sockets > 0 }, "the slow request is on the wire")
         for _ in 0..<10 {
             let started = DispatchTime.now()
             let ran = DispatchSemaphore(value: 0)
@@ -317,7 +312,7 @@ class CurlHTTPClientTests: XCTestCase {
                 client.send(OutboundRequest(url: base + "/slow?ms=2000")) { results.append(failure($0)?.kind) }
             }
         }
-        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertTrue(waitUntil(timeout: 5) { activity().sockets == 3 }, "all three are on the wire")
         queue.sync { client.close() }
         XCTAssertEqual(results.all, [.cancelled, .cancelled, .cancelled], "completed during close")
         queue.sync { client.close() }
@@ -343,7 +338,8 @@ class CurlHTTPClientTests: XCTestCase {
                     results.append(failure(result)?.kind)
                 }
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            let onTheWire = waitUntil(timeout: 5) { queue.sync { transient.activity.sockets > 0 } }
+            XCTAssertTrue(onTheWire, "the slow request is on the wire")
         }
         queue.sync {}
         XCTAssertNil(released, "sources and transfers must not keep the client alive")
@@ -499,35 +495,13 @@ private final class MadeSockets {
     var all: [SocketIO] = []
 }
 
-/// Starts Fixtures/http_fixture.py and finds ports.
+/// Starts Fixtures/http_fixture.py and makes certificates for it.
 private enum FixtureServer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/http_fixture.py").path
 
-    static var python: String? { TestPython.path }
-
-    static func start(arguments: [String] = []) throws -> (Process, Int) {
-        guard let python else { throw FixtureUnavailable("python3 not found; set GATEWAY_TEST_PYTHON") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        var output = ""
-        while !output.contains("\n") {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = output.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            throw FixtureUnavailable("the fixture server did not start: \(output)")
-        }
-        return (process, port)
+    static func start(arguments: [String] = []) throws -> FixtureProcess {
+        try FixtureProcess.python(script: script, arguments: arguments)
     }
 
     /// A fresh self-signed certificate for 127.0.0.1 and localhost, made with the openssl CLI.
@@ -548,23 +522,5 @@ private enum FixtureServer {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw FixtureUnavailable("openssl req failed") }
         return (cert, key)
-    }
-
-    /// A loopback port that was just bound and closed, so nothing listens on it.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FixtureUnavailable("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw FixtureUnavailable("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -15,7 +15,11 @@ final class MemoryStoreConformanceTests: XCTestCase {
             loops: [
                 StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.0")),
                 StoreLoop(store: store, queue: DispatchQueue(label: "test.loop.1")),
-            ], advance: { clock.advance(seconds: $0) })
+            ],
+            expireAfter: { seconds, expired in
+                clock.advance(seconds: seconds)
+                return expired()
+            })
     }
 
     func testSaveLoadDeleteRoundTrip() { suite.saveLoadDeleteRoundTrip() }

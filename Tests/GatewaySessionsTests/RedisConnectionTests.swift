@@ -3,6 +3,7 @@
 import Dispatch
 import Foundation
 import GatewaySessions
+import GatewayTestSupport
 import XCTest
 
 final class RedisConnectionTests: XCTestCase {
@@ -35,6 +36,15 @@ final class RedisConnectionTests: XCTestCase {
         connection.start()
         if waitForConnection { eventually(on: connection.queue, "connected") { connection.isConnected } }
         return (connection, lines)
+    }
+
+    /// Waits (up to 10 s) until the connection has logged `count` failed retries after its
+    /// first failure: the server or the password is wrong, so each attempt fails on its own.
+    private func waitForRetries(_ count: Int, in lines: Box<String>, line: UInt = #line) {
+        let retried = waitUntil(timeout: 10, interval: 0.02) {
+            lines.all.filter { $0.hasPrefix("debug redis reconnect failed") }.count >= count
+        }
+        XCTAssertTrue(retried, "fewer than \(count) failed reconnects: \(lines.all)", line: line)
     }
 
     private func send(_ connection: RedisConnection, _ args: [[UInt8]]) -> Result<RedisValue, RedisError>? {
@@ -102,7 +112,7 @@ final class RedisConnectionTests: XCTestCase {
             return result
         }
         XCTAssertEqual(immediate, .failure(.unavailable))
-        Thread.sleep(forTimeInterval: 1)  // several reconnect attempts fail meanwhile
+        waitForRetries(2, in: lines)  // several reconnect attempts fail meanwhile
         try server.start()
         eventually(on: redis.queue, "reconnected") { redis.isConnected }
         XCTAssertEqual(send(redis, ["PING"]), .success(.status("PONG")))
@@ -116,7 +126,7 @@ final class RedisConnectionTests: XCTestCase {
         let port = server.port
         server.stop()
         let (redis, lines) = connect(waitForConnection: false)
-        Thread.sleep(forTimeInterval: 0.8)
+        waitForRetries(2, in: lines)
         XCTAssertEqual(send(redis, ["PING"]), .failure(.unavailable))
         XCTAssertEqual(lines.all.filter { $0.hasPrefix("warning") }.count, 1, "\(lines.all)")
         server = try RedisTestServer(port: port)
@@ -167,7 +177,7 @@ final class RedisConnectionTests: XCTestCase {
         XCTAssertTrue(info.flatMap { try? $0.get().text }?.contains(" db=3 ") == true, "\(String(describing: info))")
 
         let (wrong, wrongLines) = connect(password: "not-the-pw", waitForConnection: false)
-        Thread.sleep(forTimeInterval: 0.5)
+        waitForRetries(1, in: wrongLines)
         XCTAssertFalse(wrong.queue.sync { wrong.isConnected })
         XCTAssertEqual(wrongLines.all.filter { $0.hasPrefix("warning") }.count, 1, "\(wrongLines.all)")
         XCTAssertTrue(wrongLines.all.contains { $0.contains("AUTH failed") }, "\(wrongLines.all)")
@@ -188,8 +198,7 @@ extension RedisConnectionTests {
             redis.close()
             redis.queue.sync {}
         }
-        let deadline = Date().addingTimeInterval(1)
-        while weakConnection != nil, Date() < deadline { usleep(50_000) }
+        waitUntil(timeout: 1, interval: 0.05) { weakConnection == nil }
         XCTAssertNil(weakConnection, "nothing keeps a closed connection alive")
     }
 }

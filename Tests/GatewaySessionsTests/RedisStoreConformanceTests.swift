@@ -3,6 +3,7 @@
 import Dispatch
 import Foundation
 import GatewaySessions
+import GatewayTestSupport
 import XCTest
 
 final class RedisStoreConformanceTests: XCTestCase {
@@ -12,7 +13,10 @@ final class RedisStoreConformanceTests: XCTestCase {
     override func setUpWithError() throws {
         fixture = try RedisStoreFixture(loops: 2)
         suite = StoreConformance(
-            loops: fixture.loops, advance: { Thread.sleep(forTimeInterval: Double($0) + 0.1) })  // Redis keeps its own time
+            loops: fixture.loops,
+            expireAfter: { seconds, expired in  // Redis keeps its own time
+                waitUntil(timeout: Double(seconds) + 1, interval: 0.05, expired)
+            })
     }
 
     override func tearDown() {

@@ -1,5 +1,6 @@
 // nginx or Caddy in front of the gateway, run from deploy/examples/ with this test's ports.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 enum FrontProxyKind: String {
@@ -56,7 +57,7 @@ extension IntegrationTestCase {
         ]
         let dir = directory.appendingPathComponent(kind.rawValue)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let child: ChildProcess
+        let child: FixtureProcess
         switch kind {
         case .nginx:
             let site = dir.appendingPathComponent("site.conf")
@@ -80,7 +81,7 @@ extension IntegrationTestCase {
                 """
             let conf = dir.appendingPathComponent("nginx.conf")
             try main.write(to: conf, atomically: true, encoding: .utf8)
-            child = try ChildProcess(
+            child = try FixtureProcess(
                 executable: "/usr/sbin/nginx",
                 arguments: ["-p", dir.path, "-e", dir.path + "/error.log", "-c", conf.path],
                 directory: directory, name: "nginx")
@@ -88,7 +89,7 @@ extension IntegrationTestCase {
             let file = dir.appendingPathComponent("Caddyfile")
             try example("Caddyfile-forward-auth", replacing: ports).write(to: file, atomically: true, encoding: .utf8)
             // env execs caddy, so the PID is caddy's; its data and config dirs stay in the temp dir.
-            child = try ChildProcess(
+            child = try FixtureProcess(
                 executable: "/usr/bin/env",
                 arguments: [
                     "HOME=\(dir.path)", "XDG_DATA_HOME=\(dir.path)/data", "XDG_CONFIG_HOME=\(dir.path)/config",

@@ -1,9 +1,10 @@
 // The real `gateway` binary with a generated config, on a port it picks (listen 127.0.0.1:0).
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 final class GatewayProcess {
-    let child: ChildProcess
+    let child: FixtureProcess
     let port: Int
     let directory: URL
     let configURL: URL
@@ -20,7 +21,7 @@ final class GatewayProcess {
             arguments = ["--nofile=\(fileLimit):\(fileLimit)", executable] + arguments
             executable = "/usr/bin/prlimit"
         }
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: executable, arguments: arguments, directory: directory,
             name: configURL.deletingPathExtension().lastPathComponent)
         self.child = child

@@ -1,6 +1,7 @@
 // A blocking HTTP/1.1 client over a raw socket, for sending exact bytes and reading exact answers.
 import Foundation
 import GatewayHTTP
+import GatewayTestSupport
 import Glibc
 
 struct TestResponse {

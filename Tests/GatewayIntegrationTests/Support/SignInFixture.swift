@@ -1,5 +1,6 @@
 // A whole sign-in setup on loopback: Redis, oidc-provider-mock, the upstream and the gateway.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 extension IntegrationTestCase {
@@ -18,7 +19,7 @@ extension IntegrationTestCase {
     func startRedis(port: Int, appendOnly: Bool = false, directory dir: URL? = nil) throws -> Int {
         let dataDir = dir ?? directory.appendingPathComponent("redis-\(port)")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: "/usr/bin/env",
             arguments: [
                 "redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly",
@@ -33,7 +34,7 @@ extension IntegrationTestCase {
     /// oidc-provider-mock on a free port; returns its issuer URL.
     func startMockProvider() throws -> String {
         let port = closedPort()
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python, arguments: ["-m", "oidc_provider_mock", "--port", String(port)],
             directory: directory, name: "oidc-mock")
         track(child)

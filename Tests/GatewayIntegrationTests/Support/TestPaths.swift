@@ -1,5 +1,6 @@
 // Where the built binary and the fixtures are, found from this file's path.
 import Foundation
+import GatewayTestSupport
 
 enum TestPaths {
     /// The repository root: three levels above this file.
@@ -25,21 +26,8 @@ enum TestPaths {
         return root.appendingPathComponent(".build/debug/gateway").path
     }
 
-    /// The real Python interpreter, not a launcher shim (pyenv's `python3` is a script that
-    /// starts Python as its own child, so ending the shim by PID would orphan the server).
-    static let python: String = {
-        if let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return "/usr/bin/python3" }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return path.isEmpty ? "/usr/bin/python3" : path
-    }()
+    /// The real Python interpreter (see `TestPython`), not a launcher shim.
+    static let python: String = TestPython.path ?? "/usr/bin/python3"
 
     static func temporaryDirectory() -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")

@@ -1,21 +1,20 @@
 // The Python test upstream (Fixtures/upstream.py) on a free loopback port.
 import Foundation
+import GatewayTestSupport
 
 final class Upstream {
-    let child: ChildProcess
+    let child: FixtureProcess
     let port: Int
 
     init(directory: URL, idleCloseMillis: Int? = nil, closeOnReuse: Bool = false) throws {
         var arguments = [TestPaths.fixtures.appendingPathComponent("upstream.py").path, "--port", "0"]
         if let idleCloseMillis { arguments += ["--idle-close-ms", String(idleCloseMillis)] }
         if closeOnReuse { arguments.append("--close-on-reuse") }
-        let child = try ChildProcess(
+        let child = try FixtureProcess(
             executable: TestPaths.python, arguments: arguments, directory: directory,
             name: "upstream-\(UUID().uuidString.prefix(8))")
         self.child = child
-        port = try child.waitFor("the upstream's port", in: { child.stdout }) { text in
-            text.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-        }
+        port = try child.waitForPort("the upstream's port")
     }
 
     func stop() { child.stop() }

@@ -1,16 +1,17 @@
 // A throwaway redis-server on a free loopback port, started and stopped by PID.
 import Foundation
+import GatewayTestSupport
 import XCTest
 
 /// Thread-safety: used from the test thread only.
 final class RedisTestServer {
     let port: Int
     private let extraArguments: [String]
-    private var process: Process?
+    private var process: FixtureProcess?
 
     /// Starts at once; `port` nil picks a free one.
     init(port: Int? = nil, arguments: [String] = []) throws {
-        self.port = try port ?? Self.freePort()
+        self.port = try port ?? LoopbackPort.unused()
         self.extraArguments = arguments
         try start()
     }
@@ -19,35 +20,29 @@ final class RedisTestServer {
 
     func start() throws {
         precondition(process == nil, "redis-server already running")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.executable())
-        p.arguments =
-            [
+        let server = try FixtureProcess(
+            executable: try Self.executable(),
+            arguments: [
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--logfile", "", "--loglevel", "warning",
-            ] + extraArguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if !p.isRunning { throw TestError("redis-server exited at start (port \(port) in use?)") }
-            if Self.canConnect(port: port) { return }
-            usleep(20_000)
+            ] + extraArguments, name: "redis-\(port)")
+        process = server
+        let port = self.port
+        do {
+            try server.waitFor("redis-server to listen on \(port) (port in use?)", timeout: 10, in: { "" }) { _ in
+                Self.canConnect(port: port) ? true : nil
+            }
+        } catch {
+            stop()
+            throw error
         }
-        stop()
-        throw TestError("redis-server did not listen on \(port)")
     }
 
     /// SIGTERM to our own PID, then waits for it to exit.
     func stop() {
-        guard let p = process else { return }
+        guard let server = process else { return }
         process = nil
-        if p.isRunning {
-            kill(p.processIdentifier, SIGTERM)
-            p.waitUntilExit()
-        }
+        server.stop(grace: 20)
     }
 
     deinit { stop() }
@@ -59,24 +54,6 @@ final class RedisTestServer {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw TestError("redis-server not found (apt-get install redis-server)")
-    }
-
-    /// Binds port 0 on loopback and reads back what the kernel chose.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else { throw TestError("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func canConnect(port: Int) -> Bool {

@@ -1,6 +1,7 @@
 // Blocking helpers for tests: run a callback-style call on a queue and wait for its answer.
 import Dispatch
 import Foundation
+import GatewayTestSupport
 import Synchronization
 import XCTest
 
@@ -39,10 +40,6 @@ func eventually(
     on queue: DispatchQueue, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line,
     _ what: String, _ condition: @escaping @Sendable () -> Bool
 ) {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if queue.sync(execute: condition) { return }
-        usleep(20_000)
-    }
+    if waitUntil(timeout: timeout, interval: 0.02, { queue.sync(execute: condition) }) { return }
     XCTFail("timed out waiting: \(what)", file: file, line: line)
 }
