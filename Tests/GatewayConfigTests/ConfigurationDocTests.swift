@@ -1,7 +1,7 @@
 // docs/configuration.md against the validator's own directive tables (ConfigContext), so the
 // reference and the code cannot drift: every directive the validator knows has an entry with
 // syntax, default and an example, the page names no directive the validator does not know, and
-// every example passes the validator.
+// every example passes the validator; a default written as one value is the validator's.
 
 import Foundation
 import XCTest
@@ -172,6 +172,61 @@ final class ConfigurationDocTests: XCTestCase {
             }
         }
         XCTAssert(problems.isEmpty, "\n" + problems.joined(separator: "\n"))
+    }
+
+    /// An entry whose default is one written value (`` **Default:** `75s` ``, optionally followed
+    /// by a parenthesis) states what the validator does without the directive: its example with
+    /// the directive set to that value loads to the same configuration as its example without it.
+    func testEveryWrittenDefaultIsTheValidatorsDefault() throws {
+        var problems: [String] = []
+        var checked = 0
+        for entry in try entries() {
+            guard let example = entry.example, let value = Self.writtenDefault(entry) else { continue }
+            let lines = example.components(separatedBy: "\n")
+            let uses = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix(entry.name + " ") }
+            guard let first = uses.first else { continue }
+            var without = lines
+            for index in uses { without[index] = "" }  // blank lines keep every other line number
+            var with = without
+            with[first] = "\(entry.name) \(value);"
+            let subject = "docs/configuration.md:\(entry.line): the default of \(Self.describe(entry.name, entry.context))"
+            do {
+                let unset = try Self.dumpedLoad(without.joined(separator: "\n"))
+                let set = try Self.dumpedLoad(with.joined(separator: "\n"))
+                if unset != set {
+                    problems.append("\(subject), `\(value)`, is not what the validator uses when it is left out")
+                }
+                checked += 1
+            } catch {
+                problems.append(
+                    "\(subject) could not be checked:\n    " + error.diagnostics.map(\.description).joined(separator: "\n    "))
+            }
+        }
+        XCTAssert(problems.isEmpty, "\n" + problems.joined(separator: "\n"))
+        XCTAssertGreaterThan(checked, 25, "fewer written defaults were checked than the page has")
+    }
+
+    /// `VALUE` of "- **Default:** `VALUE`" or "- **Default:** `VALUE` (...)"; nil for prose.
+    static func writtenDefault(_ entry: Entry) -> String? {
+        guard let line = entry.body.first(where: { $0.hasPrefix("- **Default:** `") }) else { return nil }
+        let rest = line.dropFirst("- **Default:** `".count)
+        guard let end = rest.firstIndex(of: "`") else { return nil }
+        let after = rest[rest.index(after: end)...]
+        guard after.isEmpty || after.hasPrefix(" (") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// The example, completed as in testEveryExamplePassesTheValidator, loaded and dumped.
+    static func dumpedLoad(_ example: String) throws(ConfigErrors) -> String {
+        let environment = environment(for: example)
+        var parser = ConfigParser(environment: environment)
+        let nodes = parser.parse(text: example, file: "example", directory: ".")
+        let config = try ConfigLoader.load(
+            text: completed(example, nodes: nodes), file: "example", environment: environment, baseDirectory: ".",
+            canonicalPath: nil, signInAvailable: ConfigLoader.signInAvailable)
+        var text = ""
+        dump(config, to: &text)
+        return text
     }
 
     /// A value for every `${NAME}`, long enough to be a cookie secret.
