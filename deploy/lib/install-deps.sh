@@ -1,11 +1,13 @@
 # shellcheck shell=bash
-# Installs the Debian packages that building, testing, the demo and the benchmark need.
+# Installs the Debian packages that building, testing, the demo and the benchmark need
+# (systemd for `systemd-analyze verify`, binutils for `readelf`: DeployFilesTests).
 # Sourced by deploy/test, deploy/demo and deploy/bench; call `install_deps`.
 
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
     nginx-light caddy wrk redis-server python3 python3-venv curl
-    chromium chromium-driver
+    chromium chromium-driver ca-certificates
+    systemd binutils
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.
