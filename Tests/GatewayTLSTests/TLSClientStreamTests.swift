@@ -68,6 +68,24 @@ final class TLSClientStreamTests: TLSTestCase {
         XCTAssertEqual(accepted.response?.hasSuffix("hello over tls\n"), true)
     }
 
+    func testASmallReadLeavesTheRestOfTheRecordBuffered() throws {
+        let server = try startServer(try twoCertificateContext())
+        let fd = try TestSocket.connect(port: server.port)
+        defer { close(fd) }
+        let stream = try TLSStream(
+            connecting: fd, context: try TLSClientContext(caFile: certs.ca), serverName: "alpha.test")
+        let driver = StreamDriver(stream: stream, fd: fd)
+        XCTAssertEqual(driver.drive { stream.handshake() }, .bytes(0))
+        XCTAssertTrue(stream.isHandshakeComplete)
+        try driver.writeAll(Array("GET / HTTP/1.1\r\nHost: alpha.test\r\n\r\n".utf8))
+        var small = [UInt8](repeating: 0, count: 10)
+        let n = try small.withUnsafeMutableBytes { try driver.read(into: $0) }
+        XCTAssertEqual(String(decoding: small[..<n], as: UTF8.self), "HTTP/1.1 2")
+        XCTAssertTrue(stream.hasBufferedInput, "the record's other bytes wait inside OpenSSL, not in the socket")
+        let rest = String(decoding: try driver.readToEnd(), as: UTF8.self)
+        XCTAssertTrue(rest.hasSuffix("hello over tls\n"), rest)
+    }
+
     func testUnreadableCAFileIsNamed() {
         XCTAssertThrowsError(try TLSClientContext(caFile: "/nonexistent/ca.pem")) { error in
             XCTAssertEqual(

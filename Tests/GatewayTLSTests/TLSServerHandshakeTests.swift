@@ -122,6 +122,28 @@ final class TLSServerHandshakeTests: TLSTestCase {
         XCTAssertEqual(keys.generation, 3)
     }
 
+    func testTLS12ClientsWithoutTicketsResumeFromTheSessionCache() throws {
+        let server = try startServer(try twoCertificateContext())
+        let session = certs.directory + "/cache.pem"
+        let args = ["-tls1_2", "-no_ticket", "-servername", "alpha.test"]
+        let first = try sClient(server, args + ["-sess_out", session])
+        XCTAssertTrue(first.output.contains("New, TLSv1.2"), first.output)
+        XCTAssertFalse(first.output.contains("TLS session ticket:"), "no ticket was issued: \(first.output)")
+        let second = try sClient(server, args + ["-sess_in", session])
+        XCTAssertTrue(second.output.contains("Reused, TLSv1.2"), second.output)
+    }
+
+    func testTicketKeysRotateByThemselvesOnceTheIntervalHasPassed() throws {
+        let keys = try TLSTicketKeys(rotationInterval: .seconds(1))
+        let server = try startServer(try twoCertificateContext(ticketKeys: keys))
+        _ = try sClient(server, ["-tls1_3", "-servername", "alpha.test"])
+        let before = keys.generation
+        usleep(1_100_000)
+        // Issuing the next ticket finds the key too old and replaces it first.
+        _ = try sClient(server, ["-tls1_3", "-servername", "alpha.test"])
+        XCTAssertEqual(keys.generation, before + 1)
+    }
+
     func testALPNSelectsHTTP11AndRefusesOnlyH2() throws {
         let server = try startServer(try twoCertificateContext())
         let offered = try sClient(server, ["-servername", "alpha.test", "-alpn", "h2,http/1.1"])
