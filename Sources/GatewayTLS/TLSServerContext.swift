@@ -67,6 +67,12 @@ public final class TLSServerContext: @unchecked Sendable {
         }
     }
 
+    /// A context for `config` (the reloaded files) with this one's ALPN list and ticket keys, so
+    /// sessions keep resuming across the reload. Throws, naming the file, and leaves this one as it is.
+    public func reloading(_ config: ListenerTLSConfig) throws(TLSError) -> TLSServerContext {
+        try TLSServerContext(config, alpn: alpn.names, ticketKeys: ticketKeys)
+    }
+
     deinit { contexts.forEach { SSL_CTX_free($0) } }
 
     /// The context a handshake starts on (the first certificate's).

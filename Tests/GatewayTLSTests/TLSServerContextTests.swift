@@ -64,13 +64,23 @@ final class TLSServerContextTests: TLSTestCase {
     }
 
     func testAFailedReloadLeavesTheOldContextServing() throws {
-        let keys = try TLSTicketKeys()
-        let old = try twoCertificateContext(ticketKeys: keys)
+        let old = try twoCertificateContext()
         let server = try startServer(old)
-        XCTAssertThrowsError(try TLSServerContext(listenerConfig([(certs.alphaCert, certs.betaKey)]), ticketKeys: keys))
+        let session = certs.directory + "/reload.pem"
+        _ = try sClient(server, ["-tls1_3", "-servername", "alpha.test", "-sess_out", session])
+        XCTAssertThrowsError(try old.reloading(listenerConfig([(certs.alphaCert, certs.betaKey)]))) { error in
+            XCTAssertEqual((error as? TLSError)?.kind, .keyMismatch)
+        }
         let result = try curl(server)
         XCTAssertEqual(result.output, "hello over tls\n")
         XCTAssertEqual(old.certificateIndex(for: "BETA.test."), 1)
         XCTAssertEqual(old.certificateIndex(for: nil), 0)
+
+        // A good reload shares the ticket keys: a session from the old context resumes on the new.
+        let new = try old.reloading(listenerConfig([(certs.alphaCert, certs.alphaKey)]))
+        XCTAssertTrue(new.ticketKeys === old.ticketKeys)
+        let reloaded = try startServer(new)
+        let resumed = try sClient(reloaded, ["-tls1_3", "-servername", "alpha.test", "-sess_in", session])
+        XCTAssertTrue(resumed.output.contains("Reused, TLSv1.3"), resumed.output)
     }
 }
