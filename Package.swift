@@ -24,10 +24,12 @@ let package = Package(
             name: "CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
         // Typed wrappers for what Swift cannot call, one target per concern: libc macros and
-        // epoll for the core, OpenSSL (HMAC, JOSE keys) for crypto, variadic setters for libcurl.
+        // epoll for the core, OpenSSL (HMAC, JOSE keys) for crypto, variadic setters for libcurl,
+        // OpenSSL's TLS macros and the session-ticket keys for TLS.
         .target(name: "CCoreShims"),
         .target(name: "CCryptoShims", dependencies: ["COpenSSL"]),
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .target(name: "CTLSShims", dependencies: ["COpenSSL"]),
 
         .target(name: "GatewayHTTP"),
         .target(name: "GatewayConfig"),
@@ -43,6 +45,8 @@ let package = Package(
             name: "GatewayLogging",
             dependencies: ["GatewayCore", "GatewayJSON", .product(name: "Logging", package: "swift-log")]),
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
+        // TLS on OpenSSL over a caller's non-blocking socket: contexts, streams, the plaintext probe.
+        .target(name: "GatewayTLS", dependencies: ["COpenSSL", "CTLSShims", "GatewayConfig"]),
         .target(name: "GatewayOutbound", dependencies: ["GatewayCore", "GatewayHTTP", "CCurl", "CCurlShims"]),
         .target(
             name: "GatewayAuth",
@@ -86,6 +90,8 @@ let package = Package(
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"]),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
+        // Certificates made with the openssl command; openssl s_client and curl on 127.0.0.1.
+        .testTarget(name: "GatewayTLSTests", dependencies: ["GatewayTLS", "GatewayConfig"]),
         .testTarget(
             name: "GatewayAuthTests",
             dependencies: [

@@ -60,7 +60,9 @@ enum ConfigContext: Sendable, CaseIterable {
 
     private static let topLevelDirectives: [DirectiveSpec] =
         [
-            DirectiveSpec(name: "listen", minArgs: 1, maxArgs: 4, isRepeatable: true),
+            DirectiveSpec(name: "listen", minArgs: 1, maxArgs: nil, isRepeatable: true),
+            DirectiveSpec(name: "ssl_protocols", minArgs: 1, maxArgs: nil), .simple("ssl_ciphers"),
+            DirectiveSpec(name: "hsts", minArgs: 1, maxArgs: 2),
             .simple("public_url"), .simple("auto_redirect"), .simple("auth_prefix"),
             .simple("workers"), .simple("event_backend"), .simple("max_connections"), .simple("max_header_size"),
             DirectiveSpec(name: "trusted_proxies", minArgs: 1, maxArgs: nil, isRepeatable: true),
@@ -82,7 +84,7 @@ enum ConfigContext: Sendable, CaseIterable {
     private static let upstreamDirectives: [DirectiveSpec] = [
         DirectiveSpec(name: "server", minArgs: 1, maxArgs: 1, isRepeatable: true),
         .simple("keepalive"), .simple("connect_timeout"), .simple("read_timeout"),
-        .simple("send_timeout"),
+        .simple("send_timeout"), .simple("ca_file"), .simple("tls_verify"),
     ]
 
     private static let sessionDirectives: [DirectiveSpec] = [

@@ -22,6 +22,18 @@ public enum ConfigDefaults {
     public static let upstreamReadTimeout = Duration.seconds(60)
     public static let upstreamSendTimeout = Duration.seconds(60)
 
+    /// Mozilla's "intermediate" TLS 1.2 suites: ECDHE key exchange and an AEAD cipher only.
+    public static let tls12Ciphers = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ]
+    /// Every TLS 1.3 suite OpenSSL enables by default (all are AEAD), in Mozilla's order.
+    public static let tls13CipherSuites = [
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+    ]
+    /// `hsts` when `public_url` is https: one year.
+    public static let hstsMaxAge = 365 * 24 * 3600
+
     public static let cookieName = "__gateway"
     public static let minimumCookieSecretBytes = 32
     public static let sessionLifetime = Duration.seconds(12 * 3600)

@@ -67,6 +67,7 @@ public enum ConfigLoader {
         if !parser.hasSyntaxErrors {
             var validator = ConfigValidator(signInAvailable: signInAvailable, providerTypes: providerTypes)
             configuration = validator.validate(nodes, sourceFile: file)
+            configuration?.warnings = sorted(validator.warnings, fileOrder: parser.files)
             diagnostics += validator.diagnostics
         }
         guard let configuration, diagnostics.isEmpty else {

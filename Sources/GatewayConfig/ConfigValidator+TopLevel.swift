@@ -61,19 +61,19 @@ extension ConfigValidator {
                 if node.args.count == 2 {
                     config.errorLogLevel = logLevel(node.args[1]) ?? config.errorLogLevel
                 }
-            default: break  // listen and the blocks have their own passes
+            default: break  // listen, the TLS directives and the blocks have their own passes
             }
         }
     }
 
     // MARK: - listen
 
-    /// Every well-formed `listen`, without repeats.
-    mutating func listeners(_ nodes: [ConfigNode]) -> [ListenerConfig] {
+    /// Every well-formed `listen`, without repeats; TLS listeners get `policy`.
+    mutating func listeners(_ nodes: [ConfigNode], policy: TLSPolicy) -> [ListenerConfig] {
         var firsts: [ListenerConfig: SourceLocation] = [:]
         var result: [ListenerConfig] = []
         for node in nodes {
-            guard let listener = listener(node) else { continue }
+            guard let listener = listener(node, policy: policy) else { continue }
             var address = listener
             address.tls = nil
             // Each port-0 listener gets its own free port, so those never collide.
@@ -89,8 +89,8 @@ extension ConfigValidator {
         return result
     }
 
-    /// `listen HOST:PORT [tls cert=FILE key=FILE];` (also `[v6]:PORT` and a bare `PORT`).
-    private mutating func listener(_ node: ConfigNode) -> ListenerConfig? {
+    /// `listen HOST:PORT [tls cert=FILE key=FILE ...];` (also `[v6]:PORT` and a bare `PORT`).
+    private mutating func listener(_ node: ConfigNode, policy: TLSPolicy) -> ListenerConfig? {
         let arg = node.args[0]
         let item = "listen \"\(arg.value)\""
         var listener: ListenerConfig?
@@ -127,45 +127,10 @@ extension ConfigValidator {
                 error(arg.location, nil, "\(item) must be HOST:PORT, [IPv6]:PORT or PORT")
             }
         }
-        let tls = listenTLS(Array(node.args.dropFirst()), item: item, at: node.location)
+        let tls = listenTLS(Array(node.args.dropFirst()), item: item, at: node.location, policy: policy)
         guard var listener, tls.isValid else { return nil }
-        listener.tls = tls.files
+        listener.tls = tls.config
         return listener
-    }
-
-    /// The `tls cert=FILE key=FILE` tail of `listen`; `files` is nil when there is none.
-    private mutating func listenTLS(
-        _ args: [ConfigArgument], item: String, at location: SourceLocation
-    )
-        -> (isValid: Bool, files: TLSFiles?)
-    {
-        guard let first = args.first else { return (true, nil) }
-        let expected = "(expected \"tls cert=FILE key=FILE\")"
-        guard first.value == "tls" else {
-            error(
-                first.location, nil, "\(item): unexpected argument \"\(first.value)\" \(expected)")
-            return (false, nil)
-        }
-        var cert: String?
-        var key: String?
-        var valid = true
-        for arg in args.dropFirst() {
-            if arg.value.hasPrefix("cert="), cert == nil {
-                cert = String(arg.value.dropFirst(5))
-            } else if arg.value.hasPrefix("key="), key == nil {
-                key = String(arg.value.dropFirst(4))
-            } else {
-                error(
-                    arg.location, nil, "\(item): unexpected argument \"\(arg.value)\" \(expected)")
-                valid = false
-            }
-        }
-        guard valid else { return (false, nil) }
-        guard let cert, let key, !cert.isEmpty, !key.isEmpty else {
-            error(location, nil, "\(item): \"tls\" needs cert=FILE and key=FILE")
-            return (false, nil)
-        }
-        return (true, TLSFiles(certificatePath: cert, keyPath: key))
     }
 
     // MARK: - Other values

@@ -29,6 +29,15 @@ extension ConfigValidator {
                 config.readTimeout = duration(child, item: item) ?? config.readTimeout
             case "send_timeout":
                 config.sendTimeout = duration(child, item: item) ?? config.sendTimeout
+            case "ca_file":
+                let path = child.args[0]
+                if let problem = ConfigFileSystem.readProblem(path.value) {
+                    error(path.location, item, "\"ca_file\" \"\(path.value)\" cannot be read: \(problem)")
+                } else {
+                    config.tls.caFile = path.value
+                }
+            case "tls_verify":
+                config.tls.verify = boolean(child, item: item) ?? config.tls.verify
             default:
                 preconditionFailure("upstream directive \(child.name) passed screening unhandled")
             }
@@ -37,16 +46,39 @@ extension ConfigValidator {
             error(node.location, item, "at least one \"server\" is required")
             valid = false
         }
+        if !config.servers.isEmpty, !config.servers.contains(where: \.isTLS) {
+            for name in ["ca_file", "tls_verify"] {
+                if let child = block.first(name) {
+                    error(child.location, item, "\"\(name)\" needs a \"server https://...\"")
+                    valid = false
+                }
+            }
+        } else if !config.tls.verify, let child = block.first("tls_verify") {
+            warning(
+                child.location, item,
+                "\"tls_verify off\" accepts any certificate: anyone on the path to the upstream can read and change its traffic"
+            )
+        }
         return valid ? config : nil
     }
 
-    /// `HOST:PORT` or `[IPv6]:PORT`; HOST may be a DNS name.
+    /// `HOST:PORT` or `[IPv6]:PORT`, optionally after `http://`, or `https://HOST[:PORT]`
+    /// (port 443 when none is written); HOST may be a DNS name.
     private mutating func server(_ arg: ConfigArgument, item: String) -> UpstreamServer? {
         let server = "server \"\(arg.value)\""
-        switch ConfigValues.hostPort(arg.value) {
+        let lower = arg.value.lowercased()
+        let isTLS = lower.hasPrefix("https://")
+        let authority =
+            isTLS
+            ? String(arg.value.dropFirst(8)) : lower.hasPrefix("http://") ? String(arg.value.dropFirst(7)) : arg.value
+        if authority.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            error(arg.location, item, "\(server) must not have a path, query or fragment")
+            return nil
+        }
+        switch ConfigValues.hostPort(authority, defaultPort: isTLS ? 443 : nil) {
         case .success(let parsed)
         where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
-            return UpstreamServer(host: parsed.host, port: parsed.port)
+            return UpstreamServer(host: parsed.host, port: parsed.port, isTLS: isTLS)
         case .success: error(arg.location, item, "\(server) has an invalid host")
         case .failure(.noPort): error(arg.location, item, "\(server) has no port")
         case .failure(.noHost): error(arg.location, item, "\(server) has no host")

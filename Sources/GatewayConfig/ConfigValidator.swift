@@ -13,6 +13,8 @@ struct ConfigValidator {
     /// Provider types this build can sign in with (`ConfigLoader.availableProviderTypes`).
     let providerTypes: Set<ProviderType>
     private(set) var diagnostics: [ConfigDiagnostic] = []
+    /// Settings that are valid but risky; they never fail a load.
+    private(set) var warnings: [ConfigDiagnostic] = []
 
     init(signInAvailable: Bool, providerTypes: Set<ProviderType> = Set(ProviderType.allCases)) {
         self.signInAvailable = signInAvailable
@@ -51,8 +53,16 @@ struct ConfigValidator {
             providers: [], locations: [])
 
         applyTopLevelValues(top, to: &config)
-        config.listeners = listeners(top.all("listen"))
+        config.listeners = listeners(top.all("listen"), policy: tlsPolicy(top))
         if !top.has("listen") { config.listeners = [ConfigDefaults.listener] }
+        config.hsts = hsts(top.first("hsts"), publicURL: config.publicURL)
+        if !config.listeners.contains(where: { $0.tls != nil }) {
+            for name in ["ssl_protocols", "ssl_ciphers"] {
+                if let node = top.first(name) {
+                    warning(node.location, nil, "\"\(name)\" has no effect: no listen has \"tls\"")
+                }
+            }
+        }
 
         config.upstreams = namedBlocks(top.all("upstream"), kind: "upstream") { $0.upstream($1) }
         if let session = top.first("session") { config.session = self.session(session) }
@@ -237,5 +247,11 @@ struct ConfigValidator {
     mutating func error(_ location: SourceLocation, _ item: String?, _ message: String) {
         let text = item.map { "\($0): \(message)" } ?? message
         diagnostics.append(ConfigDiagnostic(location: location, message: text))
+    }
+
+    /// Records a risky setting that still loads (`--check` prints it as a warning).
+    mutating func warning(_ location: SourceLocation, _ item: String?, _ message: String) {
+        let text = item.map { "\($0): \(message)" } ?? message
+        warnings.append(ConfigDiagnostic(location: location, message: text))
     }
 }

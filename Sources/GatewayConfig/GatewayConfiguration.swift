@@ -4,10 +4,13 @@
 public struct GatewayConfiguration: Sendable {
     /// The file the configuration was loaded from (for messages).
     public var sourceFile: String
-    /// `listen HOST:PORT [tls cert=FILE key=FILE];` — at least one; default `0.0.0.0:8080`.
+    /// `listen HOST:PORT [tls cert=FILE key=FILE ...];` — at least one; default `0.0.0.0:8080`.
     public var listeners: [ListenerConfig]
     /// `public_url URL;` — callback URLs are built from it; decides the cookie's `Secure`.
     public var publicURL: PublicURL?
+    /// `hsts max_age=SECONDS [include_subdomains];` / `hsts off;` — `Strict-Transport-Security`
+    /// on responses. Default one year when `public_url` is https; nil when off or not https.
+    public var hsts: HSTSConfig?
     /// `auto_redirect on|off;` — with exactly one provider, skip the sign-in page. Default off.
     public var autoRedirect: Bool
     /// `auth_prefix /auth;` — where the sign-in endpoints live. Default `/auth`.
@@ -63,6 +66,9 @@ public struct GatewayConfiguration: Sendable {
     public var providers: [ProviderConfig]
     /// `location PREFIX { ... }` blocks, in file order.
     public var locations: [LocationConfig]
+    /// Valid but risky settings (`tls_verify off`, ...): `--check` prints them and start-up logs
+    /// them. Not part of the configuration's meaning.
+    public var warnings: [ConfigDiagnostic] = []
 
     public init(
         sourceFile: String, listeners: [ListenerConfig], publicURL: PublicURL?, autoRedirect: Bool,
@@ -118,21 +124,12 @@ public struct ListenerConfig: Sendable, Hashable {
     /// A numeric IPv4 or IPv6 address (`0.0.0.0`, `127.0.0.1`, `[::1]` is stored as `::1`) or `localhost`.
     public var host: String
     public var port: Int
-    /// Present for `listen ... tls cert=FILE key=FILE`.
-    public var tls: TLSFiles?
-    public init(host: String, port: Int, tls: TLSFiles? = nil) {
+    /// Present for `listen ... tls cert=FILE key=FILE [cert=FILE key=FILE ...]`.
+    public var tls: ListenerTLSConfig?
+    public init(host: String, port: Int, tls: ListenerTLSConfig? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
-    }
-}
-
-public struct TLSFiles: Sendable, Hashable {
-    public var certificatePath: String
-    public var keyPath: String
-    public init(certificatePath: String, keyPath: String) {
-        self.certificatePath = certificatePath
-        self.keyPath = keyPath
     }
 }
 
@@ -171,7 +168,7 @@ public enum LogLevel: String, Sendable, Hashable, CaseIterable {
 
 public struct UpstreamConfig: Sendable, Hashable {
     public var name: String
-    /// `server HOST:PORT;` — at least one.
+    /// `server [https://]HOST:PORT;` — at least one.
     public var servers: [UpstreamServer]
     /// `keepalive N;` — idle connections kept per event loop. Default 32; 0 disables pooling.
     public var keepalive: Int
@@ -181,11 +178,15 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var readTimeout: Duration
     /// `send_timeout DURATION;` — longest wait for the upstream to take bytes; default 60s.
     public var sendTimeout: Duration
+    /// `ca_file` and `tls_verify`, for the `https://` servers.
+    public var tls: UpstreamTLSConfig
     public var location: SourceLocation
     public init(
         name: String, servers: [UpstreamServer], keepalive: Int, connectTimeout: Duration,
-        readTimeout: Duration, sendTimeout: Duration, location: SourceLocation
+        readTimeout: Duration, sendTimeout: Duration, tls: UpstreamTLSConfig = UpstreamTLSConfig(),
+        location: SourceLocation
     ) {
+        self.tls = tls
         self.name = name
         self.servers = servers
         self.keepalive = keepalive
@@ -199,10 +200,14 @@ public struct UpstreamConfig: Sendable, Hashable {
 public struct UpstreamServer: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
-    public init(host: String, port: Int) {
+    /// `server https://HOST:PORT;` — TLS towards this server, checked per the upstream's `tls`.
+    public var isTLS: Bool
+    public init(host: String, port: Int, isTLS: Bool = false) {
         self.host = host
         self.port = port
+        self.isTLS = isTLS
     }
+    /// `host:port` (the authority, also the Host fallback), without the scheme.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 

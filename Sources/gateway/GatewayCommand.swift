@@ -30,6 +30,9 @@ struct GatewayCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
+        for warning in config.warnings {
+            FileOutput.standardError("\(warning.location): warning: \(warning.message)\n")
+        }
         if check {
             print("\(configPath): the configuration is valid")
             return

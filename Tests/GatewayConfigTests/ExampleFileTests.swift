@@ -78,11 +78,20 @@ final class ExampleFileTests: XCTestCase {
     func testExampleCommentedDirectivesAreValid() throws {
         let uncommented = Self.uncommentDirectives(try exampleText())
         XCTAssertGreaterThan(uncommented.count, 20)
+        // The TLS files it names must be readable: stand-ins in a directory of our own.
+        let files = try TemporaryDirectory()
+        for name in ["cert.pem", "key.pem", "api-cert.pem", "api-key.pem", "upstream-ca.pem"] {
+            try files.write(name, "pem")
+        }
+        let text = uncommented.text.replacingOccurrences(of: "/etc/gateway/", with: files.path + "/")
         let config = try ConfigLoader.load(
-            text: uncommented.text, file: "uncommented.conf", environment: environment,
+            text: text, file: "uncommented.conf", environment: environment,
             baseDirectory: ".",
             canonicalPath: nil, signInAvailable: true)
         XCTAssertEqual(config.listeners.count, 2)
+        XCTAssertEqual(config.listeners[1].tls?.certificates.count, 2)
+        XCTAssertEqual(config.upstreams.map(\.name), ["app", "billing"])
+        XCTAssertEqual(config.warnings, [])
         XCTAssertEqual(
             config.providers.map(\.name), ["github", "twitter", "corp", "google", "ghe"])
         XCTAssertTrue(config.autoRedirect)

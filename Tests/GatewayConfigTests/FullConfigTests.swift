@@ -54,7 +54,12 @@ final class FullConfigTests: XCTestCase {
         """
 
     func testLoadsDesignExampleWithAuthOff() throws {
-        let config = try TestConfig.load(Self.designExample, environment: Self.environment)
+        // The certificate and key must be readable; their contents are GatewayTLS's business.
+        let directory = try TemporaryDirectory()
+        try directory.write("cert.pem", "certificate")
+        try directory.write("key.pem", "key")
+        let text = Self.designExample.replacingOccurrences(of: "/etc/gateway/", with: directory.path + "/")
+        let config = try TestConfig.load(text, environment: Self.environment)
 
         XCTAssertEqual(config.sourceFile, "gateway.conf")
         XCTAssertEqual(
@@ -63,12 +68,17 @@ final class FullConfigTests: XCTestCase {
                 ListenerConfig(host: "0.0.0.0", port: 8080),
                 ListenerConfig(
                     host: "0.0.0.0", port: 8443,
-                    tls: TLSFiles(
-                        certificatePath: "/etc/gateway/cert.pem", keyPath: "/etc/gateway/key.pem")),
+                    tls: ListenerTLSConfig(
+                        certificates: [
+                            TLSFiles(certificatePath: directory.path + "/cert.pem", keyPath: directory.path + "/key.pem")
+                        ],
+                        location: SourceLocation(file: "gateway.conf", line: 2, column: 1))),
                 ListenerConfig(host: "::1", port: 8081),
             ])
         XCTAssertEqual(
             config.publicURL, PublicURL(isHTTPS: true, host: "app.example.com", port: nil))
+        XCTAssertEqual(config.hsts, HSTSConfig(maxAge: 31_536_000, includeSubdomains: false))
+        XCTAssertEqual(config.warnings, [])
         XCTAssertTrue(config.autoRedirect)
         XCTAssertEqual(config.maxHeaderSize, 32 * 1024)
         XCTAssertEqual(config.keepaliveTimeout, .seconds(90))

@@ -84,11 +84,11 @@ final class TopLevelValidationTests: XCTestCase {
             ConfigCase(
                 name: "argument counts",
                 text:
-                    "max_connections;\nworkers 1 2;\nlisten 1 2 3 4 5;\nsession x { }\nerror_log;\n",
+                    "max_connections;\nworkers 1 2;\nhsts 1 2 3;\nsession x { }\nerror_log;\n",
                 expected: [
                     #"gateway.conf:1:1: "max_connections" expects 1 argument, got 0"#,
                     #"gateway.conf:2:1: "workers" expects 1 argument, got 2"#,
-                    #"gateway.conf:3:1: "listen" expects 1 to 4 arguments, got 5"#,
+                    #"gateway.conf:3:1: "hsts" expects 1 to 2 arguments, got 3"#,
                     #"gateway.conf:4:1: "session" takes no arguments, got 1"#,
                     #"gateway.conf:5:1: "error_log" expects 1 to 2 arguments, got 0"#,
                 ]),
@@ -139,8 +139,8 @@ final class TopLevelValidationTests: XCTestCase {
                     "listen 8443 tls cert=/c;\nlisten 8444 tls cert=/c extra;\nlisten 8445 cert=/c key=/k;\n",
                 expected: [
                     #"gateway.conf:1:1: listen "8443": "tls" needs cert=FILE and key=FILE"#,
-                    #"gateway.conf:2:25: listen "8444": unexpected argument "extra" (expected "tls cert=FILE key=FILE")"#,
-                    #"gateway.conf:3:13: listen "8445": unexpected argument "cert=/c" (expected "tls cert=FILE key=FILE")"#,
+                    #"gateway.conf:2:25: listen "8444": unexpected argument "extra" (expected "tls cert=FILE key=FILE [cert=FILE key=FILE ...]")"#,
+                    #"gateway.conf:3:13: listen "8445": unexpected argument "cert=/c" (expected "tls cert=FILE key=FILE [cert=FILE key=FILE ...]")"#,
                 ]),
         ])
     }

@@ -5,7 +5,7 @@
 
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
-    nginx-light caddy wrk redis-server python3 python3-venv curl
+    nginx-light caddy wrk redis-server python3 python3-venv curl openssl
     chromium chromium-driver ca-certificates
     systemd binutils
 )
