@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayTLS",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Sign-in meets the proxy only through GatewayProxy's LocalEndpoint and AccessGate.

@@ -69,6 +69,22 @@ public final class ReadBuffer {
         return .failed(e)
     }
 
+    /// Like `read(from:maxCapacity:)`, through `reader` (a TLS stream, say), which fills the free
+    /// space it is given and says what happened.
+    public func read(maxCapacity: Int, using reader: (UnsafeMutableRawBufferPointer) -> ReadResult) -> ReadResult {
+        if start > 0 && end == capacity { compact() }
+        if end == capacity {
+            guard capacity < maxCapacity else { return .bytes(0) }
+            grow(to: min(maxCapacity, capacity * 2))
+        }
+        let result = reader(UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end))
+        if case .bytes(let n) = result {
+            precondition(n > 0 && n <= capacity - end, "a reader reported \(n) bytes")
+            end += n
+        }
+        return result
+    }
+
     /// Free space at the tail right now.
     public var freeSpace: Int { capacity - end + start }
 

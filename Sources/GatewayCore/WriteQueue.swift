@@ -62,6 +62,30 @@ public final class WriteQueue {
         return .drained
     }
 
+    /// What one write through a `flush(using:)` writer did.
+    public enum WriteStep {
+        case wrote(Int)
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    /// Like `flush(to:)`, through `writer` (a TLS stream, say). A writer that would block is
+    /// given the same bytes (or more) again next time.
+    public func flush(using writer: (UnsafeRawBufferPointer) -> WriteStep) -> FlushResult {
+        while start < end {
+            switch writer(UnsafeRawBufferPointer(start: storage + start, count: end - start)) {
+            case .wrote(let n):
+                precondition(n > 0 && n <= end - start, "a writer reported \(n) bytes")
+                start += n
+            case .wouldBlock: return .pending
+            case .failed(let e): return .failed(e)
+            }
+        }
+        start = 0
+        end = 0
+        return .drained
+    }
+
     private func reserve(_ n: Int) {
         if capacity - end >= n { return }
         if start > 0 {

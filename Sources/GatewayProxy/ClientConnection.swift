@@ -2,6 +2,7 @@
 // into the exchange machine, and the connection performs the action that comes out.
 import GatewayCore
 import GatewayHTTP
+import GatewayTLS
 import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
@@ -24,16 +25,16 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
     private var processing = false
     private var closed = false
 
-    init(context: LoopContext, fd: Int32, peer: SocketAddress) {
+    init(context: LoopContext, fd: Int32, peer: SocketAddress, tls: TLSServerContext?) {
         self.context = context
         self.peer = peer
         let shared = context.shared
         parser = HTTPRequestParser(maxHeadSize: shared.maxHeaderSize)
         machine = ExchangeMachine(
             timeouts: .init(header: shared.headerTimeout, idle: shared.keepaliveTimeout, body: shared.bodyTimeout),
-            now: MonotonicClock.now())
+            hsts: shared.hsts, now: MonotonicClock.now())
         transport = ClientTransport(
-            loop: context.loop, fd: fd, readCapacity: max(shared.maxHeaderSize + 4096, 64 * 1024),
+            loop: context.loop, fd: fd, tls: tls, readCapacity: max(shared.maxHeaderSize + 4096, 64 * 1024),
             sendTimeout: shared.sendTimeout, handler: self)
         context.loop.register(self)
         transport.wantRead(true)
@@ -54,6 +55,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
             }
         case .full, .nothing: return
         case .ended: apply(machine.clientEnded())
+        case .plaintextOnTLSPort: apply(machine.headInvalid(.plaintextOnTLSPort))
         }
     }
 
@@ -106,7 +108,8 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         case .none: return
         case .answer(let response, let keepAlive, let logged):
             leg.end()
-            output.append(response.serialized(keepAlive: keepAlive, isHead: logged?.head.methodKind == .head))
+            output.append(
+                response.serialized(keepAlive: keepAlive, isHead: logged?.head.methodKind == .head, hsts: shared.hstsValue))
             log(logged, status: response.status)
         case .askEndpoint(let endpoint): return ask(endpoint)
         case .askGate(let route): return ask(context.gate, route: route)
@@ -235,6 +238,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         case .lingerOver: return close()
         case nil: break
         }
+        transport.probeAgain()
         guard transport.linger == nil, now >= machine.deadline else { return }
         apply(machine.tick(now: now, inputEmpty: input.isEmpty))
     }

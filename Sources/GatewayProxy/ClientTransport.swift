@@ -1,6 +1,8 @@
-// The client's socket: its read buffer and write queue, the send timeout, and the staged close
-// that keeps an answer from being destroyed by an RST. It knows bytes, not HTTP; TLS goes here.
+// The client's socket: its read buffer and write queue, TLS on a `listen ... tls`, the send
+// timeout, and the staged close that keeps an answer from being destroyed by an RST. It knows
+// bytes, not HTTP.
 import GatewayCore
+import GatewayTLS
 
 /// Who hears the socket's readiness: the client connection, then a tunnel after a 101.
 protocol ClientTransportHandler: AnyObject {
@@ -19,9 +21,11 @@ final class ClientTransport: @unchecked Sendable {
         case bytes(Int)
         /// The buffer is full: reading stops until it is consumed.
         case full
-        /// The client hung up, or the socket failed.
+        /// The client hung up, the socket failed, or the TLS handshake did.
         case ended
         case nothing
+        /// Plain HTTP on a TLS port: the connection answers 400 in the clear and closes.
+        case plaintextOnTLSPort
     }
 
     enum FlushOutcome { case drained, pending, failed }
@@ -36,36 +40,108 @@ final class ClientTransport: @unchecked Sendable {
     /// Set while the close is staged: write side shut, input read and dropped.
     private(set) var linger: LingeringClose?
     unowned var handler: ClientTransportHandler
+    private let loop: EventLoop
+    /// Set on a TLS listener's connections; nil once a plain request on it was refused.
+    private var tls: ClientTLS?
+    /// The first bytes of a TLS connection are still to be looked at.
+    private var probing: Bool
+    private var readScheduled = false
 
-    init(loop: EventLoop, fd: Int32, readCapacity: Int, sendTimeout: UInt64, handler: ClientTransportHandler) {
+    init(
+        loop: EventLoop, fd: Int32, tls: TLSServerContext?, readCapacity: Int, sendTimeout: UInt64,
+        handler: ClientTransportHandler
+    ) {
+        self.loop = loop
         self.readCapacity = readCapacity
         self.sendTimeout = sendTimeout
         self.handler = handler
+        self.tls = tls.map(ClientTLS.init)
+        probing = tls != nil
         io = loop.makeSocketIO(
             fd: fd,
-            onReadable: { [unowned self] in self.handler.clientReadable() },
-            onWritable: { [unowned self] in self.handler.clientWritable() })
+            onReadable: { [unowned self] in
+                if let tls = self.tls, tls.writeWantsRead {
+                    tls.writeWantsRead = false
+                    self.handler.clientWritable()
+                }
+                self.handler.clientReadable()
+            },
+            onWritable: { [unowned self] in
+                if let tls = self.tls, tls.readWantsWrite {
+                    tls.readWantsWrite = false
+                    self.handler.clientReadable()
+                }
+                self.handler.clientWritable()
+            })
     }
 
     var isClosed: Bool { io.isClosed }
 
-    func wantRead(_ on: Bool) { io.wantRead(on) }
+    /// Whether the client talks TLS to the gateway (`X-Forwarded-Proto: https`).
+    var isTLS: Bool { tls != nil }
+
+    /// Reading on or off. Bytes OpenSSL already decrypted are not signalled by the socket again,
+    /// so turning reading on with some buffered schedules a read.
+    func wantRead(_ on: Bool) {
+        io.wantRead(on)
+        guard on, let tls, tls.hasBufferedInput, !readScheduled else { return }
+        readScheduled = true
+        loop.execute { [self] in
+            readScheduled = false
+            if !isClosed { handler.clientReadable() }
+        }
+    }
 
     func read() -> ReadOutcome {
-        switch input.read(from: io.fd, maxCapacity: readCapacity) {
+        if probing, let tls {
+            switch tls.probe(fd: io.fd) {
+            case .tls: probing = false
+            case .waiting:
+                io.wantRead(false)  // `tick` looks again
+                return .nothing
+            case .plaintext:
+                probing = false
+                self.tls = nil  // the 400 goes out in the clear
+                return .plaintextOnTLSPort
+            case .refused: return .ended
+            }
+        }
+        let result =
+            if let tls {
+                input.read(maxCapacity: readCapacity, using: tls.read(into:))
+            } else {
+                input.read(from: io.fd, maxCapacity: readCapacity)
+            }
+        switch result {
         case .bytes(0):
             io.wantRead(false)
             return .full
-        case .bytes(let n): return .bytes(n)
+        case .bytes(let n):
+            if let tls, tls.hasBufferedInput {
+                // A TLS record held more than the buffer took: read on, as the socket will not say so.
+                wantRead(true)
+            } else if tls?.writeWantsRead == true {
+                io.wantRead(true)
+            }
+            return .bytes(n)
         case .eof, .failed: return .ended
-        case .wouldBlock: return .nothing
+        case .wouldBlock:
+            if tls?.readWantsWrite == true { io.wantWrite(true) }
+            return .nothing
         }
+    }
+
+    /// A client that sent too little to tell TLS from plain HTTP: look again (each tick).
+    func probeAgain() {
+        if probing { io.wantRead(true) }
     }
 
     /// Writes what the client takes; the send timeout restarts whenever bytes move.
     func flush() -> FlushOutcome {
         let before = output.pending
-        switch output.flush(to: io.fd) {
+        let result = if let tls { output.flush(using: tls.write) } else { output.flush(to: io.fd) }
+        if tls?.writeWantsRead == true { io.wantRead(true) }
+        switch result {
         case .drained:
             io.wantWrite(false)
             sendDeadline = .max
@@ -86,6 +162,7 @@ final class ClientTransport: @unchecked Sendable {
     /// dropped until it hangs up or a bound is reached.
     func stageClose(inputUnread: Bool) -> Bool {
         if !inputUnread && input.isEmpty && !Socket.hasPendingInput(io.fd) { return false }
+        tls?.sendCloseNotify()
         Socket.shutdownWrite(io.fd)
         input.removeAll()
         linger = LingeringClose(now: MonotonicClock.now())
@@ -115,11 +192,13 @@ final class ClientTransport: @unchecked Sendable {
     /// A client that stopped reading is reset rather than closed: a FIN queued behind the unsent
     /// bytes would keep the kernel's buffers (and a dead peer's socket) alive long after.
     func reset() {
+        tls = nil  // no close_notify to a client that stopped reading
         Socket.resetOnClose(io.fd)
         close()
     }
 
     func close() {
+        if linger == nil { tls?.sendCloseNotify() }
         linger = nil
         sendDeadline = .max
         io.close()

@@ -53,7 +53,8 @@ extension ExchangeMachine {
             exchange = nil
             phase = .tunnelled
             clearDeadline()
-            let head = HeadRewriter.clientResponse(response, clientVersion: e.head.version, keepAlive: true, upgrade: true)
+            let head = HeadRewriter.clientResponse(
+                response, clientVersion: e.head.version, keepAlive: true, upgrade: true, hsts: hsts)
             return .openTunnel(head.bytes, e)
         }
         e.proxy.responseHead()
@@ -62,7 +63,7 @@ extension ExchangeMachine {
         e.upstreamKeepAlive = response.keepAlive && response.framing != .untilClose && pooling
         let rewritten = HeadRewriter.clientResponse(
             response, clientVersion: e.head.version, keepAlive: e.head.keepAlive && e.requestComplete && !draining,
-            upgrade: false)
+            upgrade: false, hsts: hsts)
         e.clientFraming = rewritten.framing
         e.keepAlive = rewritten.keepAlive
         exchange = e

@@ -56,6 +56,8 @@ struct ExchangeMachine {
     }
 
     let timeouts: Timeouts
+    /// `Strict-Transport-Security: ...\r\n`, added to proxied responses that carry none.
+    let hsts: [UInt8]?
     // `phase`, `exchange` and `discard` are set only by the machine's events (this file and
     // +Upstream); the connection changes the exchange's own data through `update`.
     var phase: Phase = .awaitingHead
@@ -70,8 +72,9 @@ struct ExchangeMachine {
     private(set) var inputUnread = false
     var discard: BodyDiscard?
 
-    init(timeouts: Timeouts, now: UInt64) {
+    init(timeouts: Timeouts, hsts: [UInt8]? = nil, now: UInt64) {
         self.timeouts = timeouts
+        self.hsts = hsts
         deadline = now &+ timeouts.header
     }
 

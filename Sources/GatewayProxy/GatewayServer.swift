@@ -2,6 +2,7 @@
 import Dispatch
 import GatewayConfig
 import GatewayCore
+import GatewayTLS
 import Logging
 
 /// Thread-safety: set up before `start()`; afterwards each listener and connection lives on its
@@ -65,12 +66,9 @@ public final class GatewayServer: @unchecked Sendable {
     @discardableResult
     public func start() throws -> [SocketAddress] {
         var bound: [SocketAddress] = []
+        var listenerTLS: [TLSServerContext?] = []
         for listen in config.listeners {
-            if listen.tls != nil {
-                throw StartupError(
-                    description: "listen \(listen.host):\(listen.port): TLS termination is not available in this build; "
-                        + "terminate TLS in front of the gateway")
-            }
+            let tls = try listen.tls.map(Self.tlsContext)
             var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
             for context in contexts {
                 let fd = try Socket.listen(on: address, reusePort: true)
@@ -79,6 +77,7 @@ public final class GatewayServer: @unchecked Sendable {
                     address = try Socket.localAddress(of: fd)
                 }
                 listeners.append(Listener(loop: context.loop, fd: fd, address: address))
+                listenerTLS.append(tls)
             }
             bound.append(address)
         }
@@ -87,11 +86,12 @@ public final class GatewayServer: @unchecked Sendable {
         shared.health.start()
         for (i, listener) in listeners.enumerated() {
             let context = contexts[i % contexts.count]
+            let tls = listenerTLS[i]
             let shared = self.shared
             let log = errorLog
             listener.loop.execute {
                 listener.start(
-                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared) },
+                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared, tls: tls) },
                     onError: { error, failures in
                         log.error(
                             "accept failed",
@@ -110,7 +110,18 @@ public final class GatewayServer: @unchecked Sendable {
         return bound
     }
 
-    private static func accept(fd: Int32, peer: SocketAddress, context: LoopContext, shared: ProxyShared) {
+    /// A listener's certificates, keys and TLS policy; a file that does not load stops start-up.
+    public static func tlsContext(_ config: ListenerTLSConfig) throws -> TLSServerContext {
+        do {
+            return try TLSServerContext(config)
+        } catch {
+            throw StartupError(description: "\(config.location): \(error)")
+        }
+    }
+
+    private static func accept(
+        fd: Int32, peer: SocketAddress, context: LoopContext, shared: ProxyShared, tls: TLSServerContext?
+    ) {
         if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
             Socket.close(fd)
             if !shared.isDraining {
@@ -119,7 +130,7 @@ public final class GatewayServer: @unchecked Sendable {
             return
         }
         shared.activeConnections.increment()
-        _ = ClientConnection(context: context, fd: fd, peer: peer)
+        _ = ClientConnection(context: context, fd: fd, peer: peer, tls: tls)
     }
 
     public var activeConnections: Int { Int(shared.activeConnections.load()) }

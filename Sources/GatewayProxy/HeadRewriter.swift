@@ -129,9 +129,10 @@ enum HeadRewriter {
         case untilClose  // HTTP/1.0 client and no length: the connection's end ends the body
     }
 
-    /// The response head for the client, and how its body must be framed.
+    /// The response head for the client, and how its body must be framed. `hsts` (a whole
+    /// `Strict-Transport-Security` field line) is added unless the upstream sent its own.
     static func clientResponse(
-        _ response: HTTPResponseHead, clientVersion: HTTPVersion, keepAlive: Bool, upgrade: Bool
+        _ response: HTTPResponseHead, clientVersion: HTTPVersion, keepAlive: Bool, upgrade: Bool, hsts: [UInt8]? = nil
     ) -> (bytes: [UInt8], framing: ClientFraming, keepAlive: Bool) {
         let h = response.headers
         var framing = ClientFraming.asIs
@@ -152,7 +153,9 @@ enum HeadRewriter {
         let statusLineEnd = h.fields.first?.line.lowerBound ?? (h.bytes.count - 2)
         out.append(contentsOf: "HTTP/1.1".utf8)
         out.append(contentsOf: h.bytes[8..<statusLineEnd])
+        var sendsHSTS = hsts != nil
         for i in h.fields.indices {
+            if sendsHSTS && h.nameEquals(at: i, "strict-transport-security") { sendsHSTS = false }
             if h.isHopByHop(at: i, connectionTokens: response.connectionTokens) {
                 if upgrade && h.nameEquals(at: i, "upgrade") {
                     out.append(contentsOf: h.bytes[h.fields[i].line])
@@ -161,6 +164,7 @@ enum HeadRewriter {
             }
             out.append(contentsOf: h.bytes[h.fields[i].line])
         }
+        if sendsHSTS, let hsts { out.append(contentsOf: hsts) }
         if upgrade {
             out.append(contentsOf: "Connection: upgrade\r\n".utf8)
         } else {

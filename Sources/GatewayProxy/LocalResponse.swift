@@ -55,6 +55,13 @@ public struct LocalResponse {
             status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(body.utf8))
     }
 
+    /// Plain HTTP sent to a TLS port.
+    static var plaintextOnTLSPort: LocalResponse {
+        LocalResponse(
+        status: 400, headers: [("Content-Type", "text/plain; charset=utf-8")],
+            body: Array("This port speaks HTTPS: the request was sent as plain HTTP. Use an https:// URL.\n".utf8))
+    }
+
     public static func json(_ status: Int, _ body: String) -> LocalResponse {
         LocalResponse(
             status: status,
@@ -63,8 +70,10 @@ public struct LocalResponse {
     }
 
     /// The wire bytes; HEAD responses keep the Content-Length but drop the body.
-    func serialized(keepAlive: Bool, isHead: Bool) -> [UInt8] {
-        var bytes = HTTPSerializer.response(status: status, headers: headers, body: body, keepAlive: keepAlive)
+    /// `hsts`: a `Strict-Transport-Security` value to add.
+    func serialized(keepAlive: Bool, isHead: Bool, hsts: String? = nil) -> [UInt8] {
+        let fields = hsts.map { headers + [("Strict-Transport-Security", $0)] } ?? headers
+        var bytes = HTTPSerializer.response(status: status, headers: fields, body: body, keepAlive: keepAlive)
         if isHead { bytes.removeLast(body.count) }
         return bytes
     }

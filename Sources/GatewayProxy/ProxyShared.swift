@@ -29,6 +29,9 @@ final class ProxyShared: Sendable {
     let errorLog: Logger
     let accessLog: AccessLog?
     let health: HealthMonitor
+    /// `Strict-Transport-Security`'s value when `hsts` is on, and its whole field line.
+    let hstsValue: String?
+    let hsts: [UInt8]?
     let activeConnections = AtomicCounter()
     private let drainingFlag = Atomic<Bool>(false)
 
@@ -50,6 +53,8 @@ final class ProxyShared: Sendable {
         self.errorLog = errorLog
         self.accessLog = accessLog
         self.health = health
+        hstsValue = config.hsts?.headerValue
+        hsts = hstsValue.map { Array("Strict-Transport-Security: \($0)\r\n".utf8) }
     }
 
     /// Whether forwarded headers from this peer are believed (`trusted_proxies`).

@@ -52,7 +52,7 @@ final class TunnelRelay: ClientTransportHandler, UpstreamConnectionDelegate, Loo
             }
             clientBytes()
         case .full, .nothing: break
-        case .ended: close()
+        case .ended, .plaintextOnTLSPort: close()
         }
     }
 

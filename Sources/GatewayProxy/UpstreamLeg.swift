@@ -32,7 +32,7 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
         let target = shared.upstreams[route.upstreamIndex]
         let server = context.pool.chooseServer(upstream: route.upstreamIndex)
         let head = HeadRewriter.upstreamRequest(
-            e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: false,
+            e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: client.transport.isTLS,
             policy: shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
             identity: identity, trace: e.trace)
         machine.update {

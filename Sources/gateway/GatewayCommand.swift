@@ -33,6 +33,17 @@ struct GatewayCommand: ParsableCommand {
         for warning in config.warnings {
             FileOutput.standardError("\(warning.location): warning: \(warning.message)\n")
         }
+        // Certificates and keys are parsed and matched here too, so --check says what start-up would.
+        var tlsProblems = 0
+        for tls in config.listeners.compactMap(\.tls) {
+            do {
+                _ = try GatewayServer.tlsContext(tls)
+            } catch {
+                FileOutput.standardError("\(error)\n")
+                tlsProblems += 1
+            }
+        }
+        if tlsProblems > 0 { throw ExitCode(1) }
         if check {
             print("\(configPath): the configuration is valid")
             return
