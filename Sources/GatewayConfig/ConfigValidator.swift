@@ -53,6 +53,7 @@ struct ConfigValidator {
         applyTopLevelValues(top, to: &config)
         config.listeners = listeners(top.all("listen"))
         if !top.has("listen") { config.listeners = [ConfigDefaults.listener] }
+        config.metricsListener = top.first("metrics_listen").flatMap { metricsListener($0, public: config.listeners) }
 
         config.upstreams = namedBlocks(top.all("upstream"), kind: "upstream") { $0.upstream($1) }
         if let session = top.first("session") { config.session = self.session(session) }

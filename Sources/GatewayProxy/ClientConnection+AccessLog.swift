@@ -3,9 +3,12 @@ import GatewayCore
 
 extension ClientConnection {
     func logAccess() {
-        guard let log = shared.accessLog, let e = exchange else { return }
+        guard let e = exchange else { return }
+        let now = MonotonicClock.now()
+        context.metrics?.record(e, now: now, context: context)
+        guard let log = shared.accessLog else { return }
         let upstream = e.route.map { shared.upstreams[$0.upstreamIndex].serverNames[e.serverIndex] }
-        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.endpoint?.logRedactedPrefix, now: MonotonicClock.now()))
+        log.record(AccessLog.Entry(e, upstream: upstream, signInPrefix: context.endpoint?.logRedactedPrefix, now: now))
     }
 
     func logRejected(status: Int) {

@@ -1,6 +1,7 @@
 // What every loop shares: the compiled routes, upstream targets, limits, logs and counters.
 import GatewayConfig
 import GatewayCore
+import GatewayMetrics
 import Logging
 import Synchronization
 
@@ -74,11 +75,14 @@ final class LoopContext: @unchecked Sendable {
     /// The executable's sign-in for this loop; nil when no location needs it.
     var endpoint: LocalEndpoint?
     var gate: AccessGate?
+    /// This loop's metrics recorder; nil without `metrics_listen`.
+    let metrics: LoopMetrics?
     var upstreams: [UpstreamTarget] { shared.upstreams }
 
-    init(loop: EventLoop, shared: ProxyShared) {
+    init(loop: EventLoop, shared: ProxyShared, metrics: LoopMetrics?) {
         self.loop = loop
         self.shared = shared
+        self.metrics = metrics
         pool = UpstreamPool(targets: shared.upstreams)
     }
 }

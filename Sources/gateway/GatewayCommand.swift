@@ -45,9 +45,11 @@ struct GatewayCommand: ParsableCommand {
         checkFileLimit(config: config, log: logs.error)
         let server: GatewayServer
         do {
-            server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access) { loops in
+            server = try GatewayServer(
+                config: config, errorLog: logs.error, accessLog: logs.access, version: GatewayVersion.current
+            ) { loops, metrics in
                 guard SignInAssembly.isNeeded(config) else { return nil }
-                return try SignInAssembly(config: config, loops: loops, log: logs.error).services
+                return try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error).services
             }
             try server.start()
         } catch {

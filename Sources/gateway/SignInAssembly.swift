@@ -3,6 +3,7 @@ import Dispatch
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
+import GatewayMetrics
 import GatewayOutbound
 import GatewayProxy
 import GatewaySessions
@@ -22,7 +23,7 @@ final class SignInAssembly: @unchecked Sendable {
         config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
     }
 
-    init(config: GatewayConfiguration, loops: [EventLoop], log: Logger) throws {
+    init(config: GatewayConfiguration, loops: [EventLoop], metrics: [LoopMetrics]?, log: Logger) throws {
         var memory: MemoryStore?
         if case .memory = config.session.store {
             memory = MemoryStore()

@@ -6,6 +6,7 @@ GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
     nginx-light caddy wrk redis-server python3 python3-venv curl
     chromium chromium-driver
+    prometheus  # promtool, which checks the /metrics exposition in the tests
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.
