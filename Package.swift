@@ -106,6 +106,7 @@ let package = Package(
             name: "GatewayOutboundTests", dependencies: ["GatewayOutbound", "GatewayCore", "GatewayTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
+        .testTarget(name: "GatewayMetricsTests", dependencies: ["GatewayMetrics", "GatewayCore"]),
         .testTarget(
             name: "GatewaySessionsTests",
             dependencies: ["GatewaySessions", "GatewayCore", .product(name: "Logging", package: "swift-log")]),
