@@ -22,7 +22,7 @@ public final class GatewayMetrics: Sendable {
     private let reloads: [Counter]
     private let rejections: [Counter]
 
-    /// The label for requests no location covers (404s, health probes).
+    /// The label for requests no location covers, and for requests refused before their head parsed.
     public static let noLocation = "none"
 
     public init(version: String, locations: [String], upstreams: [String]) {

@@ -120,31 +120,36 @@ public final class LoopMetrics: LoopTickable, @unchecked Sendable {
     /// A counter series; the same labels give the same series (and the same registry counter
     /// on every loop).
     public func counter(_ spec: MetricSpec, _ labels: [(String, String)]) -> Series {
-        let key = SeriesKey(name: spec.name, labels: labels.flatMap { [$0.0, $0.1] })
-        if let known = seriesByKey[key] { return known }
-        let series = Series(index: Int32(counters.count))
-        counters.append(registry.makeCounter(name: spec.name, labels: labels, help: spec.help))
-        counterDeltas.append(0)
-        seriesByKey[key] = series
-        return series
+        series(spec, labels) {
+            counters.append(registry.makeCounter(name: spec.name, labels: labels, help: spec.help))
+            counterDeltas.append(0)
+            return counters.count - 1
+        }
     }
 
     public func histogram(_ spec: MetricSpec, _ labels: [(String, String)]) -> Series {
-        let key = SeriesKey(name: spec.name, labels: labels.flatMap { [$0.0, $0.1] })
-        if let known = seriesByKey[key] { return known }
-        let series = Series(index: Int32(histograms.count))
-        histograms.append(
-            registry.makeValueHistogram(
-                name: spec.name, labels: labels, buckets: MetricCatalog.latencyBuckets, help: spec.help))
-        seriesByKey[key] = series
-        return series
+        series(spec, labels) {
+            histograms.append(
+                registry.makeValueHistogram(
+                    name: spec.name, labels: labels, buckets: MetricCatalog.latencyBuckets, help: spec.help))
+            return histograms.count - 1
+        }
     }
 
     public func gauge(_ spec: MetricSpec, _ labels: [(String, String)]) -> Series {
+        series(spec, labels) {
+            gaugeValues.append((registry.makeGauge(name: spec.name, labels: labels, help: spec.help), 0, 0))
+            return gaugeValues.count - 1
+        }
+    }
+
+    /// The known series for these labels, or a new one from `make` (which returns its index in
+    /// its kind's table). A name has one kind (swift-prometheus refuses a second), so the name
+    /// and labels are key enough.
+    private func series(_ spec: MetricSpec, _ labels: [(String, String)], make: () -> Int) -> Series {
         let key = SeriesKey(name: spec.name, labels: labels.flatMap { [$0.0, $0.1] })
         if let known = seriesByKey[key] { return known }
-        let series = Series(index: Int32(gaugeValues.count))
-        gaugeValues.append((registry.makeGauge(name: spec.name, labels: labels, help: spec.help), 0, 0))
+        let series = Series(index: Int32(make()))
         seriesByKey[key] = series
         return series
     }
@@ -162,13 +167,20 @@ public final class LoopMetrics: LoopTickable, @unchecked Sendable {
     /// Moves everything recorded so far into the registry.
     public func flush(forScrape: Bool) {
         if forScrape { beforeScrape?() }
+        // Runs of one label set (the usual traffic) cost one lookup and one atomic add.
+        var run: (key: RequestKey, count: Int64)?
         for sample in requests {
             let key = RequestKey(location: sample.location, status: sample.status, method: sample.method)
-            let counter = requestCounters[key] ?? makeRequestCounter(key)
-            counter.increment()
+            if let current = run, current.key == key {
+                run = (key, current.count + 1)
+            } else {
+                if let current = run { requestCounter(current.key).increment(by: current.count) }
+                run = (key, 1)
+            }
             requestHistograms[Int(sample.location)].record(sample.seconds)
             if sample.upstream >= 0 { upstreamHistograms[Int(sample.upstream)].record(sample.upstreamSeconds) }
         }
+        if let current = run { requestCounter(current.key).increment(by: current.count) }
         requests.removeAll(keepingCapacity: true)
         for (series, value) in observations { histograms[Int(series)].record(value) }
         observations.removeAll(keepingCapacity: true)
@@ -182,7 +194,8 @@ public final class LoopMetrics: LoopTickable, @unchecked Sendable {
         }
     }
 
-    private func makeRequestCounter(_ key: RequestKey) -> Counter {
+    private func requestCounter(_ key: RequestKey) -> Counter {
+        if let known = requestCounters[key] { return known }
         let counter = registry.makeCounter(
             name: MetricCatalog.requests.name,
             labels: [

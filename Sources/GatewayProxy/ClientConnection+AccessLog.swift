@@ -3,7 +3,7 @@ import GatewayCore
 
 extension ClientConnection {
     func logAccess() {
-        guard let e = exchange else { return }
+        guard let e = exchange, shared.accessLog != nil || context.metrics != nil else { return }
         let now = MonotonicClock.now()
         context.metrics?.record(e, now: now, context: context)
         guard let log = shared.accessLog else { return }
@@ -12,6 +12,7 @@ extension ClientConnection {
     }
 
     func logRejected(status: Int) {
+        context.metrics?.recordRejected(status: status)
         shared.accessLog?.record(AccessLog.Entry.rejected(client: peerHost, status: status))
     }
 }

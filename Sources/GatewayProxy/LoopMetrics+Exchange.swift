@@ -27,6 +27,11 @@ extension LoopMetrics {
             upstream: upstreamNanos == nil ? -1 : (e.route?.upstreamIndex ?? -1), upstreamNanos: upstreamNanos ?? 0)
     }
 
+    /// A request refused before its head parsed (400, 431, ...): no location, no method.
+    func recordRejected(status: Int) {
+        recordRequest(location: shared.noLocationIndex, method: "other", status: status, nanos: 0)
+    }
+
     /// The location labels: each `location`'s prefix in config order, then the auth prefix for
     /// the sign-in endpoints (GatewayMetrics adds "none" last).
     static func locationLabels(_ config: GatewayConfiguration) -> [String] {

@@ -44,13 +44,18 @@ final class MetricsTests: IntegrationTestCase {
             XCTAssertEqual(try client.request("POST", "/status?code=201", body: []).status, 201)
         }
         XCTAssertEqual(try gateway.client().request("GET", "/slow?ms=2000").status, 504)
+        // Refused before its head parsed: no location, no method.
+        let ambiguous = try gateway.client()
+        try ambiguous.send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        XCTAssertEqual(try ambiguous.readResponse().status, 400)
         let after = try scrape(port)
 
         let requests = "gateway_http_requests_total"
         XCTAssertEqual(after.delta(before, "\(requests){location=\"/api/\",method=\"GET\",code=\"200\"}"), 4)
         XCTAssertEqual(after.delta(before, "\(requests){location=\"/\",method=\"POST\",code=\"201\"}"), 2)
         XCTAssertEqual(after.delta(before, "\(requests){location=\"/\",method=\"GET\",code=\"504\"}"), 1)
-        XCTAssertEqual(after.sum(prefix: requests + "{") - before.sum(prefix: requests + "{"), 7)
+        XCTAssertEqual(after.delta(before, "\(requests){location=\"none\",method=\"other\",code=\"400\"}"), 1)
+        XCTAssertEqual(after.sum(prefix: requests + "{") - before.sum(prefix: requests + "{"), 8)
         let duration = "gateway_http_request_duration_seconds"
         XCTAssertEqual(after.delta(before, "\(duration)_count{location=\"/api/\"}"), 4)
         XCTAssertEqual(after.delta(before, "\(duration)_count{location=\"/\"}"), 3)
