@@ -1,4 +1,5 @@
 // The gateway's one metrics registry: what every loop flushes into and what a scrape renders.
+import enum CoreMetrics.MetricsSystem
 import Dispatch
 import GatewayCore
 import Prometheus
@@ -58,6 +59,13 @@ public final class GatewayMetrics: Sendable {
     /// Work run before each render, on the scraping queue.
     public func addCollector(_ collector: @escaping @Sendable () -> Void) {
         collectors.withLock { $0.append(collector) }
+    }
+
+    /// Points swift-metrics' global factory at this registry, so a library instrumented with
+    /// swift-metrics reports on the same `/metrics`. Once per process (the executable's start);
+    /// the gateway's own metrics do not go through it (see `LoopMetrics`).
+    public func bootstrapSwiftMetrics() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
     /// A connection refused at accept: rare, so one relaxed atomic on the shared counter.

@@ -51,6 +51,7 @@ struct GatewayCommand: ParsableCommand {
                 guard SignInAssembly.isNeeded(config) else { return nil }
                 return try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error).services
             }
+            server.metrics?.bootstrapSwiftMetrics()
             try server.start()
         } catch {
             logs.error.critical("cannot start", metadata: ["error": .string("\(error)")])
