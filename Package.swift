@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries: a module map and a header each, nothing else.
@@ -44,6 +46,14 @@ let package = Package(
         .target(
             name: "GatewayLogging",
             dependencies: ["GatewayCore", "GatewayJSON", .product(name: "Logging", package: "swift-log")]),
+        // Prometheus metrics: per-loop recorders flushed into swift-prometheus's registry.
+        .target(
+            name: "GatewayMetrics",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "CCryptoShims"]),
         // TLS on OpenSSL over a caller's non-blocking socket: contexts, streams, the plaintext probe.
         .target(name: "GatewayTLS", dependencies: ["COpenSSL", "CTLSShims", "GatewayConfig"]),
@@ -64,7 +74,7 @@ let package = Package(
         .target(
             name: "GatewayProxy",
             dependencies: [
-                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayTLS",
+                "GatewayCore", "GatewayHTTP", "GatewayConfig", "GatewayJSON", "GatewayTLS", "GatewayMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Sign-in meets the proxy only through GatewayProxy's LocalEndpoint and AccessGate.
@@ -79,7 +89,7 @@ let package = Package(
             name: "gateway",
             dependencies: [
                 "GatewayProxy", "GatewaySignIn", "GatewayAuth", "GatewayOutbound", "GatewaySessions", "GatewayConfig",
-                "GatewayCore", "GatewayLogging",
+                "GatewayCore", "GatewayLogging", "GatewayMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -102,6 +112,7 @@ let package = Package(
             name: "GatewayOutboundTests", dependencies: ["GatewayOutbound", "GatewayCore", "GatewayTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
+        .testTarget(name: "GatewayMetricsTests", dependencies: ["GatewayMetrics", "GatewayCore"]),
         .testTarget(
             name: "GatewaySessionsTests",
             dependencies: [

@@ -68,7 +68,7 @@ enum ConfigContext: Sendable, CaseIterable {
             DirectiveSpec(name: "trusted_proxies", minArgs: 1, maxArgs: nil, isRepeatable: true),
             .simple("underscores_in_headers"), .simple("allow_encoded_slashes"),
             DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
-            .simple("verify_redirect"),
+            .simple("verify_redirect"), .simple("metrics_listen"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),

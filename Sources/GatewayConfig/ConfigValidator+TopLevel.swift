@@ -90,9 +90,9 @@ extension ConfigValidator {
     }
 
     /// `listen HOST:PORT [tls cert=FILE key=FILE ...];` (also `[v6]:PORT` and a bare `PORT`).
-    private mutating func listener(_ node: ConfigNode, policy: TLSPolicy) -> ListenerConfig? {
+    mutating func listener(_ node: ConfigNode, policy: TLSPolicy) -> ListenerConfig? {
         let arg = node.args[0]
-        let item = "listen \"\(arg.value)\""
+        let item = "\(node.name) \"\(arg.value)\""
         var listener: ListenerConfig?
         if let port = ConfigValues.integer(arg.value) {
             if (0...65535).contains(port) {

@@ -63,6 +63,7 @@ struct ConfigValidator {
                 }
             }
         }
+        config.metricsListener = top.first("metrics_listen").flatMap { metricsListener($0, public: config.listeners) }
 
         config.upstreams = namedBlocks(top.all("upstream"), kind: "upstream") { $0.upstream($1) }
         if let session = top.first("session") { config.session = self.session(session) }

@@ -6,6 +6,9 @@ public struct GatewayConfiguration: Sendable {
     public var sourceFile: String
     /// `listen HOST:PORT [tls cert=FILE key=FILE ...];` — at least one; default `0.0.0.0:8080`.
     public var listeners: [ListenerConfig]
+    /// `metrics_listen HOST:PORT;` — a listener of its own that answers only `GET /metrics`
+    /// (Prometheus). Default: none, and `/metrics` is never served on a `listen` address.
+    public var metricsListener: ListenerConfig?
     /// `public_url URL;` — callback URLs are built from it; decides the cookie's `Secure`.
     public var publicURL: PublicURL?
     /// `hsts max_age=SECONDS [include_subdomains];` / `hsts off;` — `Strict-Transport-Security`

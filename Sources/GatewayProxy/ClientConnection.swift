@@ -215,13 +215,20 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         if output.pending < ClientTransport.lowWater { leg.resume() }
     }
 
+    /// The exchange's access-log line and metrics (one clock read for both, none when both are
+    /// off); nil: a request refused before its head parsed.
     func log(_ e: Exchange?, status: Int) {
-        guard let log = shared.accessLog else { return }
-        guard let e else { return log.record(.rejected(client: peerHost, status: status)) }
-        log.record(
+        guard let e else {
+            context.metrics?.recordRejected(status: status)
+            shared.accessLog?.record(.rejected(client: peerHost, status: status))
+            return
+        }
+        guard shared.accessLog != nil || context.metrics != nil else { return }
+        let now = MonotonicClock.now()
+        context.metrics?.record(e, now: now, context: context)
+        shared.accessLog?.record(
             AccessLog.Entry(
-                e, upstream: e.serverName(in: shared.upstreams), signInPrefix: context.endpoint?.logRedactedPrefix,
-                now: MonotonicClock.now()))
+                e, upstream: e.serverName(in: shared.upstreams), signInPrefix: context.endpoint?.logRedactedPrefix, now: now))
     }
 
     // MARK: Clocks and closing

@@ -2,6 +2,7 @@
 import Dispatch
 import GatewayConfig
 import GatewayCore
+import GatewayMetrics
 import GatewayTLS
 import Logging
 
@@ -11,10 +12,12 @@ public final class GatewayServer: @unchecked Sendable {
     private let config: GatewayConfiguration
     private let group: EventLoopGroup
     private let shared: ProxyShared
-    private let contexts: [LoopContext]
-    private var listeners: [Listener] = []
-    private let errorLog: Logger
+    let contexts: [LoopContext]
+    var listeners: [Listener] = []
+    let errorLog: Logger
     private let services: ServerServices?
+    /// The Prometheus registry and its per-loop recorders; nil without `metrics_listen`.
+    public let metrics: GatewayMetrics?
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
@@ -22,10 +25,13 @@ public final class GatewayServer: @unchecked Sendable {
     }
 
     /// Resolves upstreams and prepares the loops. Blocking work happens here, never later.
-    /// `services` builds what the executable plugs into each loop (sign-in), given the loops.
+    /// `services` builds what the executable plugs into each loop (sign-in), given the loops
+    /// and, with `metrics_listen`, each loop's metrics recorder.
     public init(
-        config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?,
-        services makeServices: (_ loops: [EventLoop]) throws -> ServerServices? = { _ in nil }
+        config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?, version: String = "dev",
+        services makeServices: (_ loops: [EventLoop], _ metrics: [LoopMetrics]?) throws -> ServerServices? = { _, _ in
+            nil
+        }
     ) throws {
         self.config = config
         self.errorLog = errorLog
@@ -45,7 +51,13 @@ public final class GatewayServer: @unchecked Sendable {
         }
         let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
         let group = EventLoopGroup(count: config.workers, backend: backend)
-        let services = try makeServices(group.loops)
+        let metrics = config.metricsListener.map { _ in
+            GatewayMetrics(
+                version: version, locations: LoopMetrics.locationLabels(config), upstreams: config.upstreams.map(\.name))
+        }
+        let loopMetrics = metrics.map { metrics in group.loops.map { _ in LoopMetrics(shared: metrics) } }
+        self.metrics = metrics
+        let services = try makeServices(group.loops, loopMetrics)
         let health = HealthMonitor(
             upstreams: targets, interval: config.healthCheckInterval, extraChecks: services?.readiness ?? [])
         let shared = ProxyShared(
@@ -54,7 +66,13 @@ public final class GatewayServer: @unchecked Sendable {
         self.shared = shared
         self.group = group
         self.services = services
-        contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
+        contexts = group.loops.indices.map {
+            LoopContext(loop: group.loops[$0], shared: shared, metrics: loopMetrics?[$0])
+        }
+        if let metrics {
+            metrics.gauge(MetricCatalog.connectionsOpen) { Double(shared.activeConnections.load()) }
+            for context in contexts { context.watchPool() }
+        }
         for (context, loopServices) in zip(contexts, services?.loops ?? []) {
             context.endpoint = loopServices.endpoint
             context.gate = loopServices.gate
@@ -82,6 +100,10 @@ public final class GatewayServer: @unchecked Sendable {
             bound.append(address)
         }
         group.start()
+        for context in contexts {
+            guard let recorder = context.metrics else { continue }
+            context.loop.execute { context.loop.register(recorder) }
+        }
         services?.start()
         shared.health.start()
         for (i, listener) in listeners.enumerated() {
@@ -98,6 +120,10 @@ public final class GatewayServer: @unchecked Sendable {
                             metadata: ["error": .string(error.description), "failures": .string(String(failures))])
                     })
             }
+        }
+        // After the public ones, which the loop above starts: this one answers only /metrics.
+        if let metrics, let listen = config.metricsListener {
+            try startMetricsListener(listen, metrics: metrics)
         }
         for address in bound {
             errorLog.notice(
@@ -124,6 +150,7 @@ public final class GatewayServer: @unchecked Sendable {
     ) {
         if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
             Socket.close(fd)
+            context.metrics?.shared.connectionRejected(shared.isDraining ? .draining : .maxConnections)
             if !shared.isDraining {
                 shared.errorLog.warning("max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
             }

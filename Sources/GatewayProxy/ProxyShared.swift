@@ -1,6 +1,7 @@
 // What every loop shares: the compiled routes, upstream targets, limits, logs and counters.
 import GatewayConfig
 import GatewayCore
+import GatewayMetrics
 import Logging
 import Synchronization
 
@@ -81,11 +82,14 @@ final class LoopContext: @unchecked Sendable {
     var gate: AccessGate?
     /// Request ids and new trace ids for this loop's requests.
     var ids = RequestIDGenerator()
+    /// This loop's metrics recorder; nil without `metrics_listen`.
+    let metrics: LoopMetrics?
     var upstreams: [UpstreamTarget] { shared.upstreams }
 
-    init(loop: EventLoop, shared: ProxyShared) {
+    init(loop: EventLoop, shared: ProxyShared, metrics: LoopMetrics?) {
         self.loop = loop
         self.shared = shared
+        self.metrics = metrics
         pool = UpstreamPool(targets: shared.upstreams)
     }
 }

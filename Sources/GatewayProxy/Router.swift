@@ -7,6 +7,8 @@ struct Route: Sendable {
     let prefix: [UInt8]
     let location: LocationConfig
     let upstreamIndex: Int
+    /// The location's place in the config (the metrics' location label).
+    let locationIndex: Int
 }
 
 struct Router: Sendable {
@@ -15,12 +17,14 @@ struct Router: Sendable {
 
     init(config: GatewayConfiguration) {
         var routes: [Route] = []
-        for location in config.locations {
+        for (locationIndex, location) in config.locations.enumerated() {
             guard let index = config.upstreams.firstIndex(where: { $0.name == location.proxyPass }) else {
                 preconditionFailure("validated config names unknown upstream \(location.proxyPass)")
             }
             routes.append(
-                Route(prefix: Self.canonicalPrefix(location.prefix), location: location, upstreamIndex: index))
+                Route(
+                    prefix: Self.canonicalPrefix(location.prefix), location: location, upstreamIndex: index,
+                    locationIndex: locationIndex))
         }
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
     }

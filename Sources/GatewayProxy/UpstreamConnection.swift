@@ -52,7 +52,9 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             fd = f
             connected = true
         case .inProgress(let f): fd = f
-        case .failed(let error): return .failure(.connectFailed(error))
+        case .failed(let error):
+            context.metrics?.upstreamFailed(upstreamIndex, .connectFailed(error))
+            return .failure(.connectFailed(error))
         }
         let connection = UpstreamConnection(context: context, upstreamIndex: upstreamIndex, serverIndex: serverIndex)
         connection.delegate = delegate
@@ -266,6 +268,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     private func fail(_ error: UpstreamError) {
         let delegate = self.delegate
         close()
+        context.metrics?.upstreamFailed(upstreamIndex, error)
         delegate?.upstreamClosed(self, error: error)
     }
 

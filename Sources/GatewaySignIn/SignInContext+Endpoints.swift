@@ -116,6 +116,7 @@ extension SignInContext: LocalEndpoint {
         if provider.isDenial(query) || query["error"] != nil {
             // A refusal signs nobody in, so it needs no state; with a valid one its cookie goes too.
             let flash = provider.isDenial(query) ? "denied" : "failed"
+            onSignIn?(provider.name, provider.isDenial(query) ? "denied" : "provider_error")
             var next = "/"
             if case .found(let record) = found { next = record.next }
             done(
@@ -127,18 +128,21 @@ extension SignInContext: LocalEndpoint {
         let remembered: AuthStateRecord
         switch found {
         case .missing:
+            onSignIn?(provider.name, "state_mismatch")
             log.warning("sign-in callback with a missing or foreign state", metadata: ["provider": .string(provider.name)])
             // The browser's own attempts (if any) stay valid: their cookies are left alone.
             done(signInFailed(400, "This sign-in attempt does not belong to this browser."))
             return
         case .unusable:
             // Expired (ten minutes), or sealed under a secret that has since changed.
+            onSignIn?(provider.name, "state_expired")
             done(signInFailed(400, "This sign-in attempt expired. Please sign in again.", clearing: clear))
             return
         case .found(let record):
             remembered = record
         }
         guard remembered.provider == provider.name else {
+            onSignIn?(provider.name, "state_mismatch")
             done(signInFailed(400, "This sign-in attempt belongs to another provider.", clearing: clear))
             return
         }
@@ -148,6 +152,7 @@ extension SignInContext: LocalEndpoint {
         provider.finish(query: query, remembered: kept, redirectURI: redirectURI(for: provider)) { [self] result in
             switch result {
             case .failure(let error):
+                onSignIn?(provider.name, error.outcome)
                 log.warning(
                     "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
                 done(signInFailed(401, "Signing in did not work. Please try again.", clearing: clear))
@@ -170,11 +175,13 @@ extension SignInContext: LocalEndpoint {
             switch outcome {
             case .failure(let error) where remembered.linkUserID != nil && error.isConflict:
                 // The identity belongs to someone else: nothing changed, and the user stays signed in.
+                onSignIn?(identity.provider, "refused_link")
                 done(
                     signInFailed(
                         409, "That account is already linked to another user, so it was not linked. Nothing was changed.",
                         clearing: clearedStateCookie(for: remembered)))
             case .failure(let error):
+                onSignIn?(identity.provider, "store_error")
                 log.error("identity store failed", metadata: ["error": .string(error.description)])
                 done(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
             case .success(let user):
@@ -182,9 +189,11 @@ extension SignInContext: LocalEndpoint {
                 let record = newSession(user: user, identity: identity)
                 sessions.save(id, record, ttlSeconds: ttl(for: record)) { [self] saved in
                     guard case .success = saved else {
+                        onSignIn?(identity.provider, "store_error")
                         done(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
                         return
                     }
+                    onSignIn?(identity.provider, remembered.linkUserID == nil ? "success" : "linked")
                     log.info(
                         "signed in", metadata: ["provider": .string(identity.provider), "user": .string(user.id)])
                     done(.redirect(remembered.next, cookies: [sessionCookie(id), clearedStateCookie(for: remembered)]))

@@ -28,6 +28,8 @@ public final class SignInContext: @unchecked Sendable {
     let log: Logger
     /// Session stamps, expiry and sign-in attempt ages read it.
     let clock: WallClock
+    /// Hears how each sign-in callback ended (provider, outcome word): the metrics' hook.
+    public var onSignIn: ((_ provider: String, _ outcome: String) -> Void)?
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 

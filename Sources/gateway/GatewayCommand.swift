@@ -59,10 +59,13 @@ struct GatewayCommand: ParsableCommand {
         checkFileLimit(config: config, log: logs.error)
         let server: GatewayServer
         do {
-            server = try GatewayServer(config: config, errorLog: logs.error, accessLog: logs.access) { loops in
+            server = try GatewayServer(
+                config: config, errorLog: logs.error, accessLog: logs.access, version: GatewayVersion.current
+            ) { loops, metrics in
                 guard SignInAssembly.isNeeded(config) else { return nil }
-                return try SignInAssembly(config: config, loops: loops, log: logs.error).services
+                return try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error).services
             }
+            server.metrics?.bootstrapSwiftMetrics()
             try server.start()
         } catch {
             logs.error.critical("cannot start", metadata: ["error": .string("\(error)")])

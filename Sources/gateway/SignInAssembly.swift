@@ -3,6 +3,7 @@ import Dispatch
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
+import GatewayMetrics
 import GatewayOutbound
 import GatewayProxy
 import GatewaySessions
@@ -22,7 +23,7 @@ final class SignInAssembly: @unchecked Sendable {
         config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
     }
 
-    init(config: GatewayConfiguration, loops: [EventLoop], log: Logger) throws {
+    init(config: GatewayConfiguration, loops: [EventLoop], metrics: [LoopMetrics]?, log: Logger) throws {
         var memory: MemoryStore?
         if case .memory = config.session.store {
             memory = MemoryStore()
@@ -34,12 +35,17 @@ final class SignInAssembly: @unchecked Sendable {
             redisName = nil
             redisUp = []
         }
+        if let memory, let metrics = metrics?.first?.shared {
+            metrics.gauge(MetricCatalog.sessionsActive) { Double(memory.sessionCount) }
+        }
         for (index, loop) in loops.enumerated() {
+            let loopMetrics = metrics?[index]
             let http = CurlHTTPClient(loop: loop)
             var providers: [SignInProvider] = []
             for provider in config.providers {
                 // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
+                var client: OutboundHTTP = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
+                if let loopMetrics { client = MeteredHTTP(client, provider: provider.name, metrics: loopMetrics) }
                 do {
                     providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
                 } catch {
@@ -47,8 +53,8 @@ final class SignInAssembly: @unchecked Sendable {
                         description: "\(provider.location): provider \"\(provider.name)\": \(error)")
                 }
             }
-            let sessions: SessionStore
-            let identities: IdentityStore
+            var sessions: SessionStore
+            var identities: IdentityStore
             var redis: RedisConnection?
             switch config.session.store {
             case .memory:
@@ -68,9 +74,19 @@ final class SignInAssembly: @unchecked Sendable {
                 identities = store
                 redis = connection
             }
-            contexts.append(
-                SignInContext(
-                    config: config, providers: providers, sessions: sessions, identities: identities, log: log))
+            if let loopMetrics {
+                let metered = MeteredStore(sessions: sessions, identities: identities, metrics: loopMetrics)
+                (sessions, identities) = (metered, metered)
+            }
+            let context = SignInContext(
+                config: config, providers: providers, sessions: sessions, identities: identities, log: log)
+            if let loopMetrics {
+                context.onSignIn = { provider, outcome in
+                    loopMetrics.increment(
+                        loopMetrics.counter(MetricCatalog.signIns, [("provider", provider), ("outcome", outcome)]))
+                }
+            }
+            contexts.append(context)
             starters.append(
                 (
                     loop,

@@ -8,6 +8,7 @@ GATEWAY_APT_PACKAGES=(
     nginx-light caddy wrk redis-server python3 python3-venv curl openssl
     chromium chromium-driver ca-certificates
     systemd binutils
+    prometheus  # promtool, which checks the /metrics exposition in the tests
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.

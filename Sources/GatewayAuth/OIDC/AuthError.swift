@@ -42,6 +42,18 @@ public struct AuthError: Error, Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// A fixed word for what failed: the `outcome` label of `gateway_sign_ins_total`.
+    public var outcome: String {
+        switch base {
+        case .notReady: "not_ready"
+        case .stateMismatch: "state_mismatch"
+        case .providerDenied: "denied"
+        case .tokenExchangeFailed, .providerError, .malformedResponse: "token_error"
+        case .keysUnavailable, .invalidIDToken: "id_token_error"
+        case .userinfoFailed: "profile_error"
+        }
+    }
+
     public var description: String {
         switch base {
         case .notReady: "the identity provider is not ready (discovery has not succeeded)"
