@@ -60,11 +60,11 @@ extension IntegrationTestCase {
     /// listens on plain http; `publicScheme` "https" only changes what it believes it is.
     func startSignInGateway(
         upstreamPort: Int, providers: String, store: String, port: Int? = nil, extra: String = "", locations: String? = nil,
-        lifetime: String = "1h", discoveringProviders: Int? = nil, publicScheme: String = "http"
+        lifetime: String = "1h", discoveringProviders: Int? = nil, publicScheme: String = "http", listenTLS: String? = nil
     ) throws -> (GatewayProcess, URL) {
         let port = port ?? closedPort()
         let config = """
-            listen 127.0.0.1:\(port);
+            listen 127.0.0.1:\(port)\(listenTLS.map { " tls " + $0 } ?? "");
             workers 1;
             public_url \(publicScheme)://127.0.0.1:\(port);
             access_log stdout;
