@@ -41,10 +41,9 @@ final class ClientTransport: @unchecked Sendable {
     private(set) var linger: LingeringClose?
     unowned var handler: ClientTransportHandler
     private let loop: EventLoop
-    /// Set on a TLS listener's connections; nil once a plain request on it was refused.
-    private var tls: ClientTLS?
-    /// The first bytes of a TLS connection are still to be looked at.
-    private var probing: Bool
+    /// A TLS listener's context, until the first bytes are looked at.
+    private var probing: TLSServerContext?
+    private var tls: TLSChannel?
     private var readScheduled = false
 
     init(
@@ -55,8 +54,7 @@ final class ClientTransport: @unchecked Sendable {
         self.readCapacity = readCapacity
         self.sendTimeout = sendTimeout
         self.handler = handler
-        self.tls = tls.map(ClientTLS.init)
-        probing = tls != nil
+        probing = tls
         io = loop.makeSocketIO(
             fd: fd,
             onReadable: { [unowned self] in
@@ -78,7 +76,7 @@ final class ClientTransport: @unchecked Sendable {
     var isClosed: Bool { io.isClosed }
 
     /// Whether the client talks TLS to the gateway (`X-Forwarded-Proto: https`).
-    var isTLS: Bool { tls != nil }
+    var isTLS: Bool { tls != nil || probing != nil }
 
     /// Reading on or off. Bytes OpenSSL already decrypted are not signalled by the socket again,
     /// so turning reading on with some buffered schedules a read.
@@ -93,15 +91,16 @@ final class ClientTransport: @unchecked Sendable {
     }
 
     func read() -> ReadOutcome {
-        if probing, let tls {
-            switch tls.probe(fd: io.fd) {
-            case .tls: probing = false
+        if let context = probing {
+            switch ClientTLS.probe(fd: io.fd, context: context) {
+            case .tls(let channel):
+                probing = nil
+                tls = channel
             case .waiting:
                 io.wantRead(false)  // `tick` looks again
                 return .nothing
             case .plaintext:
-                probing = false
-                self.tls = nil  // the 400 goes out in the clear
+                probing = nil  // the 400 goes out in the clear
                 return .plaintextOnTLSPort
             case .refused: return .ended
             }
@@ -133,7 +132,7 @@ final class ClientTransport: @unchecked Sendable {
 
     /// A client that sent too little to tell TLS from plain HTTP: look again (each tick).
     func probeAgain() {
-        if probing { io.wantRead(true) }
+        if probing != nil { io.wantRead(true) }
     }
 
     /// Writes what the client takes; the send timeout restarts whenever bytes move.
@@ -147,7 +146,8 @@ final class ClientTransport: @unchecked Sendable {
             sendDeadline = .max
             return .drained
         case .pending:
-            io.wantWrite(true)
+            // A TLS write waiting for the peer's handshake bytes waits for readability, not this.
+            io.wantWrite(tls?.writeWantsRead != true)
             if output.pending < before || sendDeadline == .max {
                 sendDeadline = MonotonicClock.now() &+ sendTimeout
             }

@@ -37,12 +37,6 @@ public final class GatewayServer: @unchecked Sendable {
         self.errorLog = errorLog
         var targets: [UpstreamTarget] = []
         for upstream in config.upstreams {
-            // Until UpstreamConnection speaks TLS, an https server would get plaintext: refuse it.
-            if let server = upstream.servers.first(where: \.isTLS) {
-                throw StartupError(
-                    description: "\(upstream.location): upstream \"\(upstream.name)\": server https://\(server) "
-                        + "is not available in this build yet (HTTPS upstreams are not wired to the proxy)")
-            }
             do {
                 targets.append(try UpstreamTarget(upstream))
             } catch {

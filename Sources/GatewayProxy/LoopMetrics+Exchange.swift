@@ -47,6 +47,7 @@ extension LoopMetrics {
         case .connectFailed: kind = "connect"
         case .connectTimedOut, .readTimedOut, .sendTimedOut: kind = "timeout"
         case .io: kind = "reset"
+        case .tlsFailed: kind = "tls"
         }
         increment(counter(MetricCatalog.upstreamErrors, [("upstream", shared.upstreams[upstream]), ("kind", kind)]))
     }

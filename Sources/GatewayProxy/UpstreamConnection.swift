@@ -1,6 +1,7 @@
 // One TCP connection to an upstream server: connect, send, receive, and idle in the pool.
 import GatewayCore
 import GatewayHTTP
+import GatewayTLS
 import Glibc
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
@@ -12,6 +13,8 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     let target: UpstreamTarget
     private unowned let context: LoopContext
     private var io: SocketIO!
+    /// TLS to an `https://` server; the handshake runs inside the first writes and reads.
+    private var tls: TLSChannel?
     let input = ReadBuffer(capacity: 64 * 1024)
     let output = WriteQueue()
     private(set) var state: State = .connecting
@@ -19,7 +22,8 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     /// True once it has served a request: a reused connection may have been closed by the
     /// upstream while idle, which makes a retry of idempotent requests safe.
     private(set) var requestsServed = 0
-    private var reader = UpstreamResponseReader(requestMethod: .get)
+    /// Reads the current response (`UpstreamConnection+Response`).
+    var reader = UpstreamResponseReader(requestMethod: .get)
     /// Some bytes of a response arrived for the current request (even an interim head).
     private(set) var responseStarted = false
     private var deadline: UInt64 = .max
@@ -28,7 +32,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     private var awaitingResponse = false
     /// A WebSocket tunnel: no read timeout (the tunnel's idle timeout runs on the client side),
     /// only send_timeout while bytes wait for the upstream.
-    private var tunneling = false
+    private(set) var tunneling = false
     /// How long an idle pooled connection is kept.
     static let idleTimeout: UInt64 = 60_000_000_000
     static let readLimit = 256 * 1024
@@ -57,6 +61,14 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             return .failure(.connectFailed(error))
         }
         let connection = UpstreamConnection(context: context, upstreamIndex: upstreamIndex, serverIndex: serverIndex)
+        if let tls = connection.target.tls[serverIndex] {
+            do {
+                connection.tls = TLSChannel(try TLSStream(connecting: fd, context: tls.context, serverName: tls.serverName))
+            } catch {
+                Socket.close(fd)
+                return .failure(.tlsFailed("\(error)"))
+            }
+        }
         connection.delegate = delegate
         connection.io = context.loop.makeSocketIO(
             fd: fd,
@@ -102,20 +114,22 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     func flush() {
         guard state == .active else { return }
         let queued = output.pending
-        switch output.flush(to: io.fd) {
+        let result = if let tls { output.flush(using: tls.write) } else { output.flush(to: io.fd) }
+        switch result {
         case .drained:
             io.wantWrite(false)
             if deadlineError == .sendTimedOut {
                 if tunneling { clearDeadline() } else { setDeadline(target.readTimeout, .readTimedOut) }
             }
         case .pending:
-            io.wantWrite(true)
+            // A TLS write waiting for the peer's handshake bytes waits for readability, not this.
+            io.wantWrite(tls?.writeWantsRead != true)
             // In a tunnel only bytes the upstream took restart the clock: a client trickling
             // bytes in must not keep open an upstream that reads nothing.
             let timing = deadlineError == .sendTimedOut && deadline != .max
             if !tunneling || !timing || output.pending < queued { setDeadline(target.sendTimeout, .sendTimedOut) }
         case .failed(let e):
-            fail(.io(SystemError("send", errno: e)))
+            fail(tls?.failure.map(UpstreamError.tlsFailed) ?? .io(SystemError("send", errno: e)))
         }
     }
 
@@ -158,40 +172,9 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
         guard state != .closed else { return }
         state = .closed
         delegate = nil
+        tls?.sendCloseNotify()
         io.close()
         context.loop.unregister(self)
-    }
-
-    // MARK: The response
-
-    /// Reads what `input` holds of the response and reports it; the client side calls it again
-    /// when it can take more body. Each report may detach the delegate, so it is re-read after.
-    func readResponse() {
-        guard state == .active, !tunneling, let delegate else { return }
-        if reader.phase == .head {
-            switch reader.readHead(input, limit: Self.readLimit) {
-            case .needMore: return
-            case .tooLarge: return delegate.upstreamResponseInvalid(self, .headTooLarge)
-            case .invalid(let error): return delegate.upstreamResponseInvalid(self, .invalidHead(error))
-            case .head(let head):
-                delegate.upstreamResponseHead(self, head)
-                guard self.delegate === delegate, state == .active, reader.phase == .body else { return }
-            }
-        }
-        guard reader.phase == .body else { return }
-        let complete: Bool
-        do {
-            complete = try reader.readBody(input, while: { delegate.upstreamCanTakeBody(self) }) { bytes in
-                delegate.upstreamResponseBody(self, bytes)
-            }
-        } catch {
-            return delegate.upstreamResponseInvalid(self, .invalidBody(error))
-        }
-        if complete {
-            delegate.upstreamResponseComplete(self, reusable: input.isEmpty && state == .active)
-        } else {
-            delegate.upstreamResponseBodyWaiting(self)
-        }
     }
 
     // MARK: Events
@@ -210,6 +193,11 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             delegate?.upstreamConnected(self)
             flush()
         case .active:
+            if let tls, tls.readWantsWrite {
+                tls.readWantsWrite = false
+                onReadable()
+                guard state == .active else { return }
+            }
             flush()
             if output.isEmpty, state == .active { delegate?.upstreamDrained(self) }
         case .idle, .closed:
@@ -218,7 +206,24 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     }
 
     private func onReadable() {
-        switch input.read(from: io.fd, maxCapacity: Self.readLimit) {
+        if let tls, tls.writeWantsRead {
+            tls.writeWantsRead = false
+            flush()
+            guard state == .active || state == .idle else { return }
+        }
+        let result =
+            if let tls {
+                input.read(maxCapacity: Self.readLimit, using: tls.read(into:))
+            } else {
+                input.read(from: io.fd, maxCapacity: Self.readLimit)
+            }
+        if let tls, tls.hasBufferedInput, case .bytes = result {
+            // A TLS record held more than the buffer took; the socket will not say so again.
+            context.loop.execute { [weak self] in
+                if let self, self.state == .active || self.state == .idle { self.onReadable() }
+            }
+        }
+        switch result {
         case .bytes(let n):
             if state == .idle {
                 // An idle connection has nothing to say; bytes mean a broken peer.
@@ -244,6 +249,8 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
                 delegate?.upstreamClosed(self, error: nil)
             }
         case .wouldBlock:
+            // No application data: a TLS record of its own (a session ticket), or a write first.
+            if tls?.readWantsWrite == true { io.wantWrite(true) }
             return
         case .failed(let e):
             if state == .idle {
@@ -251,7 +258,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
                 close()
                 return
             }
-            fail(.io(SystemError("recv", errno: e)))
+            fail(tls?.failure.map(UpstreamError.tlsFailed) ?? .io(SystemError("recv", errno: e)))
         }
     }
 

@@ -37,6 +37,8 @@ enum UpstreamError: Error, Equatable, CustomStringConvertible {
     case readTimedOut
     case sendTimedOut
     case io(SystemError)
+    /// The TLS handshake with an `https://` server failed (its certificate, its name, a protocol).
+    case tlsFailed(String)
 
     var description: String {
         switch self {
@@ -45,6 +47,7 @@ enum UpstreamError: Error, Equatable, CustomStringConvertible {
         case .readTimedOut: "read timed out"
         case .sendTimedOut: "send timed out"
         case .io(let e): "i/o error: \(e)"
+        case .tlsFailed(let reason): "TLS: \(reason)"
         }
     }
 

@@ -30,6 +30,7 @@ Endpoints (any method; HEAD answers the same head with no body):
 """
 
 import argparse
+import ssl
 import asyncio
 import base64
 import hashlib
@@ -359,6 +360,8 @@ async def main():
                         help="close a keep-alive connection idle for this many ms")
     parser.add_argument("--close-on-reuse", action="store_true",
                         help="close a connection, unanswered, when a second request arrives on it")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain (and --tls-key)")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     Options.close_on_reuse = args.close_on_reuse
     idle_timeout = args.idle_close_ms / 1000 if args.idle_close_ms else None
@@ -385,7 +388,11 @@ async def main():
             except (ConnectionError, OSError):
                 pass
 
-    server = await asyncio.start_server(handle, "127.0.0.1", args.port, limit=MAX_LINE, backlog=1024)
+    tls = None
+    if args.tls_cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    server = await asyncio.start_server(handle, "127.0.0.1", args.port, limit=MAX_LINE, backlog=1024, ssl=tls)
     port = server.sockets[0].getsockname()[1]
     print(f"PORT {port}", flush=True)
     stop = asyncio.Event()

@@ -6,8 +6,10 @@ final class Upstream {
     let child: FixtureProcess
     let port: Int
 
-    init(directory: URL, idleCloseMillis: Int? = nil, closeOnReuse: Bool = false) throws {
+    /// `tls`: serve HTTPS with this certificate and key.
+    init(directory: URL, idleCloseMillis: Int? = nil, closeOnReuse: Bool = false, tls: (cert: String, key: String)? = nil) throws {
         var arguments = [TestPaths.fixtures.appendingPathComponent("upstream.py").path, "--port", "0"]
+        if let tls { arguments += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
         if let idleCloseMillis { arguments += ["--idle-close-ms", String(idleCloseMillis)] }
         if closeOnReuse { arguments.append("--close-on-reuse") }
         let child = try FixtureProcess(
