@@ -13,8 +13,10 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     private(set) var upstream: UpstreamConnection?
     /// The upstream is not read while the client is slow to take the response.
     private var paused = false
+    /// The client connection's machine, read and changed in place (a `get` would copy it, and
+    /// the exchange in it, on every read).
     private var machine: ExchangeMachine {
-        get { client.machine }
+        _read { yield client.machine }
         _modify { yield &client.machine }
     }
     private var shared: ProxyShared { client.context.shared }
