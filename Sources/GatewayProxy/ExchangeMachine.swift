@@ -55,7 +55,8 @@ struct ExchangeMachine {
         case proceed
     }
 
-    let timeouts: Timeouts
+    /// A reload may change them between requests (`ClientConnection.followReload`).
+    var timeouts: Timeouts
     // `phase`, `exchange` and `discard` are set only by the machine's events (this file and
     // +Upstream); the connection changes the exchange's own data through `update`.
     var phase: Phase = .awaitingHead

@@ -1,19 +1,29 @@
-// Wires the gateway together: loops, listeners, upstream pools, health, and graceful shutdown.
+// Wires the gateway together: loops, listeners, the current configuration generation, shutdown.
 import Dispatch
 import GatewayConfig
 import GatewayCore
 import Logging
 
-/// Thread-safety: set up before `start()`; afterwards each listener and connection lives on its
-/// own loop, and shutdown hops onto each loop's queue.
+/// Thread-safety: `start`, `reload` and `shutdown` run one at a time (the executable calls them
+/// from one queue); afterwards each listener and connection lives on its own loop, and reload
+/// and shutdown hop onto each loop's queue.
 public final class GatewayServer: @unchecked Sendable {
-    private let config: GatewayConfiguration
-    private let group: EventLoopGroup
-    private let shared: ProxyShared
-    private let contexts: [LoopContext]
-    private var listeners: [Listener] = []
-    private let errorLog: Logger
-    private let services: ServerServices?
+    let group: EventLoopGroup
+    /// Server-wide: survives reloads (max_connections counting, draining).
+    let state = ServerWideState()
+    var generation: ServerGeneration
+    /// Each loop's current context, read by that loop's accepts.
+    let slots: [LoopSlot]
+    /// Open listeners, one socket per loop each (SO_REUSEPORT), in config order.
+    var listeners: [OpenListener] = []
+    let errorLog: Logger
+    let accessLog: AccessLog?
+
+    struct OpenListener {
+        let key: ListenerPlan.Key
+        let address: SocketAddress
+        let sockets: [Listener]
+    }
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
@@ -26,72 +36,69 @@ public final class GatewayServer: @unchecked Sendable {
         config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?,
         services makeServices: (_ loops: [EventLoop]) throws -> ServerServices? = { _ in nil }
     ) throws {
-        self.config = config
         self.errorLog = errorLog
-        var targets: [UpstreamTarget] = []
-        for upstream in config.upstreams {
-            // Until UpstreamConnection speaks TLS, an https server would get plaintext: refuse it.
-            if let server = upstream.servers.first(where: \.isTLS) {
-                throw StartupError(
-                    description: "\(upstream.location): upstream \"\(upstream.name)\": server https://\(server) "
-                        + "is not available in this build yet (HTTPS upstreams are not wired to the proxy)")
-            }
-            do {
-                targets.append(try UpstreamTarget(upstream))
-            } catch {
-                throw StartupError(description: "\(upstream.location): upstream \"\(upstream.name)\": \(error)")
-            }
-        }
+        self.accessLog = accessLog.map(AccessLog.init)
         let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
         let group = EventLoopGroup(count: config.workers, backend: backend)
-        let services = try makeServices(group.loops)
-        let health = HealthMonitor(
-            upstreams: targets, interval: config.healthCheckInterval, extraChecks: services?.readiness ?? [])
-        let shared = ProxyShared(
-            config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
-            health: health)
-        self.shared = shared
         self.group = group
-        self.services = services
-        contexts = group.loops.map { LoopContext(loop: $0, shared: shared) }
-        for (context, loopServices) in zip(contexts, services?.loops ?? []) {
-            context.endpoint = loopServices.endpoint
-            context.gate = loopServices.gate
-        }
+        let generation = try ServerGeneration(
+            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLog: self.accessLog,
+            services: makeServices)
+        self.generation = generation
+        slots = generation.contexts.map(LoopSlot.init)
     }
+
+    /// The configuration new requests use.
+    public var configuration: GatewayConfiguration { generation.config }
 
     /// Binds every listener on every loop and starts serving. Returns the bound addresses
     /// (with the real port when the config said port 0).
     @discardableResult
     public func start() throws -> [SocketAddress] {
-        var bound: [SocketAddress] = []
-        for listen in config.listeners {
-            if listen.tls != nil {
-                throw StartupError(
-                    description: "listen \(listen.host):\(listen.port): TLS termination is not available in this build; "
-                        + "terminate TLS in front of the gateway")
-            }
-            var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
-            for context in contexts {
+        for listen in generation.config.listeners {
+            listeners.append(try bind(listen))
+        }
+        group.start()
+        generation.start()
+        for open in listeners {
+            startAccepting(open)
+            errorLog.notice(
+                "listening",
+                metadata: [
+                    "address": .string(open.address.description), "workers": .string(String(group.loops.count)),
+                    "event_backend": .string(group.loops[0].backend.rawValue),
+                ])
+        }
+        return listeners.map(\.address)
+    }
+
+    /// One socket per loop on `listen`'s address; on failure, the ones already made are closed.
+    func bind(_ listen: ListenerConfig) throws -> OpenListener {
+        var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
+        var sockets: [Listener] = []
+        do {
+            for loop in group.loops {
                 let fd = try Socket.listen(on: address, reusePort: true)
-                if listen.port == 0 && context === contexts.first {
+                if listen.port == 0 && sockets.isEmpty {
                     // Port 0: the first socket picks a port; the other loops join it.
                     address = try Socket.localAddress(of: fd)
                 }
-                listeners.append(Listener(loop: context.loop, fd: fd, address: address))
+                sockets.append(Listener(loop: loop, fd: fd, address: address))
             }
-            bound.append(address)
+        } catch {
+            for listener in sockets { Socket.close(listener.fd) }
+            throw error
         }
-        group.start()
-        services?.start()
-        shared.health.start()
-        for (i, listener) in listeners.enumerated() {
-            let context = contexts[i % contexts.count]
-            let shared = self.shared
-            let log = errorLog
+        return OpenListener(key: ListenerPlan.Key(listen), address: address, sockets: sockets)
+    }
+
+    /// Each socket accepts on its loop into whatever generation that loop's slot holds then.
+    func startAccepting(_ open: OpenListener) {
+        let log = errorLog
+        for (listener, slot) in zip(open.sockets, slots) {
             listener.loop.execute {
                 listener.start(
-                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared) },
+                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: slot.context) },
                     onError: { error, failures in
                         log.error(
                             "accept failed",
@@ -99,22 +106,15 @@ public final class GatewayServer: @unchecked Sendable {
                     })
             }
         }
-        for address in bound {
-            errorLog.notice(
-                "listening",
-                metadata: [
-                    "address": .string(address.description), "workers": .string(String(group.loops.count)),
-                    "event_backend": .string(group.loops[0].backend.rawValue),
-                ])
-        }
-        return bound
     }
 
-    private static func accept(fd: Int32, peer: SocketAddress, context: LoopContext, shared: ProxyShared) {
+    private static func accept(fd: Int32, peer: SocketAddress, context: LoopContext) {
+        let shared = context.shared
         if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
             Socket.close(fd)
             if !shared.isDraining {
-                shared.errorLog.warning("max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
+                shared.errorLog.warning(
+                    "max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
             }
             return
         }
@@ -122,27 +122,27 @@ public final class GatewayServer: @unchecked Sendable {
         _ = ClientConnection(context: context, fd: fd, peer: peer)
     }
 
-    public var activeConnections: Int { Int(shared.activeConnections.load()) }
+    public var activeConnections: Int { Int(state.activeConnections.load()) }
 
     /// Stops accepting, lets in-flight exchanges finish within `timeout`, then calls `done`
     /// with the number of connections that were still open.
     public func shutdown(timeout: Duration, done: @escaping @Sendable (Int) -> Void) {
-        shared.startDraining()
-        shared.health.stop()
-        for listener in listeners {
-            listener.loop.execute { listener.stop() }
+        state.startDraining()
+        generation.stop()
+        for open in listeners {
+            for listener in open.sockets { listener.loop.execute { listener.stop() } }
         }
-        for context in contexts {
-            context.loop.execute {
-                for case let client as ClientConnection in context.loop.registered { client.drain() }
-                context.pool.closeAll()
+        for (slot, loop) in zip(slots, group.loops) {
+            loop.execute {
+                for case let client as ClientConnection in loop.registered { client.drain() }
+                slot.context.pool.closeAll()
             }
         }
         let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(timeout)
         let waitQueue = DispatchQueue(label: "gateway.shutdown")
-        let shared = self.shared
+        let state = self.state
         @Sendable func poll() {
-            let open = Int(shared.activeConnections.load())
+            let open = Int(state.activeConnections.load())
             if open == 0 || MonotonicClock.now() >= deadline {
                 done(open)
                 return

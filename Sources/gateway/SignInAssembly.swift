@@ -9,37 +9,73 @@ import GatewaySessions
 import GatewaySignIn
 import Logging
 
-/// Thread-safety: built once before the loops start; `start()` hops onto each loop's queue.
+/// Thread-safety: built on the control path (start-up or a reload) before its loops use it;
+/// `start()` and each loop's release hop onto that loop's queue.
 final class SignInAssembly: @unchecked Sendable {
     private(set) var contexts: [SignInContext] = []
     private var starters: [(EventLoop, () -> Void)] = []
+    private var releases: [() -> Void] = []
     /// One flag per loop's Redis connection, read by /readyz from its own queue.
     let redisUp: [AtomicFlag]
     let redisName: String?
+    /// The store as configured, and what was made of it: a reload with the same store reuses
+    /// them (the memory store keeps its sessions, Redis keeps one connection per loop).
+    private let store: SessionStoreConfig
+    private let memory: MemoryStore?
+    private let redis: [RedisConnection]
+    /// How many assemblies (generations) use each loop's Redis connection: the last one released closes it.
+    private let redisUsers: [AtomicCounter]
 
     /// Whether this config signs anybody in at all.
     static func isNeeded(_ config: GatewayConfiguration) -> Bool {
         config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
     }
 
-    init(config: GatewayConfiguration, loops: [EventLoop], log: Logger) throws {
+    /// `previous`: the running generation's assembly on a reload, whose store is reused when unchanged.
+    init(config: GatewayConfiguration, loops: [EventLoop], log: Logger, previous: SignInAssembly? = nil) throws {
+        store = config.session.store
+        let reuse = previous.flatMap { $0.store == config.session.store ? $0 : nil }
         var memory: MemoryStore?
         if case .memory = config.session.store {
-            memory = MemoryStore()
+            memory = reuse?.memory ?? MemoryStore()
         }
-        if case .redis(let host, let port, _, _) = config.session.store {
+        self.memory = memory
+        var redis: [RedisConnection] = []
+        var redisUsers: [AtomicCounter] = []
+        if case .redis(let host, let port, let database, let password) = config.session.store {
             redisName = "\(host):\(port)"
-            redisUp = loops.map { _ in AtomicFlag() }
+            if let reuse, reuse.redis.count == loops.count {
+                redisUp = reuse.redisUp
+                redis = reuse.redis
+                redisUsers = reuse.redisUsers
+            } else {
+                let redisUp = loops.map { _ in AtomicFlag() }
+                self.redisUp = redisUp
+                for (index, loop) in loops.enumerated() {
+                    let connection = RedisConnection(
+                        queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
+                        socketIO: { [unowned loop] fd, onReadable, onWritable in
+                            loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
+                        })
+                    connection.onConnectionChange = { up in redisUp[index].set(up) }
+                    redis.append(connection)
+                    redisUsers.append(AtomicCounter())
+                }
+            }
         } else {
             redisName = nil
             redisUp = []
         }
+        self.redis = redis
+        self.redisUsers = redisUsers
         for (index, loop) in loops.enumerated() {
             let http = CurlHTTPClient(loop: loop)
+            var clients = [http]
             var providers: [SignInProvider] = []
             for provider in config.providers {
                 // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
                 let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
+                if client !== http { clients.append(client) }
                 do {
                     providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
                 } catch {
@@ -47,26 +83,14 @@ final class SignInAssembly: @unchecked Sendable {
                         description: "\(provider.location): provider \"\(provider.name)\": \(error)")
                 }
             }
+            let connection = redis.isEmpty ? nil : redis[index]
             let sessions: SessionStore
             let identities: IdentityStore
-            var redis: RedisConnection?
-            switch config.session.store {
-            case .memory:
-                sessions = memory!
-                identities = memory!
-            case .redis(let host, let port, let database, let password):
-                let connection = RedisConnection(
-                    queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
-                    socketIO: { [unowned loop] fd, onReadable, onWritable in
-                        loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
-                    })
-                let flag = index
-                let redisUp = self.redisUp
-                connection.onConnectionChange = { up in redisUp[flag].set(up) }
+            if let connection {
                 let store = RedisStore(connection: connection)
-                sessions = store
-                identities = store
-                redis = connection
+                (sessions, identities) = (store, store)
+            } else {
+                (sessions, identities) = (memory!, memory!)
             }
             contexts.append(
                 SignInContext(
@@ -75,19 +99,28 @@ final class SignInAssembly: @unchecked Sendable {
                 (
                     loop,
                     {
-                        redis?.start()
+                        connection?.start()
                         for p in providers { ProviderCatalog.start(p) }
                     }
                 ))
+            let users = redisUsers.isEmpty ? nil : redisUsers[index]
+            releases.append {
+                for client in clients { client.close() }
+                if let users, users.decrement() == 1 { connection?.close() }
+            }
         }
+        // Counted only once nothing can throw: a failed build has no releases to balance it.
+        for users in redisUsers { users.increment() }
     }
 
-    /// What the server plugs into its loops: each loop's sign-in as endpoint and gate.
+    /// What the server plugs into its loops: each loop's sign-in as endpoint and gate, and
+    /// what to close once a reload retired them.
     var services: ServerServices {
         var readiness: [(name: String, problem: @Sendable () -> String?)] = []
         if redisName != nil { readiness.append((name: "redis", problem: { self.redisProblem() })) }
         return ServerServices(
-            loops: contexts.map { LoopServices(endpoint: $0, gate: $0) }, readiness: readiness, start: { self.start() })
+            loops: zip(contexts, releases).map { LoopServices(endpoint: $0, gate: $0, release: $1) },
+            readiness: readiness, start: { self.start() })
     }
 
     func start() {
