@@ -12,109 +12,136 @@ import Logging
 /// Thread-safety: built on the control path (start-up or a reload) before its loops use it;
 /// `start()` and each loop's release hop onto that loop's queue.
 final class SignInAssembly: @unchecked Sendable {
+    /// One loop's providers and the HTTP clients they call out through.
+    struct LoopProviders {
+        var providers: [SignInProvider] = []
+        var clients: [CurlHTTPClient] = []
+    }
+
     private(set) var contexts: [SignInContext] = []
     private var starters: [(EventLoop, () -> Void)] = []
     private var releases: [() -> Void] = []
     /// One flag per loop's Redis connection, read by /readyz from its own queue.
     let redisUp: [AtomicFlag]
     let redisName: String?
-    /// The store as configured, and what was made of it: a reload with the same store reuses
-    /// them (the memory store keeps its sessions, Redis keeps one connection per loop).
+    /// What a reload with the same settings reuses: the store (the memory store keeps its
+    /// sessions, Redis keeps one connection per loop), and the providers with their clients
+    /// (so a reload does not send every provider back through discovery).
     private let store: SessionStoreConfig
+    private let providerSettings: [ProviderConfig]
     private let memory: MemoryStore?
-    private let redis: [RedisConnection]
-    /// How many assemblies (generations) use each loop's Redis connection: the last one released closes it.
-    private let redisUsers: [AtomicCounter]
+    private let redis: [SharedResource<RedisConnection>]
+    private let outbound: [SharedResource<LoopProviders>]
 
     /// Whether this config signs anybody in at all.
     static func isNeeded(_ config: GatewayConfiguration) -> Bool {
         config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
     }
 
-    /// `previous`: the running generation's assembly on a reload, whose store is reused when unchanged.
+    /// `previous`: the running generation's assembly on a reload; what did not change is reused.
     init(config: GatewayConfiguration, loops: [EventLoop], log: Logger, previous: SignInAssembly? = nil) throws {
-        store = config.session.store
-        let reuse = previous.flatMap { $0.store == config.session.store ? $0 : nil }
+        let store = config.session.store
+        let providerSettings = config.providers.map(Self.withoutLocation)
+        (self.store, self.providerSettings) = (store, providerSettings)
+        let sameStore = previous.flatMap { $0.store == store && $0.contexts.count == loops.count ? $0 : nil }
+        let sameProviders = previous.flatMap {
+            $0.providerSettings == providerSettings && $0.contexts.count == loops.count ? $0 : nil
+        }
         var memory: MemoryStore?
-        if case .memory = config.session.store {
-            memory = reuse?.memory ?? MemoryStore()
+        if case .memory = store {
+            memory = sameStore?.memory ?? MemoryStore()
         }
         self.memory = memory
-        var redis: [RedisConnection] = []
-        var redisUsers: [AtomicCounter] = []
-        if case .redis(let host, let port, let database, let password) = config.session.store {
+        if case .redis(let host, let port, let database, let password) = store {
             redisName = "\(host):\(port)"
-            if let reuse, reuse.redis.count == loops.count {
-                redisUp = reuse.redisUp
-                redis = reuse.redis
-                redisUsers = reuse.redisUsers
+            if let sameStore {
+                (redisUp, redis) = (sameStore.redisUp, sameStore.redis)
             } else {
                 let redisUp = loops.map { _ in AtomicFlag() }
                 self.redisUp = redisUp
-                for (index, loop) in loops.enumerated() {
+                redis = loops.enumerated().map { index, loop in
                     let connection = RedisConnection(
                         queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
                         socketIO: { [unowned loop] fd, onReadable, onWritable in
                             loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
                         })
                     connection.onConnectionChange = { up in redisUp[index].set(up) }
-                    redis.append(connection)
-                    redisUsers.append(AtomicCounter())
+                    return SharedResource(connection) { $0.close() }
                 }
             }
         } else {
-            redisName = nil
-            redisUp = []
+            (redisName, redisUp, redis) = (nil, [], [])
         }
-        self.redis = redis
-        self.redisUsers = redisUsers
-        for (index, loop) in loops.enumerated() {
-            let http = CurlHTTPClient(loop: loop)
-            var clients = [http]
-            var providers: [SignInProvider] = []
-            for provider in config.providers {
-                // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
-                if client !== http { clients.append(client) }
-                do {
-                    providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
-                } catch {
-                    throw GatewayServer.StartupError(
-                        description: "\(provider.location): provider \"\(provider.name)\": \(error)")
+        outbound =
+            try sameProviders?.outbound
+            ?? loops.map { loop in
+                SharedResource(try Self.makeProviders(config.providers, loop: loop, log: log)) { held in
+                    for client in held.clients { client.close() }
                 }
             }
+        for (index, loop) in loops.enumerated() {
             let connection = redis.isEmpty ? nil : redis[index]
+            let providers = outbound[index]
             let sessions: SessionStore
             let identities: IdentityStore
             if let connection {
-                let store = RedisStore(connection: connection)
+                let store = RedisStore(connection: connection.value)
                 (sessions, identities) = (store, store)
             } else {
                 (sessions, identities) = (memory!, memory!)
             }
             contexts.append(
                 SignInContext(
-                    config: config, providers: providers, sessions: sessions, identities: identities, log: log))
+                    config: config, providers: providers.value.providers, sessions: sessions, identities: identities,
+                    log: log))
+            // Reused connections and providers are running already.
+            let startsRedis = sameStore == nil
+            let startsProviders = sameProviders == nil
             starters.append(
                 (
                     loop,
                     {
-                        connection?.start()
-                        for p in providers { ProviderCatalog.start(p) }
+                        if startsRedis { connection?.value.start() }
+                        if startsProviders { for p in providers.value.providers { ProviderCatalog.start(p) } }
                     }
                 ))
-            let users = redisUsers.isEmpty ? nil : redisUsers[index]
             releases.append {
-                for client in clients { client.close() }
-                if let users, users.decrement() == 1 { connection?.close() }
+                providers.release()
+                connection?.release()
             }
         }
         // Counted only once nothing can throw: a failed build has no releases to balance it.
-        for users in redisUsers { users.increment() }
+        for shared in redis { shared.retain() }
+        for shared in outbound { shared.retain() }
+    }
+
+    private static func makeProviders(_ configs: [ProviderConfig], loop: EventLoop, log: Logger) throws -> LoopProviders
+    {
+        let http = CurlHTTPClient(loop: loop)
+        var made = LoopProviders(clients: [http])
+        for provider in configs {
+            // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
+            let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
+            if client !== http { made.clients.append(client) }
+            do {
+                made.providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
+            } catch {
+                throw GatewayServer.StartupError(
+                    description: "\(provider.location): provider \"\(provider.name)\": \(error)")
+            }
+        }
+        return made
+    }
+
+    /// Provider settings as compared across a reload: where the block sits in the file does not matter.
+    private static func withoutLocation(_ provider: ProviderConfig) -> ProviderConfig {
+        var provider = provider
+        provider.location = SourceLocation(file: "", line: 0, column: 0)
+        return provider
     }
 
     /// What the server plugs into its loops: each loop's sign-in as endpoint and gate, and
-    /// what to close once a reload retired them.
+    /// what to let go of once a reload retired them.
     var services: ServerServices {
         var readiness: [(name: String, problem: @Sendable () -> String?)] = []
         if redisName != nil { readiness.append((name: "redis", problem: { self.redisProblem() })) }

@@ -161,11 +161,47 @@ final class ReloadTests: IntegrationTestCase {
             XCTAssertEqual(try browser.request("GET", page).response.status, 200, "round \(round): still signed in")
         }
         XCTAssertEqual(try redisClients(redis), 1, "one loop, one Redis connection, reused by every reload")
+        let discoveries = gateway.child.stderr.components(separatedBy: "OIDC discovery succeeded").count - 1
+        XCTAssertEqual(discoveries, 1, "unchanged providers are reused, not discovered again")
+        let start = URL(string: "/auth/sign_in", relativeTo: base)!.absoluteURL
+        XCTAssertEqual(try browser.request("GET", start).response.status, 200, "sign-in starts at once after a reload")
         // Another store: the old connection closes once nothing uses the old generation.
         try reload(
             gateway, original.replacingOccurrences(of: "/0;", with: "/1;"), expect: "configuration reloaded", count: 6)
         XCTAssertEqual(try browser.request("GET", page).response.status, 302, "database 1 has no such session")
         XCTAssertTrue(
             waitUntil(timeout: 10, interval: 0.2) { (try? redisClients(redis)) == 1 }, "the old connection closed")
+    }
+
+    func testReloadCommandChecksTheFileBeforeSignalling() throws {
+        let (a, b, gateway) = try startPair()
+        func run(_ arguments: [String]) throws -> FixtureProcess {
+            let cli = try FixtureProcess(
+                executable: TestPaths.gatewayBinary, arguments: arguments, directory: directory, name: "reload-cli")
+            cli.waitForExit()
+            return cli
+        }
+        let pid = String(gateway.child.pid)
+        let missing = try run(["--reload", "-c", gateway.configURL.path])
+        XCTAssertNotEqual(missing.waitForExit(), 0)
+        XCTAssertTrue(missing.stderr.contains("--pid"), missing.stderr)
+        // An invalid file: the problems on stderr, exit 1, and the gateway is not signalled.
+        try (config(a: a, b: b, moved: true) + "\nbogus;\n").write(
+            to: gateway.configURL, atomically: true, encoding: .utf8)
+        let invalid = try run(["--reload", "--pid", pid, "-c", gateway.configURL.path])
+        XCTAssertEqual(invalid.waitForExit(), 1)
+        XCTAssertTrue(invalid.stderr.contains("\(gateway.configURL.path):10:1: "), invalid.stderr)
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertFalse(gateway.child.stderr.contains("reloading the configuration"), gateway.child.stderr)
+        // A valid one: checked, signalled, reloaded.
+        try config(a: a, b: b, moved: true).write(to: gateway.configURL, atomically: true, encoding: .utf8)
+        let valid = try run(["--reload", "--pid", pid, "-c", gateway.configURL.path])
+        XCTAssertEqual(valid.waitForExit(), 0, valid.stderr)
+        _ = try gateway.child.waitFor("the reload", timeout: 10, in: { gateway.child.stderr }) {
+            $0.contains("\"msg\":\"configuration reloaded\"") ? true : nil
+        }
+        let before = try requests(b)
+        XCTAssertEqual(try gateway.client().request("GET", "/moved/x").status, 200)
+        XCTAssertEqual(try requests(b) - before, 2)
     }
 }
