@@ -39,6 +39,7 @@ extension GatewayServer {
         let old = generation
         generation = next
         old.stop()
+        next.shared.health.inherit(from: old.shared.health)
         next.start()
         for (slot, context) in zip(slots, next.contexts) {
             context.loop.execute { slot.switchTo(context) }
