@@ -204,4 +204,15 @@ final class ReloadTests: IntegrationTestCase {
         XCTAssertEqual(try gateway.client().request("GET", "/moved/x").status, 200)
         XCTAssertEqual(try requests(b) - before, 2)
     }
+
+    func testAReloadThatFailsInALaterStepKeepsTheOldConfigurationWhole() throws {
+        let (a, b, gateway) = try startPair()
+        // Valid to --check, but the new listener's port is taken (by upstream a): binding fails.
+        let text = config(a: a, b: b, listen: ["127.0.0.1:0", "127.0.0.1:\(a.port)"], moved: true)
+        try reload(gateway, text, expect: "configuration reload failed; the old configuration keeps serving", count: 1)
+        XCTAssertTrue(gateway.child.stderr.contains("cannot open a new listener"), gateway.child.stderr)
+        let before = try requests(b)
+        XCTAssertEqual(try gateway.client().request("GET", "/moved/x").status, 200)
+        XCTAssertEqual(try requests(b) - before, 1, "still the old routes: /moved/ is not on b")
+    }
 }
