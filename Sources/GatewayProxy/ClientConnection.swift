@@ -7,7 +7,8 @@ import Logging
 
 /// Thread-safety: `@unchecked Sendable` because it lives on one loop's queue and is touched only there.
 final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked Sendable {
-    let context: LoopContext
+    /// Its generation's context; a reload's successor takes over between requests (`followReload`).
+    private(set) var context: LoopContext
     var shared: ProxyShared { context.shared }
     private(set) var transport: ClientTransport!
     var input: ReadBuffer { transport.input }
@@ -30,9 +31,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         self.peer = peer
         let shared = context.shared
         parser = HTTPRequestParser(maxHeadSize: shared.maxHeaderSize)
-        machine = ExchangeMachine(
-            timeouts: .init(header: shared.headerTimeout, idle: shared.keepaliveTimeout, body: shared.bodyTimeout),
-            hsts: shared.hsts, now: MonotonicClock.now())
+        machine = ExchangeMachine(timeouts: shared.exchangeTimeouts, hsts: shared.hsts, now: MonotonicClock.now())
         transport = ClientTransport(
             loop: context.loop, fd: fd, tls: tls, readCapacity: max(shared.maxHeaderSize + 4096, 64 * 1024),
             sendTimeout: shared.sendTimeout, handler: self)
@@ -150,6 +149,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         if shared.isDraining { machine.drain() }
         switch machine.phase {
         case .awaitingHead:
+            followReload()
             machine.awaitHead(inputEmpty: input.isEmpty, now: MonotonicClock.now())
             transport.wantRead(true)
             flush()
@@ -248,6 +248,21 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         transport.probeAgain()
         guard transport.linger == nil, now >= machine.deadline else { return }
         apply(machine.tick(now: now, inputEmpty: input.isEmpty))
+    }
+
+    /// Between requests (nothing in flight, no partial head), so a reload may move it now.
+    var isBetweenRequests: Bool { machine.isIdle(inputEmpty: input.isEmpty) }
+
+    /// A reload replaced this connection's generation: the next request uses the newest one,
+    /// and what was derived from the old one is derived again. Only between requests.
+    func followReload() {
+        guard let next = context.latest else { return }
+        context = next
+        peerTrusted = shared.isTrusted(peer)
+        origin = RequestOrigin(peer: peer, peerTrusted: peerTrusted, endpoint: context.endpoint)
+        parser = HTTPRequestParser(maxHeadSize: shared.maxHeaderSize)
+        (machine.timeouts, machine.hsts) = (shared.exchangeTimeouts, shared.hsts)
+        transport.sendTimeout = shared.sendTimeout
     }
 
     /// Shutdown: an idle connection closes now; a busy one closes after its exchange.

@@ -34,7 +34,8 @@ final class ClientTransport: @unchecked Sendable {
     let output = WriteQueue()
     private(set) var io: SocketIO!
     private let readCapacity: Int
-    private let sendTimeout: UInt64
+    /// A reload may change it between requests.
+    var sendTimeout: UInt64
     /// `send_timeout`: it runs whenever bytes wait for the client and none move.
     private(set) var sendDeadline: UInt64 = .max
     /// Set while the close is staged: write side shut, input read and dropped.

@@ -55,9 +55,10 @@ struct ExchangeMachine {
         case proceed
     }
 
-    let timeouts: Timeouts
+    /// A reload may change them between requests (`ClientConnection.followReload`).
+    var timeouts: Timeouts
     /// `Strict-Transport-Security: ...\r\n`, added to proxied responses that carry none.
-    let hsts: [UInt8]?
+    var hsts: [UInt8]?
     // `phase`, `exchange` and `discard` are set only by the machine's events (this file and
     // +Upstream); the connection changes the exchange's own data through `update`.
     var phase: Phase = .awaitingHead

@@ -10,10 +10,9 @@ extension GatewayServer {
         let address = try SocketAddress.resolve(host: listen.host, port: listen.port)
         let fd = try Socket.listen(on: address, reusePort: false)
         let bound = listen.port == 0 ? try Socket.localAddress(of: fd) : address
-        let loop = contexts[0].loop
+        let loop = group.loops[0]
         let listener = Listener(loop: loop, fd: fd, address: bound)
-        listeners.append(listener)
-        let recorders = contexts.compactMap { context in context.metrics.map { (context.loop, $0) } }
+        let recorders = Array(zip(group.loops, loopMetrics ?? []))
         let log = errorLog
         loop.execute {
             listener.start(
@@ -30,26 +29,28 @@ extension GatewayServer {
     }
 }
 
-extension LoopContext {
+extension LoopMetrics {
     /// Before each scrape this loop counts its upstream connections, idle and busy, by
-    /// upstream: a walk over the loop's registered objects then, nothing on the request path.
-    func watchPool() {
-        guard let metrics else { return }
-        let idle = metrics.shared.upstreams.map { metrics.gauge(MetricCatalog.upstreamIdle, [("upstream", $0)]) }
-        let busy = metrics.shared.upstreams.map { metrics.gauge(MetricCatalog.upstreamBusy, [("upstream", $0)]) }
-        metrics.beforeScrape = { [unowned self] in
-            var idleCounts = Array(repeating: 0, count: idle.count)
-            var busyCounts = Array(repeating: 0, count: busy.count)
+    /// upstream name: a walk over the loop's registered objects then, nothing on the request path.
+    /// By name, as a reload's upstreams are numbered afresh.
+    func watchPool(on loop: EventLoop) {
+        let names = shared.upstreams
+        let idle = names.map { gauge(MetricCatalog.upstreamIdle, [("upstream", $0)]) }
+        let busy = names.map { gauge(MetricCatalog.upstreamBusy, [("upstream", $0)]) }
+        beforeScrape = { [unowned self, unowned loop] in
+            var idleCounts = Array(repeating: 0, count: names.count)
+            var busyCounts = Array(repeating: 0, count: names.count)
             for case let connection as UpstreamConnection in loop.registered {
+                guard let i = names.firstIndex(of: connection.target.name) else { continue }
                 switch connection.state {
-                case .idle: idleCounts[connection.upstreamIndex] += 1
-                case .connecting, .active: busyCounts[connection.upstreamIndex] += 1
+                case .idle: idleCounts[i] += 1
+                case .connecting, .active: busyCounts[i] += 1
                 case .closed: break
                 }
             }
-            for i in idle.indices {
-                metrics.setGauge(idle[i], to: Double(idleCounts[i]))
-                metrics.setGauge(busy[i], to: Double(busyCounts[i]))
+            for i in names.indices {
+                setGauge(idle[i], to: Double(idleCounts[i]))
+                setGauge(busy[i], to: Double(busyCounts[i]))
             }
         }
     }

@@ -1,4 +1,4 @@
-// Wires the gateway together: loops, listeners, upstream pools, health, and graceful shutdown.
+// Wires the gateway together: loops, listeners, the current configuration generation, shutdown.
 import Dispatch
 import GatewayConfig
 import GatewayCore
@@ -6,18 +6,35 @@ import GatewayMetrics
 import GatewayTLS
 import Logging
 
-/// Thread-safety: set up before `start()`; afterwards each listener and connection lives on its
-/// own loop, and shutdown hops onto each loop's queue.
+/// Thread-safety: `start`, `reload` and `shutdown` run one at a time (the executable calls them
+/// from one queue); afterwards each listener and connection lives on its own loop, and reload
+/// and shutdown hop onto each loop's queue.
 public final class GatewayServer: @unchecked Sendable {
-    private let config: GatewayConfiguration
-    private let group: EventLoopGroup
-    private let shared: ProxyShared
-    let contexts: [LoopContext]
-    var listeners: [Listener] = []
+    let group: EventLoopGroup
+    /// Server-wide: survives reloads (max_connections counting, draining).
+    let state = ServerWideState()
+    var generation: ServerGeneration
+    /// Each loop's current context, read by that loop's accepts.
+    let slots: [LoopSlot]
+    /// Open listeners, one socket per loop each (SO_REUSEPORT), in config order.
+    var listeners: [OpenListener] = []
     let errorLog: Logger
-    private let services: ServerServices?
-    /// The Prometheus registry and its per-loop recorders; nil without `metrics_listen`.
+    let accessLog: AccessLog?
+    /// The Prometheus registry and each loop's recorder (server-wide, kept across reloads);
+    /// nil without `metrics_listen`.
     public let metrics: GatewayMetrics?
+    let loopMetrics: [LoopMetrics]?
+    /// `metrics_listen` as the server started with it (a reload does not move it).
+    private let metricsListener: ListenerConfig?
+
+    struct OpenListener {
+        let key: ListenerPlan.Key
+        let address: SocketAddress
+        let sockets: [Listener]
+    }
+
+    /// What the executable plugs into each loop (sign-in), given the loops and their recorders.
+    public typealias MakeServices = (_ loops: [EventLoop], _ metrics: [LoopMetrics]?) throws -> ServerServices?
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
@@ -29,85 +46,83 @@ public final class GatewayServer: @unchecked Sendable {
     /// and, with `metrics_listen`, each loop's metrics recorder.
     public init(
         config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?, version: String = "dev",
-        services makeServices: (_ loops: [EventLoop], _ metrics: [LoopMetrics]?) throws -> ServerServices? = { _, _ in
-            nil
-        }
+        services makeServices: MakeServices = { _, _ in nil }
     ) throws {
-        self.config = config
         self.errorLog = errorLog
-        var targets: [UpstreamTarget] = []
-        for upstream in config.upstreams {
-            do {
-                targets.append(try UpstreamTarget(upstream))
-            } catch {
-                throw StartupError(description: "\(upstream.location): upstream \"\(upstream.name)\": \(error)")
-            }
-        }
+        self.accessLog = accessLog.map(AccessLog.init)
         let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
         let group = EventLoopGroup(count: config.workers, backend: backend)
+        self.group = group
         let metrics = config.metricsListener.map { _ in
             GatewayMetrics(
                 version: version, locations: LoopMetrics.locationLabels(config), upstreams: config.upstreams.map(\.name))
         }
         let loopMetrics = metrics.map { metrics in group.loops.map { _ in LoopMetrics(shared: metrics) } }
-        self.metrics = metrics
-        let services = try makeServices(group.loops, loopMetrics)
-        let health = HealthMonitor(
-            upstreams: targets, interval: config.healthCheckInterval, extraChecks: services?.readiness ?? [])
-        let shared = ProxyShared(
-            config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog.map(AccessLog.init),
-            health: health)
-        self.shared = shared
-        self.group = group
-        self.services = services
-        contexts = group.loops.indices.map {
-            LoopContext(loop: group.loops[$0], shared: shared, metrics: loopMetrics?[$0])
-        }
-        if let metrics {
-            metrics.gauge(MetricCatalog.connectionsOpen) { Double(shared.activeConnections.load()) }
-            for context in contexts { context.watchPool() }
-        }
-        for (context, loopServices) in zip(contexts, services?.loops ?? []) {
-            context.endpoint = loopServices.endpoint
-            context.gate = loopServices.gate
+        (self.metrics, self.loopMetrics, metricsListener) = (metrics, loopMetrics, config.metricsListener)
+        let generation = try ServerGeneration(
+            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLog: self.accessLog,
+            metrics: loopMetrics, previous: nil, services: makeServices)
+        self.generation = generation
+        slots = generation.contexts.map(LoopSlot.init)
+        if let metrics, let loopMetrics {
+            let state = self.state
+            metrics.gauge(MetricCatalog.connectionsOpen) { Double(state.activeConnections.load()) }
+            for (loop, recorder) in zip(group.loops, loopMetrics) { recorder.watchPool(on: loop) }
         }
     }
+
+    /// The configuration new requests use.
+    public var configuration: GatewayConfiguration { generation.config }
 
     /// Binds every listener on every loop and starts serving. Returns the bound addresses
     /// (with the real port when the config said port 0).
     @discardableResult
     public func start() throws -> [SocketAddress] {
-        var bound: [SocketAddress] = []
-        var listenerTLS: [TLSServerContext?] = []
-        for listen in config.listeners {
-            let tls = try listen.tls.map(Self.tlsContext)
-            var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
-            for context in contexts {
+        for listen in generation.config.listeners {
+            listeners.append(try bind(listen))
+        }
+        group.start()
+        generation.start()
+        if let metricsListener, let metrics { try startMetricsListener(metricsListener, metrics: metrics) }
+        for open in listeners {
+            startAccepting(open)
+            errorLog.notice(
+                "listening",
+                metadata: [
+                    "address": .string(open.address.description), "workers": .string(String(group.loops.count)),
+                    "event_backend": .string(group.loops[0].backend.rawValue),
+                ])
+        }
+        return listeners.map(\.address)
+    }
+
+    /// One socket per loop on `listen`'s address; on failure, the ones already made are closed.
+    func bind(_ listen: ListenerConfig) throws -> OpenListener {
+        var address = try SocketAddress.resolve(host: listen.host, port: listen.port)
+        var sockets: [Listener] = []
+        do {
+            for loop in group.loops {
                 let fd = try Socket.listen(on: address, reusePort: true)
-                if listen.port == 0 && context === contexts.first {
+                if listen.port == 0 && sockets.isEmpty {
                     // Port 0: the first socket picks a port; the other loops join it.
                     address = try Socket.localAddress(of: fd)
                 }
-                listeners.append(Listener(loop: context.loop, fd: fd, address: address))
-                listenerTLS.append(tls)
+                sockets.append(Listener(loop: loop, fd: fd, address: address))
             }
-            bound.append(address)
+        } catch {
+            for listener in sockets { Socket.close(listener.fd) }
+            throw error
         }
-        group.start()
-        for context in contexts {
-            guard let recorder = context.metrics else { continue }
-            context.loop.execute { context.loop.register(recorder) }
-        }
-        services?.start()
-        shared.health.start()
-        for (i, listener) in listeners.enumerated() {
-            let context = contexts[i % contexts.count]
-            let tls = listenerTLS[i]
-            let shared = self.shared
-            let log = errorLog
+        return OpenListener(key: ListenerPlan.Key(listen), address: address, sockets: sockets)
+    }
+
+    /// Each socket accepts on its loop into whatever generation that loop's slot holds then.
+    func startAccepting(_ open: OpenListener) {
+        let log = errorLog
+        for (listener, slot) in zip(open.sockets, slots) {
             listener.loop.execute {
                 listener.start(
-                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: context, shared: shared, tls: tls) },
+                    onAccept: { fd, peer in Self.accept(fd: fd, peer: peer, context: slot.context, listener: open.key) },
                     onError: { error, failures in
                         log.error(
                             "accept failed",
@@ -115,66 +130,54 @@ public final class GatewayServer: @unchecked Sendable {
                     })
             }
         }
-        // After the public ones, which the loop above starts: this one answers only /metrics.
-        if let metrics, let listen = config.metricsListener {
-            try startMetricsListener(listen, metrics: metrics)
-        }
-        for address in bound {
-            errorLog.notice(
-                "listening",
-                metadata: [
-                    "address": .string(address.description), "workers": .string(String(group.loops.count)),
-                    "event_backend": .string(group.loops[0].backend.rawValue),
-                ])
-        }
-        return bound
     }
 
-    /// A listener's certificates, keys and TLS policy; a file that does not load stops start-up.
-    public static func tlsContext(_ config: ListenerTLSConfig) throws -> TLSServerContext {
+    /// A listener's certificates, keys and TLS policy (`previous`: the one a reload replaces,
+    /// whose ticket keys it keeps); a file that does not load stops start-up or the reload.
+    public static func tlsContext(_ config: ListenerTLSConfig, previous: TLSServerContext? = nil) throws -> TLSServerContext {
         do {
-            return try TLSServerContext(config)
+            return try previous?.reloading(config) ?? TLSServerContext(config)
         } catch {
             throw StartupError(description: "\(config.location): \(error)")
         }
     }
 
-    private static func accept(
-        fd: Int32, peer: SocketAddress, context: LoopContext, shared: ProxyShared, tls: TLSServerContext?
-    ) {
+    private static func accept(fd: Int32, peer: SocketAddress, context: LoopContext, listener: ListenerPlan.Key) {
+        let shared = context.shared
         if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
             Socket.close(fd)
             context.metrics?.shared.connectionRejected(shared.isDraining ? .draining : .maxConnections)
             if !shared.isDraining {
-                shared.errorLog.warning("max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
+                shared.errorLog.warning(
+                    "max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
             }
             return
         }
         shared.activeConnections.increment()
-        _ = ClientConnection(context: context, fd: fd, peer: peer, tls: tls)
+        _ = ClientConnection(context: context, fd: fd, peer: peer, tls: context.listenerTLS[listener])
     }
 
-    public var activeConnections: Int { Int(shared.activeConnections.load()) }
+    public var activeConnections: Int { Int(state.activeConnections.load()) }
 
     /// Stops accepting, lets in-flight exchanges finish within `timeout`, then calls `done`
     /// with the number of connections that were still open.
     public func shutdown(timeout: Duration, done: @escaping @Sendable (Int) -> Void) {
-        shared.startDraining()
-        shared.health.stop()
-        for listener in listeners {
-            listener.loop.execute { listener.stop() }
+        state.startDraining()
+        generation.stop()
+        for open in listeners {
+            for listener in open.sockets { listener.loop.execute { listener.stop() } }
         }
-        for context in contexts {
-            context.loop.execute {
-                for case let client as ClientConnection in context.loop.registered { client.drain() }
-                context.pool.closeAll()
+        for (slot, loop) in zip(slots, group.loops) {
+            loop.execute {
+                for case let client as ClientConnection in loop.registered { client.drain() }
+                slot.context.pool.closeAll()
             }
         }
         let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(timeout)
         let waitQueue = DispatchQueue(label: "gateway.shutdown")
-        let shared = self.shared
+        let state = self.state
         @Sendable func poll() {
-            let open = Int(shared.activeConnections.load())
+            let open = Int(state.activeConnections.load())
             if open == 0 || MonotonicClock.now() >= deadline {
                 done(open)
                 return

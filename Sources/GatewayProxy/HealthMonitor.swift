@@ -55,6 +55,16 @@ final class HealthMonitor: @unchecked Sendable {
         }
     }
 
+    /// A reload: servers the old configuration probed start with its last result instead of
+    /// "not checked yet", so /readyz does not flap while the first probes run.
+    func inherit(from old: HealthMonitor) {
+        let known = Dictionary(
+            zip(old.probes.map { "\($0.upstream) \($0.server)" }, old.results.withLock { $0 }),
+            uniquingKeysWith: { first, _ in first })
+        let seeded = probes.map { known["\($0.upstream) \($0.server)"] ?? Result() }
+        results.withLock { $0 = seeded }
+    }
+
     struct Report {
         var ready: Bool
         var json: String

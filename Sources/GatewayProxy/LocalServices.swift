@@ -75,9 +75,13 @@ public enum SessionCheck {
 public struct LoopServices {
     public var endpoint: LocalEndpoint?
     public var gate: AccessGate?
-    public init(endpoint: LocalEndpoint?, gate: AccessGate?) {
+    /// Runs on the loop once this generation's context is no longer used (after a reload
+    /// replaced it and its last connection ended): close the clients these services own.
+    public var release: (() -> Void)?
+    public init(endpoint: LocalEndpoint?, gate: AccessGate?, release: (() -> Void)? = nil) {
         self.endpoint = endpoint
         self.gate = gate
+        self.release = release
     }
 }
 

@@ -9,22 +9,26 @@ extension LoopMetrics {
     /// into the loop's batch; labels are made at flush.
     func record(_ e: Exchange, now: UInt64, context: LoopContext) {
         let location: Int
+        let labels = context.labels
         if let route = e.route {
-            location = route.locationIndex
+            location = labels?.locations[route.locationIndex] ?? shared.noLocationIndex
         } else if let target = e.target {
             // Answered before proxying: a sign-in endpoint, the gate, or no location at all.
             if let endpoint = context.endpoint, endpoint.claims(target.forwarded) {
                 location = Self.authLocationIndex(shared)
+            } else if let route = context.shared.router.match(target.matchPath) {
+                location = labels?.locations[route.locationIndex] ?? shared.noLocationIndex
             } else {
-                location = context.shared.router.match(target.matchPath)?.locationIndex ?? shared.noLocationIndex
+                location = shared.noLocationIndex
             }
         } else {
             location = shared.noLocationIndex
         }
         let upstreamNanos = e.upstreamHeadNanos
+        let upstream = upstreamNanos == nil ? -1 : (e.route.flatMap { labels?.upstreams[$0.upstreamIndex] } ?? -1)
         recordRequest(
             location: location, method: Self.label(e.head.methodKind), status: e.status, nanos: now &- e.start,
-            upstream: upstreamNanos == nil ? -1 : (e.route?.upstreamIndex ?? -1), upstreamNanos: upstreamNanos ?? 0)
+            upstream: upstream, upstreamNanos: upstreamNanos ?? 0)
     }
 
     /// A request refused before its head parsed (400, 431, ...): no location, no method.
@@ -41,7 +45,7 @@ extension LoopMetrics {
     static func authLocationIndex(_ shared: GatewayMetrics) -> Int { shared.locations.count - 2 }
 
     /// A failed upstream connection, by kind: rare, so its series is looked up by label.
-    func upstreamFailed(_ upstream: Int, _ error: UpstreamError) {
+    func upstreamFailed(_ upstream: String, _ error: UpstreamError) {
         let kind: String
         switch error {
         case .connectFailed: kind = "connect"
@@ -49,7 +53,7 @@ extension LoopMetrics {
         case .io: kind = "reset"
         case .tlsFailed: kind = "tls"
         }
-        increment(counter(MetricCatalog.upstreamErrors, [("upstream", shared.upstreams[upstream]), ("kind", kind)]))
+        increment(counter(MetricCatalog.upstreamErrors, [("upstream", upstream), ("kind", kind)]))
     }
 
     /// Methods outside this set are `other`, so a client cannot mint label values.

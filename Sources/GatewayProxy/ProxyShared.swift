@@ -1,9 +1,8 @@
-// What every loop shares: the compiled routes, upstream targets, limits, logs and counters.
+// What every loop of one configuration generation shares: routes, upstream targets, limits, logs.
 import GatewayConfig
 import GatewayCore
 import GatewayMetrics
 import Logging
-import Synchronization
 
 /// Thread-safety: immutable but for atomics, so it is `Sendable`.
 final class ProxyShared: Sendable {
@@ -33,10 +32,15 @@ final class ProxyShared: Sendable {
     /// `Strict-Transport-Security`'s value when `hsts` is on, and its whole field line.
     let hstsValue: String?
     let hsts: [UInt8]?
-    let activeConnections = AtomicCounter()
-    private let drainingFlag = Atomic<Bool>(false)
+    /// Server-wide, shared by every generation: the connection count and the draining flag.
+    let server: ServerWideState
+    var activeConnections: AtomicCounter { server.activeConnections }
 
-    init(config: GatewayConfiguration, upstreams: [UpstreamTarget], errorLog: Logger, accessLog: AccessLog?, health: HealthMonitor) {
+    init(
+        config: GatewayConfiguration, upstreams: [UpstreamTarget], errorLog: Logger, accessLog: AccessLog?,
+        health: HealthMonitor, server: ServerWideState = ServerWideState()
+    ) {
+        self.server = server
         router = Router(config: config)
         forwarding = ForwardingPolicy(config: config)
         self.upstreams = upstreams
@@ -65,31 +69,11 @@ final class ProxyShared: Sendable {
         return trustedProxies.contains { $0.contains(bytes) }
     }
 
-    /// Set once on SIGTERM: finish what is in flight, take nothing new.
-    var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }
-    func startDraining() { drainingFlag.store(true, ordering: .relaxed) }
-}
+    /// Set once on SIGTERM (server-wide): finish what is in flight, take nothing new.
+    var isDraining: Bool { server.isDraining }
 
-/// One loop's view: the shared state plus the loop's own upstream pool.
-///
-/// Thread-safety: touched only on `loop.queue`.
-final class LoopContext: @unchecked Sendable {
-    let loop: EventLoop
-    let shared: ProxyShared
-    let pool: UpstreamPool
-    /// The executable's sign-in for this loop; nil when no location needs it.
-    var endpoint: LocalEndpoint?
-    var gate: AccessGate?
-    /// Request ids and new trace ids for this loop's requests.
-    var ids = RequestIDGenerator()
-    /// This loop's metrics recorder; nil without `metrics_listen`.
-    let metrics: LoopMetrics?
-    var upstreams: [UpstreamTarget] { shared.upstreams }
-
-    init(loop: EventLoop, shared: ProxyShared, metrics: LoopMetrics?) {
-        self.loop = loop
-        self.shared = shared
-        self.metrics = metrics
-        pool = UpstreamPool(targets: shared.upstreams)
+    /// The machine's clocks for this generation's connections.
+    var exchangeTimeouts: ExchangeMachine.Timeouts {
+        .init(header: headerTimeout, idle: keepaliveTimeout, body: bodyTimeout)
     }
 }

@@ -57,7 +57,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             connected = true
         case .inProgress(let f): fd = f
         case .failed(let error):
-            context.metrics?.upstreamFailed(upstreamIndex, .connectFailed(error))
+            context.metrics?.upstreamFailed(context.upstreams[upstreamIndex].name, .connectFailed(error))
             return .failure(.connectFailed(error))
         }
         let connection = UpstreamConnection(context: context, upstreamIndex: upstreamIndex, serverIndex: serverIndex)
@@ -275,7 +275,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     private func fail(_ error: UpstreamError) {
         let delegate = self.delegate
         close()
-        context.metrics?.upstreamFailed(upstreamIndex, error)
+        context.metrics?.upstreamFailed(target.name, error)
         delegate?.upstreamClosed(self, error: error)
     }
 

@@ -6,6 +6,8 @@ final class UpstreamPool {
     private var idle: [[[UpstreamConnection]]]
     private var nextServer: [Int]
     private let targets: [UpstreamTarget]
+    /// A reload replaced this pool's generation: nothing is kept any more.
+    private var retired = false
 
     init(targets: [UpstreamTarget]) {
         self.targets = targets
@@ -29,7 +31,7 @@ final class UpstreamPool {
     /// Keeps a connection for reuse, or closes it when the pool is full.
     func release(_ connection: UpstreamConnection) {
         let (u, s) = (connection.upstreamIndex, connection.serverIndex)
-        guard idle[u][s].count < targets[u].keepalive else {
+        guard !retired, idle[u][s].count < targets[u].keepalive else {
             connection.close()
             return
         }
@@ -48,5 +50,13 @@ final class UpstreamPool {
         let all = idle.flatMap { $0.flatMap { $0 } }
         idle = targets.map { Array(repeating: [], count: $0.servers.count) }
         for connection in all { connection.close() }
+    }
+}
+
+extension UpstreamPool {
+    /// A reload: closes the idle connections, and every later release closes instead of pooling.
+    func retire() {
+        retired = true
+        closeAll()
     }
 }

@@ -20,6 +20,20 @@ struct GatewayCommand: ParsableCommand {
     @Flag(name: .long, help: "Validate the configuration, print every problem, and exit.")
     var check = false
 
+    @Flag(name: .long, help: "Check the configuration like --check, then send SIGHUP to the running gateway (--pid).")
+    var reload = false
+
+    @Option(name: .long, help: "With --reload: the process id of the running gateway.")
+    var pid: Int32?
+
+    func validate() throws {
+        if reload && pid == nil {
+            throw ValidationError(
+                "--reload needs --pid PID, the running gateway's process id (or send it SIGHUP: kill -HUP PID)")
+        }
+        if pid != nil && !reload { throw ValidationError("--pid is only used with --reload") }
+    }
+
     mutating func run() throws {
         let config: GatewayConfiguration
         do {
@@ -48,6 +62,7 @@ struct GatewayCommand: ParsableCommand {
             print("\(configPath): the configuration is valid")
             return
         }
+        if reload, let pid { return try sendReload(to: pid) }
         let logs: Logs
         do {
             logs = try Logs(config: config)
@@ -58,12 +73,14 @@ struct GatewayCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         checkFileLimit(config: config, log: logs.error)
         let server: GatewayServer
+        var assembly: SignInAssembly?
         do {
             server = try GatewayServer(
                 config: config, errorLog: logs.error, accessLog: logs.access, version: GatewayVersion.current
             ) { loops, metrics in
                 guard SignInAssembly.isNeeded(config) else { return nil }
-                return try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error).services
+                assembly = try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error)
+                return assembly?.services
             }
             server.metrics?.bootstrapSwiftMetrics()
             try server.start()
@@ -73,9 +90,20 @@ struct GatewayCommand: ParsableCommand {
             FileOutput.standardError("gateway: \(error)\n")
             throw ExitCode(1)
         }
-        ShutdownSignals.install(server: server, timeout: config.shutdownTimeout, logs: logs)
+        let reloader = ConfigReloader(path: configPath, server: server, logs: logs, assembly: assembly)
+        if let metrics = server.metrics { reloader.onResult = { metrics.configReloaded(success: $0 == .success) } }
+        ShutdownSignals.install(server: server, timeout: config.shutdownTimeout, logs: logs, reloader: reloader)
         dispatchMain()
     }
+}
+
+/// `--reload`: the file was checked; the running gateway re-reads its own `-c` file on SIGHUP.
+private func sendReload(to pid: Int32) throws {
+    guard kill(pid, SIGHUP) == 0 else {
+        FileOutput.standardError("gateway: cannot signal process \(pid): \(String(cString: strerror(errno)))\n")
+        throw ExitCode(1)
+    }
+    print("the configuration is valid; sent SIGHUP to process \(pid)")
 }
 
 /// Raises the open-file limit and warns when `max_connections` could still exhaust it: accepts

@@ -1,4 +1,5 @@
-// SIGTERM and SIGINT: stop accepting, let in-flight requests finish, exit 0.
+// SIGTERM and SIGINT: stop accepting, let in-flight requests finish, exit 0. SIGHUP: reload.
+// All three are handled on one queue, so a reload and a shutdown never overlap.
 import Dispatch
 import GatewayProxy
 import Glibc
@@ -7,7 +8,14 @@ enum ShutdownSignals {
     private static let queue = DispatchQueue(label: "gateway.signals")
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
-    static func install(server: GatewayServer, timeout: Duration, logs: Logs) {
+    static func install(server: GatewayServer, timeout: Duration, logs: Logs, reloader: ConfigReloader) {
+        signal(SIGHUP, SIG_IGN)
+        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+        hangUp.setEventHandler { @Sendable in
+            if !started { reloader.reload() }
+        }
+        hangUp.resume()
+        sources.append(hangUp)
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

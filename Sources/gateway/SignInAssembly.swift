@@ -10,76 +10,104 @@ import GatewaySessions
 import GatewaySignIn
 import Logging
 
-/// Thread-safety: built once before the loops start; `start()` hops onto each loop's queue.
+/// Thread-safety: built on the control path (start-up or a reload) before its loops use it;
+/// `start()` and each loop's release hop onto that loop's queue.
 final class SignInAssembly: @unchecked Sendable {
+    /// One loop's providers and the HTTP clients they call out through.
+    struct LoopProviders {
+        var providers: [SignInProvider] = []
+        var clients: [CurlHTTPClient] = []
+    }
+
     private(set) var contexts: [SignInContext] = []
     private var starters: [(EventLoop, () -> Void)] = []
+    private var releases: [() -> Void] = []
     /// One flag per loop's Redis connection, read by /readyz from its own queue.
     let redisUp: [AtomicFlag]
     let redisName: String?
+    /// What a reload with the same settings reuses: the store (the memory store keeps its
+    /// sessions, Redis keeps one connection per loop), and the providers with their clients
+    /// (so a reload does not send every provider back through discovery).
+    private let store: SessionStoreConfig
+    private let providerSettings: [ProviderConfig]
+    private let memory: MemoryStore?
+    private let redis: [SharedResource<RedisConnection>]
+    private let outbound: [SharedResource<LoopProviders>]
 
     /// Whether this config signs anybody in at all.
     static func isNeeded(_ config: GatewayConfiguration) -> Bool {
         config.locations.contains { $0.auth == .required } || !config.providers.isEmpty
     }
 
-    init(config: GatewayConfiguration, loops: [EventLoop], metrics: [LoopMetrics]?, log: Logger) throws {
+    /// `previous`: the running generation's assembly on a reload; what did not change is reused.
+    /// `metrics`: each loop's recorder (with `metrics_listen`); stores, IdP calls and sign-ins
+    /// are counted through it.
+    init(
+        config: GatewayConfiguration, loops: [EventLoop], metrics: [LoopMetrics]?, log: Logger,
+        previous: SignInAssembly? = nil
+    ) throws {
+        let store = config.session.store
+        let providerSettings = config.providers.map(Self.withoutLocation)
+        (self.store, self.providerSettings) = (store, providerSettings)
+        let sameStore = previous.flatMap { $0.store == store && $0.contexts.count == loops.count ? $0 : nil }
+        let sameProviders = previous.flatMap {
+            $0.providerSettings == providerSettings && $0.contexts.count == loops.count ? $0 : nil
+        }
         var memory: MemoryStore?
-        if case .memory = config.session.store {
-            memory = MemoryStore()
+        if case .memory = store {
+            memory = sameStore?.memory ?? MemoryStore()
         }
-        if case .redis(let host, let port, _, _) = config.session.store {
-            redisName = "\(host):\(port)"
-            redisUp = loops.map { _ in AtomicFlag() }
-        } else {
-            redisName = nil
-            redisUp = []
-        }
-        if let memory, let metrics = metrics?.first?.shared {
+        self.memory = memory
+        if let memory, previous == nil, let metrics = metrics?.first?.shared {
             metrics.gauge(MetricCatalog.sessionsActive) { Double(memory.sessionCount) }
         }
-        for (index, loop) in loops.enumerated() {
-            let loopMetrics = metrics?[index]
-            let http = CurlHTTPClient(loop: loop)
-            var providers: [SignInProvider] = []
-            for provider in config.providers {
-                // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
-                var client: OutboundHTTP = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
-                if let loopMetrics { client = MeteredHTTP(client, provider: provider.name, metrics: loopMetrics) }
-                do {
-                    providers.append(try ProviderCatalog.make(provider, http: client, queue: loop.queue, logger: log))
-                } catch {
-                    throw GatewayServer.StartupError(
-                        description: "\(provider.location): provider \"\(provider.name)\": \(error)")
+        if case .redis(let host, let port, let database, let password) = store {
+            redisName = "\(host):\(port)"
+            if let sameStore {
+                (redisUp, redis) = (sameStore.redisUp, sameStore.redis)
+            } else {
+                let redisUp = loops.map { _ in AtomicFlag() }
+                self.redisUp = redisUp
+                redis = loops.enumerated().map { index, loop in
+                    let connection = RedisConnection(
+                        queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
+                        socketIO: { [unowned loop] fd, onReadable, onWritable in
+                            loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
+                        })
+                    connection.onConnectionChange = { up in redisUp[index].set(up) }
+                    return SharedResource(connection) { $0.close() }
                 }
             }
+        } else {
+            (redisName, redisUp, redis) = (nil, [], [])
+        }
+        outbound =
+            try sameProviders?.outbound
+            ?? loops.indices.map { index in
+                SharedResource(
+                    try Self.makeProviders(config.providers, loop: loops[index], metrics: metrics?[index], log: log)
+                ) { held in
+                    for client in held.clients { client.close() }
+                }
+            }
+        for (index, loop) in loops.enumerated() {
+            let connection = redis.isEmpty ? nil : redis[index]
+            let providers = outbound[index]
             var sessions: SessionStore
             var identities: IdentityStore
-            var redis: RedisConnection?
-            switch config.session.store {
-            case .memory:
-                sessions = memory!
-                identities = memory!
-            case .redis(let host, let port, let database, let password):
-                let connection = RedisConnection(
-                    queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
-                    socketIO: { [unowned loop] fd, onReadable, onWritable in
-                        loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
-                    })
-                let flag = index
-                let redisUp = self.redisUp
-                connection.onConnectionChange = { up in redisUp[flag].set(up) }
-                let store = RedisStore(connection: connection)
-                sessions = store
-                identities = store
-                redis = connection
+            if let connection {
+                let store = RedisStore(connection: connection.value)
+                (sessions, identities) = (store, store)
+            } else {
+                (sessions, identities) = (memory!, memory!)
             }
+            let loopMetrics = metrics?[index]
             if let loopMetrics {
                 let metered = MeteredStore(sessions: sessions, identities: identities, metrics: loopMetrics)
                 (sessions, identities) = (metered, metered)
             }
             let context = SignInContext(
-                config: config, providers: providers, sessions: sessions, identities: identities, log: log)
+                config: config, providers: providers.value.providers, sessions: sessions, identities: identities, log: log)
             if let loopMetrics {
                 context.onSignIn = { provider, outcome in
                     loopMetrics.increment(
@@ -87,23 +115,62 @@ final class SignInAssembly: @unchecked Sendable {
                 }
             }
             contexts.append(context)
+            // Reused connections and providers are running already.
+            let startsRedis = sameStore == nil
+            let startsProviders = sameProviders == nil
             starters.append(
                 (
                     loop,
                     {
-                        redis?.start()
-                        for p in providers { ProviderCatalog.start(p) }
+                        if startsRedis { connection?.value.start() }
+                        if startsProviders { for p in providers.value.providers { ProviderCatalog.start(p) } }
                     }
                 ))
+            releases.append {
+                providers.release()
+                connection?.release()
+            }
         }
+        // Counted only once nothing can throw: a failed build has no releases to balance it.
+        for shared in redis { shared.retain() }
+        for shared in outbound { shared.retain() }
     }
 
-    /// What the server plugs into its loops: each loop's sign-in as endpoint and gate.
+    private static func makeProviders(
+        _ configs: [ProviderConfig], loop: EventLoop, metrics: LoopMetrics?, log: Logger
+    ) throws -> LoopProviders {
+        let http = CurlHTTPClient(loop: loop)
+        var made = LoopProviders(clients: [http])
+        for provider in configs {
+            // A provider with its own CA (ca_file) gets its own client; the rest share the loop's.
+            let client = provider.caFile.map { CurlHTTPClient(loop: loop, caFile: $0) } ?? http
+            if client !== http { made.clients.append(client) }
+            let outbound: OutboundHTTP = metrics.map { MeteredHTTP(client, provider: provider.name, metrics: $0) } ?? client
+            do {
+                made.providers.append(try ProviderCatalog.make(provider, http: outbound, queue: loop.queue, logger: log))
+            } catch {
+                throw GatewayServer.StartupError(
+                    description: "\(provider.location): provider \"\(provider.name)\": \(error)")
+            }
+        }
+        return made
+    }
+
+    /// Provider settings as compared across a reload: where the block sits in the file does not matter.
+    private static func withoutLocation(_ provider: ProviderConfig) -> ProviderConfig {
+        var provider = provider
+        provider.location = SourceLocation(file: "", line: 0, column: 0)
+        return provider
+    }
+
+    /// What the server plugs into its loops: each loop's sign-in as endpoint and gate, and
+    /// what to let go of once a reload retired them.
     var services: ServerServices {
         var readiness: [(name: String, problem: @Sendable () -> String?)] = []
         if redisName != nil { readiness.append((name: "redis", problem: { self.redisProblem() })) }
         return ServerServices(
-            loops: contexts.map { LoopServices(endpoint: $0, gate: $0) }, readiness: readiness, start: { self.start() })
+            loops: zip(contexts, releases).map { LoopServices(endpoint: $0, gate: $0, release: $1) },
+            readiness: readiness, start: { self.start() })
     }
 
     func start() {

@@ -1,0 +1,16 @@
+// What outlives a reload: the open-connection count behind max_connections and the draining flag.
+import GatewayCore
+import Synchronization
+
+/// Thread-safety: atomics only, so it is `Sendable`. One per server; every generation's
+/// `ProxyShared` points at the same one, so a reload neither resets nor forks the count.
+final class ServerWideState: Sendable {
+    let activeConnections = AtomicCounter()
+    private let drainingFlag = Atomic<Bool>(false)
+
+    init() {}
+
+    /// Set once on SIGTERM: finish what is in flight, take nothing new.
+    var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }
+    func startDraining() { drainingFlag.store(true, ordering: .relaxed) }
+}
