@@ -6,7 +6,7 @@ import GatewayMetrics
 extension GatewayServer {
     /// One socket on the first loop: scrapes are rare, and its connections only hand the work
     /// to every loop (`GatewayMetrics.scrape`) and wait, never blocking.
-    func startMetricsListener(_ listen: ListenerConfig, metrics: GatewayMetrics) throws {
+    func startMetricsListener(_ listen: ListenerConfig, metrics: GatewayMetrics) throws -> Listener {
         let address = try SocketAddress.resolve(host: listen.host, port: listen.port)
         let fd = try Socket.listen(on: address, reusePort: false)
         let bound = listen.port == 0 ? try Socket.localAddress(of: fd) : address
@@ -26,6 +26,7 @@ extension GatewayServer {
                 })
         }
         errorLog.notice("metrics listening", metadata: ["address": .string(bound.description)])
+        return listener
     }
 }
 

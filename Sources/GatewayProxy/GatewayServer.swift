@@ -26,6 +26,8 @@ public final class GatewayServer: @unchecked Sendable {
     let loopMetrics: [LoopMetrics]?
     /// `metrics_listen` as the server started with it (a reload does not move it).
     private let metricsListener: ListenerConfig?
+    /// Its socket, once started; stopped with the others at shutdown.
+    private var metricsSocket: Listener?
 
     struct OpenListener {
         let key: ListenerPlan.Key
@@ -83,7 +85,7 @@ public final class GatewayServer: @unchecked Sendable {
         }
         group.start()
         generation.start()
-        if let metricsListener, let metrics { try startMetricsListener(metricsListener, metrics: metrics) }
+        if let metricsListener, let metrics { metricsSocket = try startMetricsListener(metricsListener, metrics: metrics) }
         for open in listeners {
             startAccepting(open)
             errorLog.notice(
@@ -164,6 +166,7 @@ public final class GatewayServer: @unchecked Sendable {
     public func shutdown(timeout: Duration, done: @escaping @Sendable (Int) -> Void) {
         state.startDraining()
         generation.stop()
+        if let socket = metricsSocket { socket.loop.execute { socket.stop() } }
         for open in listeners {
             for listener in open.sockets { listener.loop.execute { listener.stop() } }
         }
