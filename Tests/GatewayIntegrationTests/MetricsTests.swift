@@ -1,5 +1,6 @@
 // /metrics on its own listener: exact counter deltas after known traffic, and promtool's verdict.
 import Foundation
+import Glibc
 import XCTest
 
 final class MetricsTests: IntegrationTestCase {
@@ -141,6 +142,32 @@ final class MetricsTests: IntegrationTestCase {
     }
 
     /// `promtool check metrics` parses the exposition and lints names, types and help.
+    func testReloadsAreCountedAndRequestsStillCountAfterOne() throws {
+        let upstream = try startUpstream()
+        let text = GatewayProcess.publicConfig(
+            upstreamPort: upstream.port, extra: "metrics_listen 127.0.0.1:0;", locations: Self.locations)
+        let gateway = try startGateway(text)
+        let port = try metricsPort(gateway)
+        let before = try scrape(port)
+        func reload(_ config: String, _ outcome: String, count: Int) throws {
+            try config.write(to: gateway.configURL, atomically: true, encoding: .utf8)
+            gateway.child.signal(SIGHUP)
+            _ = try gateway.child.waitFor(outcome, timeout: 15, in: { gateway.child.stderr }) {
+                $0.components(separatedBy: "\"msg\":\"\(outcome)").count - 1 >= count ? true : nil
+            }
+        }
+        try reload(text, "configuration reloaded", count: 1)
+        try reload(text + "\nnot_a_directive on;\n", "configuration reload failed", count: 1)
+        XCTAssertEqual(try gateway.client().request("GET", "/api/after").status, 200)
+        let after = try scrape(port)
+        func delta(_ series: String) -> Double { (after.value(series) ?? 0) - (before.value(series) ?? 0) }
+        XCTAssertEqual(delta(#"gateway_config_reloads_total{result="success"}"#), 1)
+        XCTAssertEqual(delta(#"gateway_config_reloads_total{result="failure"}"#), 1)
+        XCTAssertEqual(
+            delta(#"gateway_http_requests_total{location="/api/",method="GET",code="200"}"#), 1,
+            "a reloaded generation counts under the same labels")
+    }
+
     private func checkWithPromtool(_ text: String) throws {
         let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
             FileManager.default.isExecutableFile(atPath: $0)

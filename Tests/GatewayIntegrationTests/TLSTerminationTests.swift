@@ -1,6 +1,7 @@
 // TLS on `listen ... tls`, checked from outside with curl and openssl s_client: versions and
 // suites, SNI, resumption, plain HTTP on the TLS port, forwarded headers and HSTS, large bodies.
 import Foundation
+import Glibc
 import GatewayTestSupport
 import XCTest
 
@@ -147,5 +148,29 @@ final class TLSTerminationTests: IntegrationTestCase {
         XCTAssertTrue(session.first?.contains("; Secure") ?? false, done)
         let app = try hop(base + "/app/x", ["-H", "Accept: application/json"])
         XCTAssertTrue(app.hasPrefix("HTTP/1.1 200"), "the session works over TLS:\n\(app)")
+    }
+
+    func testAReloadReadsCertificatesAgainAndABadOneKeepsTheOld() throws {
+        let upstream = try startUpstream()
+        func config(_ pairs: String) -> String {
+            GatewayProcess.publicConfig(upstreamPort: upstream.port)
+                .replacingOccurrences(of: "listen 127.0.0.1:0;", with: "listen 127.0.0.1:0 tls \(pairs);")
+        }
+        let gateway = try startGateway(config(tls.pair("a")))
+        XCTAssertTrue(try sClient(gateway, ["-noservername"]).contains("CN = a.test"))
+        func reload(_ text: String, expect outcome: String, count: Int) throws {
+            try text.write(to: gateway.configURL, atomically: true, encoding: .utf8)
+            gateway.child.signal(SIGHUP)
+            _ = try gateway.child.waitFor("reload \(count)", timeout: 15, in: { gateway.child.stderr }) {
+                $0.components(separatedBy: "\"msg\":\"\(outcome)").count - 1 >= count ? true : nil
+            }
+        }
+        try reload(config(tls.pair("b") + " " + tls.pair("a")), expect: "configuration reloaded", count: 1)
+        XCTAssertTrue(try sClient(gateway, ["-noservername"]).contains("CN = b.test"), "the new default certificate")
+        let mismatched = "cert=\(tls.path("a.pem")) key=\(tls.path("b.key"))"
+        try reload(config(mismatched), expect: "configuration reload failed", count: 1)
+        XCTAssertTrue(gateway.child.stderr.contains("b.key"), "the log names the file")
+        XCTAssertTrue(try sClient(gateway, ["-noservername"]).contains("CN = b.test"), "the old certificates keep serving")
+        XCTAssertEqual(try curl(gateway, "/healthz", ["-o", "/dev/null", "-w", "%{http_code}"]).stdout, "200")
     }
 }
