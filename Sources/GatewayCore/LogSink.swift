@@ -57,6 +57,21 @@ public final class LogSink: Sendable {
         if schedule { queue.async { self.flush() } }
     }
 
+    /// Queues whole lines, newlines included (a loop's batch of access-log lines).
+    public func write(lines: UnsafeRawBufferPointer) {
+        let schedule: Bool = state.withLock { s in
+            if s.buffer.count + lines.count > Self.maxQueued {
+                s.dropped += 1
+                return false
+            }
+            s.buffer.append(contentsOf: lines)
+            if s.flushScheduled { return false }
+            s.flushScheduled = true
+            return true
+        }
+        if schedule { queue.async { self.flush() } }
+    }
+
     /// Writes everything queued now, on the caller's thread (used at exit).
     public func flushNow() {
         queue.sync { flush() }

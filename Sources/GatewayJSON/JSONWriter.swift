@@ -60,6 +60,18 @@ public struct JSONWriter {
         bytes.append(contentsOf: json.utf8)
     }
 
+    /// Bytes that are already JSON (a number, a quoted literal the caller made).
+    public mutating func raw(utf8 json: some Sequence<UInt8>) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    /// Ends a line of JSON Lines: what follows starts a new value, with no comma before it.
+    public mutating func endLine() { bytes.append(0x0A) }
+
+    /// Empties the writer and keeps its memory, for the next batch of lines.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     // MARK: Structure
 
     public mutating func beginObject() {
@@ -114,7 +126,7 @@ public struct JSONWriter {
 
     private mutating func separate() {
         guard let last = bytes.last else { return }
-        if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") {
+        if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") && last != 0x0A {
             bytes.append(UInt8(ascii: ","))
         }
     }

@@ -220,13 +220,13 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
     func log(_ e: Exchange?, status: Int) {
         guard let e else {
             context.metrics?.recordRejected(status: status)
-            shared.accessLog?.record(.rejected(client: peerHost, status: status))
+            context.accessLog?.record(.rejected(client: peerHost, status: status))
             return
         }
-        guard shared.accessLog != nil || context.metrics != nil else { return }
+        guard context.accessLog != nil || context.metrics != nil else { return }
         let now = MonotonicClock.now()
         context.metrics?.record(e, now: now, context: context)
-        shared.accessLog?.record(
+        context.accessLog?.record(
             AccessLog.Entry(
                 e, upstream: e.serverName(in: shared.upstreams), signInPrefix: context.endpoint?.logRedactedPrefix, now: now))
     }

@@ -26,7 +26,7 @@ extension GatewayServer {
     ) throws -> ReloadOutcome {
         guard !state.isDraining else { throw StartupError(description: "shutting down: the reload is ignored") }
         let next = try ServerGeneration(
-            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLog: accessLog,
+            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLogs: accessLogs,
             metrics: loopMetrics, previous: generation, services: makeServices)
         let plan = ListenerPlan(open: listeners.map(\.key), config: config.listeners)
         var opened: [OpenListener] = []

@@ -19,7 +19,8 @@ public final class GatewayServer: @unchecked Sendable {
     /// Open listeners, one socket per loop each (SO_REUSEPORT), in config order.
     var listeners: [OpenListener] = []
     let errorLog: Logger
-    let accessLog: AccessLog?
+    /// Each loop's access log (server-wide, kept across reloads); nil when `access_log off`.
+    let accessLogs: [AccessLog]?
     /// The Prometheus registry and each loop's recorder (server-wide, kept across reloads);
     /// nil without `metrics_listen`.
     public let metrics: GatewayMetrics?
@@ -47,14 +48,14 @@ public final class GatewayServer: @unchecked Sendable {
     /// `services` builds what the executable plugs into each loop (sign-in), given the loops
     /// and, with `metrics_listen`, each loop's metrics recorder.
     public init(
-        config: GatewayConfiguration, errorLog: Logger, accessLog: Logger?, version: String = "dev",
+        config: GatewayConfiguration, errorLog: Logger, accessLog: LogSink?, version: String = "dev",
         services makeServices: MakeServices = { _, _ in nil }
     ) throws {
         self.errorLog = errorLog
-        self.accessLog = accessLog.map(AccessLog.init)
         let backend: EventBackend = config.eventBackend == .dispatch ? .dispatch : .epoll
         let group = EventLoopGroup(count: config.workers, backend: backend)
         self.group = group
+        accessLogs = accessLog.map { sink in group.loops.map { AccessLog(sink: sink, loop: $0) } }
         let metrics = config.metricsListener.map { _ in
             GatewayMetrics(
                 version: version, locations: LoopMetrics.locationLabels(config), upstreams: config.upstreams.map(\.name))
@@ -62,7 +63,7 @@ public final class GatewayServer: @unchecked Sendable {
         let loopMetrics = metrics.map { metrics in group.loops.map { _ in LoopMetrics(shared: metrics) } }
         (self.metrics, self.loopMetrics, metricsListener) = (metrics, loopMetrics, config.metricsListener)
         let generation = try ServerGeneration(
-            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLog: self.accessLog,
+            config: config, loops: group.loops, state: state, errorLog: errorLog, accessLogs: accessLogs,
             metrics: loopMetrics, previous: nil, services: makeServices)
         self.generation = generation
         slots = generation.contexts.map(LoopSlot.init)
@@ -157,6 +158,11 @@ public final class GatewayServer: @unchecked Sendable {
         }
         shared.activeConnections.increment()
         _ = ClientConnection(context: context, fd: fd, peer: peer, tls: context.listenerTLS[listener])
+    }
+
+    /// Hands every loop's batch of access-log lines to the sink; at exit, before the sinks flush.
+    public func flushAccessLogs() {
+        for (loop, log) in zip(group.loops, accessLogs ?? []) { loop.queue.sync { log.flush() } }
     }
 
     public var activeConnections: Int { Int(state.activeConnections.load()) }

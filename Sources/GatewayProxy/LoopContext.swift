@@ -17,6 +17,8 @@ final class LoopContext: @unchecked Sendable {
     var onRelease: (() -> Void)?
     /// Request ids and new trace ids for this loop's requests.
     var ids = RequestIDGenerator()
+    /// This loop's access log (the same in every generation); nil when `access_log off`.
+    let accessLog: AccessLog?
     /// This loop's metrics recorder (the same in every generation); nil without `metrics_listen`.
     let metrics: LoopMetrics?
     /// This generation's locations and upstreams as the recorder's label indices.
@@ -29,11 +31,13 @@ final class LoopContext: @unchecked Sendable {
     private(set) var successor: LoopContext?
 
     init(
-        loop: EventLoop, shared: ProxyShared, metrics: LoopMetrics? = nil, labels: MetricLabels? = nil,
+        loop: EventLoop, shared: ProxyShared, accessLog: AccessLog? = nil, metrics: LoopMetrics? = nil,
+        labels: MetricLabels? = nil,
         listenerTLS: [ListenerPlan.Key: TLSServerContext] = [:]
     ) {
         self.loop = loop
         self.shared = shared
+        self.accessLog = accessLog
         self.metrics = metrics
         self.labels = labels
         self.listenerTLS = listenerTLS

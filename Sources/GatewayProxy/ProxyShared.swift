@@ -27,7 +27,6 @@ final class ProxyShared: Sendable {
     /// Origins that may open a WebSocket on a protected location: `public_url`'s and `websocket_origins`.
     let websocketOrigins: [PublicURL]
     let errorLog: Logger
-    let accessLog: AccessLog?
     let health: HealthMonitor
     /// `Strict-Transport-Security`'s value when `hsts` is on, and its whole field line.
     let hstsValue: String?
@@ -37,7 +36,7 @@ final class ProxyShared: Sendable {
     var activeConnections: AtomicCounter { server.activeConnections }
 
     init(
-        config: GatewayConfiguration, upstreams: [UpstreamTarget], errorLog: Logger, accessLog: AccessLog?,
+        config: GatewayConfiguration, upstreams: [UpstreamTarget], errorLog: Logger,
         health: HealthMonitor, server: ServerWideState = ServerWideState()
     ) {
         self.server = server
@@ -56,7 +55,6 @@ final class ProxyShared: Sendable {
         allowEncodedSlashes = config.allowEncodedSlashes
         websocketOrigins = (config.publicURL.map { [$0] } ?? []) + config.websocketOrigins
         self.errorLog = errorLog
-        self.accessLog = accessLog
         self.health = health
         hstsValue = config.hsts?.headerValue
         hsts = hstsValue.map { Array("Strict-Transport-Security: \($0)\r\n".utf8) }

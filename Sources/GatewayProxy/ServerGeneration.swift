@@ -19,7 +19,7 @@ final class ServerGeneration: @unchecked Sendable {
     /// build leaves the running one alone (what was built is released with it).
     init(
         config: GatewayConfiguration, loops: [EventLoop], state: ServerWideState, errorLog: Logger,
-        accessLog: AccessLog?, metrics: [LoopMetrics]?, previous: ServerGeneration?,
+        accessLogs: [AccessLog]?, metrics: [LoopMetrics]?, previous: ServerGeneration?,
         services makeServices: GatewayServer.MakeServices
     ) throws {
         var targets: [UpstreamTarget] = []
@@ -42,13 +42,15 @@ final class ServerGeneration: @unchecked Sendable {
         let health = HealthMonitor(
             upstreams: targets, interval: config.healthCheckInterval, extraChecks: services?.readiness ?? [])
         let shared = ProxyShared(
-            config: config, upstreams: targets, errorLog: errorLog, accessLog: accessLog, health: health, server: state)
+            config: config, upstreams: targets, errorLog: errorLog, health: health, server: state)
         self.config = config
         self.shared = shared
         self.services = services
         let labels = metrics?.first.map { MetricLabels(config: config, metrics: $0.shared) }
         contexts = loops.indices.map { i in
-            LoopContext(loop: loops[i], shared: shared, metrics: metrics?[i], labels: labels, listenerTLS: listenerTLS)
+            LoopContext(
+                loop: loops[i], shared: shared, accessLog: accessLogs?[i], metrics: metrics?[i], labels: labels,
+                listenerTLS: listenerTLS)
         }
         for (context, loopServices) in zip(contexts, services?.loops ?? []) {
             context.endpoint = loopServices.endpoint

@@ -76,7 +76,7 @@ struct GatewayCommand: ParsableCommand {
         var assembly: SignInAssembly?
         do {
             server = try GatewayServer(
-                config: config, errorLog: logs.error, accessLog: logs.access, version: GatewayVersion.current
+                config: config, errorLog: logs.error, accessLog: logs.accessSink, version: GatewayVersion.current
             ) { loops, metrics in
                 guard SignInAssembly.isNeeded(config) else { return nil }
                 assembly = try SignInAssembly(config: config, loops: loops, metrics: metrics, log: logs.error)

@@ -6,7 +6,8 @@ import Logging
 
 struct Logs: Sendable {
     let error: Logger
-    let access: Logger?
+    /// Where access-log lines go; each loop formats its own (GatewayProxy's `AccessLog`).
+    let accessSink: LogSink?
     private let sinks: [LogSink]
 
     init(config: GatewayConfiguration) throws {
@@ -15,14 +16,8 @@ struct Logs: Sendable {
             JSONLogHandler(label: label, sink: errorSink, level: Self.level(config.errorLogLevel))
         }
         var sinks = [errorSink]
-        if let accessSink = try Self.sink(config.accessLog) {
-            access = Logger(label: "access") { label in
-                JSONLogHandler(label: label, sink: accessSink, level: .info)
-            }
-            sinks.append(accessSink)
-        } else {
-            access = nil
-        }
+        accessSink = try Self.sink(config.accessLog)
+        if let accessSink { sinks.append(accessSink) }
         self.sinks = sinks
     }
 

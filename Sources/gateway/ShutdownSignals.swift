@@ -37,6 +37,7 @@ enum ShutdownSignals {
             if open > 0 {
                 logs.error.warning("second signal: exiting now", metadata: ["open_connections": .string(String(open))])
             }
+            server.flushAccessLogs()
             logs.flush()
             exit(open > 0 ? 1 : 0)
         }
@@ -50,6 +51,7 @@ enum ShutdownSignals {
             } else {
                 logs.error.notice("stopped")
             }
+            server.flushAccessLogs()
             logs.flush()
             exit(0)
         }

@@ -1,31 +1,21 @@
-// An access-log line stays one valid JSON object whatever bytes the client sent.
+// An access-log line stays one valid JSON object whatever bytes the client sent, in the field
+// order the JSON log handler uses for every other line.
 
 import Foundation
 import GatewayCore
-import GatewayLogging
-import Logging
+import GatewayJSON
 import XCTest
 
 @testable import GatewayProxy
 
-/// Renders each event the way the JSON handler writes it, into memory.
-private final class CapturingHandler: LogHandler, @unchecked Sendable {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    var lines: [String] = []
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        lines.append(
-            JSONLogHandler.render(
-                label: "access", level: event.level, message: event.message.description, metadata: event.metadata ?? [:]
-            ))
-    }
-}
-
 final class AccessLogTests: XCTestCase {
+    private func line(_ e: AccessLog.Entry) -> String {
+        var clock = LogTimestamp()
+        var w = JSONWriter()
+        AccessLog.append(e, time: &clock, to: &w)
+        return w.text
+    }
+
     func testHostileMethodAndPathStayValidJSON() throws {
         let hostile: [(String, String)] = [
             ("-nan", "/\"quote\\back\u{0}\u{1f}\u{7f}"), ("-0x1F", "/line\u{2028}sep\u{2029}x"),
@@ -34,19 +24,50 @@ final class AccessLogTests: XCTestCase {
             ("-", "-"), ("200", "/ok"),
         ]
         for (method, path) in hostile {
-            let handler = CapturingHandler()
-            let log = AccessLog(logger: Logger(label: "access") { _ in handler })
-            log.record(
+            let text = line(
                 AccessLog.Entry(
                     client: "127.0.0.1", method: method, path: path, status: 200, bytes: 5, durationNanos: 1_234_567,
                     upstream: nil, upstreamNanos: nil))
-            let line = try XCTUnwrap(handler.lines.first)
-            XCTAssertFalse(line.contains("\n") || line.contains("\u{2028}"), "one line: \(line)")
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            XCTAssertEqual(object?["path"] as? String, path, line)
-            if method != "200" { XCTAssertEqual(object?["method"] as? String, method, line) }
+            XCTAssertTrue(text.hasSuffix("}\n"), text)
+            let one = String(text.dropLast())
+            XCTAssertFalse(one.contains("\n") || one.contains("\u{2028}"), "one line: \(one)")
+            let object = try JSONSerialization.jsonObject(with: Data(one.utf8)) as? [String: Any]
+            XCTAssertEqual(object?["path"] as? String, path, one)
+            XCTAssertEqual(object?["method"] as? String, method, "a method is a string, even \"200\": \(one)")
             XCTAssertEqual(object?["status"] as? Int, 200)
             XCTAssertEqual(object?["duration_ms"] as? Double, 1.234)
         }
+    }
+
+    func testFieldsComeInTheHandlersOrderWithNumbersAsNumbers() throws {
+        var clock = LogTimestamp()
+        var w = JSONWriter()
+        let e = AccessLog.Entry(
+            client: "192.0.2.1", method: "GET", path: "/a?b=1", status: 502, bytes: 17, durationNanos: 12_000_000,
+            upstream: "127.0.0.1:3000", upstreamNanos: 3_456_000, requestID: "r1", traceID: "t1")
+        AccessLog.append(e, time: &clock, to: &w)
+        AccessLog.append(AccessLog.Entry.rejected(client: "192.0.2.2", status: 400), time: &clock, to: &w)
+        let lines = w.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, "one line each, no comma between them")
+        let first = try XCTUnwrap(lines.first)
+        let time = try XCTUnwrap(first.range(of: #""time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z""#, options: .regularExpression))
+        XCTAssertEqual(
+            first.replacingCharacters(in: time, with: #""time":"T""#),
+            #"{"time":"T","level":"info","log":"access","msg":"request","bytes":17,"client":"192.0.2.1","#
+                + #""duration_ms":12.000,"method":"GET","path":"/a?b=1","request_id":"r1","status":502,"#
+                + #""trace_id":"t1","upstream":"127.0.0.1:3000","upstream_ms":3.456}"#)
+        XCTAssertTrue(lines[1].contains(#""method":"-","path":"-","status":400}"#), lines[1])
+    }
+
+    func testTheTimestampIsFormattedOnceASecondAndItsMillisecondsEachLine() {
+        var clock = LogTimestamp()
+        var w = JSONWriter()
+        clock.append(seconds: 1_764_634_458, millis: 7, to: &w)
+        w.endLine()
+        clock.append(seconds: 1_764_634_458, millis: 999, to: &w)
+        w.endLine()
+        clock.append(seconds: 1_764_634_459, millis: 0, to: &w)
+        XCTAssertEqual(
+            w.text, "\"2025-12-02T00:14:18.007Z\"\n\"2025-12-02T00:14:18.999Z\"\n\"2025-12-02T00:14:19.000Z\"")
     }
 }

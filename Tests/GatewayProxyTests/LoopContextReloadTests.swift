@@ -18,7 +18,7 @@ final class LoopContextReloadTests: XCTestCase {
             file: "gateway.conf")
         let upstreams = try config.upstreams.map(UpstreamTarget.init)
         let shared = ProxyShared(
-            config: config, upstreams: upstreams, errorLog: Logger(label: "test"), accessLog: nil,
+            config: config, upstreams: upstreams, errorLog: Logger(label: "test"),
             health: HealthMonitor(upstreams: upstreams, interval: .seconds(60)))
         return LoopContext(loop: loop, shared: shared)
     }
@@ -57,7 +57,7 @@ final class LoopContextReloadTests: XCTestCase {
         let upstreams = try config.upstreams.map(UpstreamTarget.init)
         let make = {
             ProxyShared(
-                config: config, upstreams: upstreams, errorLog: Logger(label: "test"), accessLog: nil,
+                config: config, upstreams: upstreams, errorLog: Logger(label: "test"),
                 health: HealthMonitor(upstreams: upstreams, interval: .seconds(60)), server: state)
         }
         let (old, new) = (make(), make())

@@ -22,7 +22,7 @@ final class RequestRoutingTests: XCTestCase {
         let config = try testConfiguration()
         let upstreams = try config.upstreams.map(UpstreamTarget.init)
         return ProxyShared(
-            config: config, upstreams: upstreams, errorLog: Logger(label: "test"), accessLog: nil,
+            config: config, upstreams: upstreams, errorLog: Logger(label: "test"),
             health: HealthMonitor(upstreams: upstreams, interval: .seconds(60)))
     }
 
