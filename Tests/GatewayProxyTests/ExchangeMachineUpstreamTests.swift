@@ -28,7 +28,9 @@ final class ExchangeMachineUpstreamTests: XCTestCase {
     private func response(_ raw: String) throws -> HTTPResponseHead {
         var parser = HTTPResponseParser()
         let result = bytes(raw).withUnsafeBytes { parser.parse($0, requestMethod: .get) }
-        guard case .complete(let head, _) = result else { throw XCTSkip("unparsable test response") }
+        guard case .complete(let head, _) = result else {
+            return try XCTUnwrap(nil as HTTPResponseHead?, "the test's own response does not parse: \(raw)")
+        }
         return head
     }
 
