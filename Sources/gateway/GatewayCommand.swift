@@ -47,9 +47,10 @@ struct GatewayCommand: ParsableCommand {
         for warning in config.warnings {
             FileOutput.standardError("\(warning.location): warning: \(warning.message)\n")
         }
-        // Certificates and keys are parsed and matched here too, so --check says what start-up would.
+        // --check and --reload parse and match certificates and keys, so they say what start-up (or
+        // the reload) would; a plain start loads them once, in the server, and fails there.
         var tlsProblems = 0
-        for tls in config.listeners.compactMap(\.tls) {
+        for tls in config.listeners.compactMap(\.tls) where check || reload {
             do {
                 _ = try GatewayServer.tlsContext(tls)
             } catch {
