@@ -22,7 +22,8 @@ enum ClientTLS {
         let n = first.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_PEEK)) }
         if n == 0 { return .refused }
         if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .waiting : .refused }
-        switch PlaintextProbe.classify(Array(first[..<n])) {
+        let verdict = first.withUnsafeBytes { PlaintextProbe.classify(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        switch verdict {
         case .needMore: return .waiting
         case .plaintextHTTP: return .plaintext
         case .unknown: return .refused

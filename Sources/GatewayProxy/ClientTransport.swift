@@ -106,13 +106,7 @@ final class ClientTransport: @unchecked Sendable {
             case .refused: return .ended
             }
         }
-        let result =
-            if let tls {
-                input.read(maxCapacity: readCapacity, using: tls.read(into:))
-            } else {
-                input.read(from: io.fd, maxCapacity: readCapacity)
-            }
-        switch result {
+        switch input.read(from: io.fd, tls: tls, maxCapacity: readCapacity) {
         case .bytes(0):
             io.wantRead(false)
             return .full
@@ -139,7 +133,7 @@ final class ClientTransport: @unchecked Sendable {
     /// Writes what the client takes; the send timeout restarts whenever bytes move.
     func flush() -> FlushOutcome {
         let before = output.pending
-        let result = if let tls { output.flush(using: tls.write) } else { output.flush(to: io.fd) }
+        let result = output.flush(to: io.fd, tls: tls)
         if tls?.writeWantsRead == true { io.wantRead(true) }
         switch result {
         case .drained:

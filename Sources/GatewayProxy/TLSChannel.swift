@@ -55,3 +55,19 @@ final class TLSChannel {
         _ = stream.shutdown()
     }
 }
+
+/// One socket's reads and writes, through its TLS channel when it has one: what the client and
+/// upstream sides both call.
+extension ReadBuffer {
+    func read(from fd: Int32, tls: TLSChannel?, maxCapacity: Int) -> ReadResult {
+        guard let tls else { return read(from: fd, maxCapacity: maxCapacity) }
+        return read(maxCapacity: maxCapacity, using: tls.read(into:))
+    }
+}
+
+extension WriteQueue {
+    func flush(to fd: Int32, tls: TLSChannel?) -> FlushResult {
+        guard let tls else { return flush(to: fd) }
+        return flush(using: tls.write)
+    }
+}

@@ -114,7 +114,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
     func flush() {
         guard state == .active else { return }
         let queued = output.pending
-        let result = if let tls { output.flush(using: tls.write) } else { output.flush(to: io.fd) }
+        let result = output.flush(to: io.fd, tls: tls)
         switch result {
         case .drained:
             io.wantWrite(false)
@@ -211,12 +211,7 @@ final class UpstreamConnection: LoopTickable, @unchecked Sendable {
             flush()
             guard state == .active || state == .idle else { return }
         }
-        let result =
-            if let tls {
-                input.read(maxCapacity: Self.readLimit, using: tls.read(into:))
-            } else {
-                input.read(from: io.fd, maxCapacity: Self.readLimit)
-            }
+        let result = input.read(from: io.fd, tls: tls, maxCapacity: Self.readLimit)
         if let tls, tls.hasBufferedInput, case .bytes = result {
             // A TLS record held more than the buffer took; the socket will not say so again.
             context.loop.execute { [weak self] in
