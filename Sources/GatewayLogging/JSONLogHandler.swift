@@ -31,7 +31,9 @@ public struct JSONLogHandler: LogHandler {
     {
         var w = JSONWriter()
         w.beginObject()
-        w.field("time", timestamp())
+        var clock = LogTimestamp()  // any thread logs here: no shared per-second cache
+        w.key("time")
+        w.raw(utf8: clock.now())
         w.field("level", level.rawValue)
         w.field("log", label)
         w.field("msg", message)
@@ -41,21 +43,6 @@ public struct JSONLogHandler: LogHandler {
         }
         w.endObject()
         return w.text
-    }
-
-    /// `2026-11-30T03:39:06.123Z`
-    static func timestamp() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = tm()
-        var seconds = ts.tv_sec
-        gmtime_r(&seconds, &t)
-        func pad(_ v: Int32, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T"
-            + "\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }
 }
 

@@ -54,7 +54,7 @@ final class AccessLog: LoopTickable, @unchecked Sendable {
     static func append(_ e: Entry, time: inout LogTimestamp, to w: inout JSONWriter) {
         w.beginObject()
         w.key("time")
-        time.append(to: &w)
+        w.raw(utf8: time.now())
         w.field("level", "info")
         w.field("log", "access")
         w.field("msg", "request")

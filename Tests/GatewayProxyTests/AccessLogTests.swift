@@ -58,16 +58,4 @@ final class AccessLogTests: XCTestCase {
                 + #""trace_id":"t1","upstream":"127.0.0.1:3000","upstream_ms":3.456}"#)
         XCTAssertTrue(lines[1].contains(#""method":"-","path":"-","status":400}"#), lines[1])
     }
-
-    func testTheTimestampIsFormattedOnceASecondAndItsMillisecondsEachLine() {
-        var clock = LogTimestamp()
-        var w = JSONWriter()
-        clock.append(seconds: 1_764_634_458, millis: 7, to: &w)
-        w.endLine()
-        clock.append(seconds: 1_764_634_458, millis: 999, to: &w)
-        w.endLine()
-        clock.append(seconds: 1_764_634_459, millis: 0, to: &w)
-        XCTAssertEqual(
-            w.text, "\"2025-12-02T00:14:18.007Z\"\n\"2025-12-02T00:14:18.999Z\"\n\"2025-12-02T00:14:19.000Z\"")
-    }
 }
