@@ -168,7 +168,15 @@ final class ReloadTests: IntegrationTestCase {
         // Another store: the old connection closes once nothing uses the old generation.
         try reload(
             gateway, original.replacingOccurrences(of: "/0;", with: "/1;"), expect: "configuration reloaded", count: 6)
-        XCTAssertEqual(try browser.request("GET", page).response.status, 302, "database 1 has no such session")
+        // The new store's connection is made when its generation starts: until it is up the
+        // gate answers 503 (store unavailable), as after any Redis outage.
+        var status = 0
+        XCTAssertTrue(
+            waitUntil(timeout: 5, interval: 0.05) {
+                status = (try? browser.request("GET", page).response.status) ?? 0
+                return status != 503
+            }, "the new store never came up")
+        XCTAssertEqual(status, 302, "database 1 has no such session")
         XCTAssertTrue(
             waitUntil(timeout: 10, interval: 0.2) { (try? redisClients(redis)) == 1 }, "the old connection closed")
     }
