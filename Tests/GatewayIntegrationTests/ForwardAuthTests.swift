@@ -133,7 +133,7 @@ final class ForwardAuthTests: IntegrationTestCase {
 
         let cookie = browser.cookies(for: base)["__gateway"] ?? "missing"
         XCTAssertFalse(
-            (gateway.child.stdout + gateway.child.stderr).contains(cookie), "the session cookie leaked into a log")
+            try gateway.settledLogs().contains(cookie), "the session cookie leaked into a log")
     }
 
     /// The verdicts asked directly, as a trusted proxy on loopback would, with `verify_redirect on`.

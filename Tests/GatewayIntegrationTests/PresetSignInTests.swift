@@ -97,7 +97,7 @@ final class PresetSignInTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-Identities", in: echo), ["github:583231"])
         XCTAssertEqual(headerValues("X-Auth-Email", in: echo), ["octocat@github.com"])
         XCTAssertEqual(headerValues("X-Auth-Name", in: echo), ["The Octocat"])
-        let log = gateway.child.stdout + gateway.child.stderr
+        let log = try gateway.settledLogs()
         for secret in ["client-secret", "gho_"] {
             XCTAssertNil(log.split(separator: "\n").first { $0.contains(secret) }, "\(secret) in the log")
         }

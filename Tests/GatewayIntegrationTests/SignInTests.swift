@@ -71,7 +71,7 @@ final class SignInTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-User-Id", in: try second.last!.response.json()), [userID])
 
         // The access log never carries the cookie or the code.
-        let log = gateway.child.stdout + gateway.child.stderr
+        let log = try gateway.settledLogs()
         let cookieValue = browser.cookies(for: base)["__gateway"] ?? "missing"
         XCTAssertFalse(log.contains(cookieValue), "the session cookie leaked into a log")
         XCTAssertFalse(log.contains("s3cret"), "the client secret leaked into a log")

@@ -110,7 +110,7 @@ final class TwitterSignInTests: IntegrationTestCase {
         XCTAssertEqual(replay.response.status, 400, replay.response.text)
 
         // The consumer secret is never logged (signing failures name only the step and status).
-        let log = gateway.child.stdout + gateway.child.stderr
+        let log = try gateway.settledLogs()
         XCTAssertFalse(log.contains(consumerSecret), "the consumer secret leaked into a log")
     }
 

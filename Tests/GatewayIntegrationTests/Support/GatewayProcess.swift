@@ -54,6 +54,16 @@ final class GatewayProcess {
         """
     }
 
+    /// Both logs once every access line so far is written. Each loop hands its lines to the file
+    /// in batches (at least every tick), in order: a marker request's line appearing means the
+    /// lines before it are out too (the gateways these tests check run one worker).
+    func settledLogs() throws -> String {
+        let marker = "/healthz?log-mark=\(UUID().uuidString)"
+        _ = try client().request("GET", marker)
+        _ = try child.waitFor("the marker's access line", in: { child.stdout }) { $0.contains(marker) ? true : nil }
+        return child.stdout + child.stderr
+    }
+
     /// A raw client; `timeout` bounds each send and receive (a loaded CI machine needs slack).
     func client(timeout: Int = 20) throws -> RawHTTPClient { try RawHTTPClient(port: port, timeout: timeout) }
 
