@@ -1,13 +1,21 @@
 // Where log lines go: a file descriptor written from a background queue, never from a loop.
+import CCoreShims
 import Dispatch
 import Glibc
 import Synchronization
 
 /// Collects lines from any thread and writes them in batches on its own queue, so a slow
 /// terminal or pipe never blocks an event loop.
+///
+/// Lines are never allowed to pile up: past `maxQueued` bytes waiting, and whenever a write
+/// fails (a full disk, an I/O error), the lines concerned are dropped and counted in
+/// `droppedLines`, and the gateway keeps serving. A file sink can be reopened (`reopen()`, on
+/// SIGUSR1 for logrotate): the new file takes the same descriptor number, on the sink's queue,
+/// so no write is ever split between the old file and the new one.
 public final class LogSink: Sendable {
     private let fd: Int32
-    private let ownsFD: Bool
+    /// The file a `reopen` opens again; nil for standard output and error.
+    public let path: String?
     private let state = Mutex<State>(State())
     private let queue = DispatchQueue(label: "gateway.log")
     /// Past this many queued bytes, new lines are dropped (and counted) instead of growing memory.
@@ -17,26 +25,38 @@ public final class LogSink: Sendable {
         var buffer: [UInt8] = []
         var flushScheduled = false
         var dropped = 0
+        /// Why the last write failed (errno), until a write succeeds again.
+        var failing: Int32 = 0
     }
 
-    public static let standardOutput = LogSink(fd: 1, ownsFD: false)
-    public static let standardError = LogSink(fd: 2, ownsFD: false)
+    public static let standardOutput = LogSink(fd: 1, path: nil)
+    public static let standardError = LogSink(fd: 2, path: nil)
 
-    init(fd: Int32, ownsFD: Bool) {
+    init(fd: Int32, path: String?) {
         self.fd = fd
-        self.ownsFD = ownsFD
+        self.path = path
     }
 
     /// Opens (creating or appending) a log file.
     public static func file(_ path: String) throws -> LogSink {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        LogSink(fd: try open(path), path: path)
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SystemError("open \(path)") }
-        return LogSink(fd: fd, ownsFD: true)
+        return fd
     }
 
     deinit {
-        if ownsFD { Glibc.close(fd) }
+        if path != nil { Glibc.close(fd) }
     }
+
+    /// Lines dropped so far: the queue was full, or a write failed.
+    public var droppedLines: Int { state.withLock { $0.dropped } }
+
+    /// The errno of the last failed write, 0 once writes succeed again.
+    public var failingErrno: Int32 { state.withLock { $0.failing } }
 
     /// Queues one line; a newline is added.
     public func write(_ line: String) {
@@ -49,9 +69,7 @@ public final class LogSink: Sendable {
                 }
                 s.buffer.append(contentsOf: utf8)
                 s.buffer.append(0x0A)
-                if s.flushScheduled { return false }
-                s.flushScheduled = true
-                return true
+                return Self.scheduleFlush(&s)
             }
         }
         if schedule { queue.async { self.flush() } }
@@ -61,20 +79,37 @@ public final class LogSink: Sendable {
     public func write(lines: UnsafeRawBufferPointer) {
         let schedule: Bool = state.withLock { s in
             if s.buffer.count + lines.count > Self.maxQueued {
-                s.dropped += 1
+                s.dropped += Self.lineCount(lines)
                 return false
             }
             s.buffer.append(contentsOf: lines)
-            if s.flushScheduled { return false }
-            s.flushScheduled = true
-            return true
+            return Self.scheduleFlush(&s)
         }
         if schedule { queue.async { self.flush() } }
+    }
+
+    private static func scheduleFlush(_ s: inout State) -> Bool {
+        if s.flushScheduled { return false }
+        s.flushScheduled = true
+        return true
     }
 
     /// Writes everything queued now, on the caller's thread (used at exit).
     public func flushNow() {
         queue.sync { flush() }
+    }
+
+    /// Opens the file again by its path (after logrotate moved it) and writes on into the new
+    /// one; what was queued before goes to the old file first. A standard stream has nothing
+    /// to reopen. When the open fails, the old file stays and the error is thrown.
+    public func reopen() throws {
+        guard let path else { return }
+        try queue.sync {
+            flush()
+            let fresh = try Self.open(path)
+            defer { Glibc.close(fresh) }
+            guard dup2(fresh, fd) >= 0 else { throw SystemError("dup2 \(path)") }
+        }
     }
 
     private func flush() {
@@ -84,13 +119,31 @@ public final class LogSink: Sendable {
             s.buffer.removeAll(keepingCapacity: true)
             return b
         }
-        bytes.withUnsafeBytes { raw in
+        if bytes.isEmpty { return }
+        let failure: (errno: Int32, lost: Int)? = bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return }
-                offset += n
+                if n > 0 {
+                    offset += n
+                    continue
+                }
+                let e = n < 0 ? gw_errno() : EIO
+                if e == EINTR { continue }
+                return (e, Self.lineCount(UnsafeRawBufferPointer(rebasing: raw[offset...])))
             }
+            return nil
         }
+        state.withLock { s in
+            s.failing = failure?.errno ?? 0
+            s.dropped += failure?.lost ?? 0
+        }
+    }
+
+    /// Newlines in `bytes`: the lines a batch holds (a line cut by a failed write counts once).
+    static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in bytes where byte == 0x0A { count += 1 }
+        return count
     }
 }

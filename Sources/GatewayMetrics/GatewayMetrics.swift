@@ -56,6 +56,21 @@ public final class GatewayMetrics: Sendable {
         addCollector { gauge.set(to: read()) }
     }
 
+    /// A counter whose total another part keeps (a log sink's dropped lines), brought up to
+    /// `read()` at each scrape.
+    public func counter(_ spec: MetricSpec, labels: [(String, String)], total read: @escaping @Sendable () -> Int) {
+        let counter = registry.makeCounter(name: spec.name, labels: labels, help: spec.help)
+        let reported = Mutex(0)
+        addCollector {
+            let total = read()
+            let delta = reported.withLock { last in
+                defer { last = max(last, total) }
+                return total - last
+            }
+            if delta > 0 { counter.increment(by: Int64(delta)) }
+        }
+    }
+
     /// Work run before each render, on the scraping queue.
     public func addCollector(_ collector: @escaping @Sendable () -> Void) {
         collectors.withLock { $0.append(collector) }

@@ -43,6 +43,9 @@ public enum MetricCatalog {
         "gateway_connections_rejected_total", "Client connections closed at accept, by reason.")
     public static let configReloads = MetricSpec(
         "gateway_config_reloads_total", "Configuration reloads, by result (success, failure).")
+    public static let logLinesDropped = MetricSpec(
+        "gateway_log_lines_dropped_total",
+        "Log lines dropped because a write failed (a full disk) or too many were waiting, by log (access, error).")
     public static let buildInfo = MetricSpec(
         "gateway_build_info", "Always 1; the version label says which build runs.")
 

@@ -8,21 +8,22 @@ struct Logs: Sendable {
     let error: Logger
     /// Where access-log lines go; each loop formats its own (GatewayProxy's `AccessLog`).
     let accessSink: LogSink?
-    private let sinks: [LogSink]
+    /// Each distinct sink once, by the log it serves ("error", "access").
+    let named: [(String, LogSink)]
 
     init(config: GatewayConfiguration) throws {
         let errorSink = try Self.sink(config.errorLog) ?? .standardError
         error = Logger(label: "gateway") { label in
             JSONLogHandler(label: label, sink: errorSink, level: Self.level(config.errorLogLevel))
         }
-        var sinks = [errorSink]
+        var named = [("error", errorSink)]
         accessSink = try Self.sink(config.accessLog)
-        if let accessSink { sinks.append(accessSink) }
-        self.sinks = sinks
+        if let accessSink, accessSink !== errorSink { named.append(("access", accessSink)) }
+        self.named = named
     }
 
     func flush() {
-        for sink in sinks { sink.flushNow() }
+        for (_, sink) in named { sink.flushNow() }
     }
 
     private static func sink(_ target: LogTarget) throws -> LogSink? {

@@ -1,5 +1,5 @@
 // SIGTERM and SIGINT: stop accepting, let in-flight requests finish, exit 0. SIGHUP: reload.
-// All three are handled on one queue, so a reload and a shutdown never overlap.
+// SIGUSR1: reopen the log files. All are handled on one queue, so they never overlap.
 import Dispatch
 import GatewayProxy
 import Glibc
@@ -7,24 +7,26 @@ import Glibc
 enum ShutdownSignals {
     private static let queue = DispatchQueue(label: "gateway.signals")
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var reporter: DispatchSourceTimer?
 
     static func install(server: GatewayServer, timeout: Duration, logs: Logs, reloader: ConfigReloader) {
-        signal(SIGHUP, SIG_IGN)
-        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-        hangUp.setEventHandler { @Sendable in
-            if !started { reloader.reload() }
-        }
-        hangUp.resume()
-        sources.append(hangUp)
+        let maintenance = LogMaintenance(logs: logs)
+        handle(SIGHUP) { if !started { reloader.reload() } }
+        handle(SIGUSR1) { if !started { maintenance.reopen() } }
+        if let metrics = server.metrics { maintenance.register(metrics) }
+        reporter = maintenance.startReporting(on: queue)
         for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { @Sendable in
-                begin(server: server, timeout: timeout, logs: logs, signal: number)
-            }
-            source.resume()
-            sources.append(source)
+            handle(number) { begin(server: server, timeout: timeout, logs: logs, signal: number) }
         }
+    }
+
+    /// The signal's default action off, and `handler` on `queue` whenever it arrives.
+    private static func handle(_ number: Int32, _ handler: @escaping @Sendable () -> Void) {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+        source.setEventHandler(handler: handler)
+        source.resume()
+        sources.append(source)
     }
 
     nonisolated(unsafe) private static var started = false

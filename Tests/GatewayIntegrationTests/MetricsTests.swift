@@ -9,33 +9,14 @@ final class MetricsTests: IntegrationTestCase {
         location / { auth off; proxy_pass app; }
         """
 
-    /// The gateway's metrics port, read from its "metrics listening" log line.
-    private func metricsPort(_ gateway: GatewayProcess) throws -> Int {
-        try gateway.child.waitFor("the metrics listener", in: { gateway.child.stderr }) { text in
-            for line in text.split(separator: "\n") where line.contains("\"msg\":\"metrics listening\"") {
-                if let range = line.range(of: "\"address\":\"127.0.0.1:") {
-                    return Int(line[range.upperBound...].prefix { $0.isNumber })
-                }
-            }
-            return nil
-        }
-    }
-
-    private func scrape(_ port: Int) throws -> Scrape {
-        let response = try RawHTTPClient(port: port).request("GET", "/metrics", host: "127.0.0.1:\(port)")
-        XCTAssertEqual(response.status, 200)
-        XCTAssertEqual(response.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
-        return Scrape(response.text)
-    }
-
     func testRequestCountersMoveByExactlyTheTrafficSent() throws {
         let upstream = try startUpstream()
         let gateway = try startGateway(
             GatewayProcess.publicConfig(
                 upstreamPort: upstream.port, workers: 2, extra: "metrics_listen 127.0.0.1:0;",
                 upstreamExtra: "read_timeout 300ms;", locations: Self.locations))
-        let port = try metricsPort(gateway)
-        let before = try scrape(port)
+        let port = try gateway.metricsPort()
+        let before = try GatewayProcess.scrape(port)
         // Several connections, so both loops are likely to serve some.
         for _ in 0..<4 {
             XCTAssertEqual(try gateway.client().request("GET", "/api/items").status, 200)
@@ -49,7 +30,7 @@ final class MetricsTests: IntegrationTestCase {
         let ambiguous = try gateway.client()
         try ambiguous.send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
         XCTAssertEqual(try ambiguous.readResponse().status, 400)
-        let after = try scrape(port)
+        let after = try GatewayProcess.scrape(port)
 
         let requests = "gateway_http_requests_total"
         XCTAssertEqual(after.delta(before, "\(requests){location=\"/api/\",method=\"GET\",code=\"200\"}"), 4)
@@ -74,7 +55,7 @@ final class MetricsTests: IntegrationTestCase {
 
     func testMetricsAreNotServedOnThePublicListenerAndOnlyGetIsAnswered() throws {
         let (_, gateway) = try startPair(extra: "metrics_listen 127.0.0.1:0;")
-        let port = try metricsPort(gateway)
+        let port = try gateway.metricsPort()
         // The public listener proxies /metrics like any path (the echo upstream answers).
         let proxied = try gateway.client().request("GET", "/metrics")
         XCTAssertEqual(try proxied.json()["path"] as? String, "/metrics")
@@ -97,14 +78,14 @@ final class MetricsTests: IntegrationTestCase {
             upstream app { server 127.0.0.1:\(dead); }
             location / { auth off; proxy_pass app; }
             """)
-        let port = try metricsPort(gateway)
-        let before = try scrape(port)
+        let port = try gateway.metricsPort()
+        let before = try GatewayProcess.scrape(port)
         let held = try gateway.client()
         XCTAssertEqual(try held.request("GET", "/").status, 502)
         // The held connection is the one max_connections allows: the next is closed at accept.
         let refused = try gateway.client()
         XCTAssertTrue(refused.isClosedByPeer())
-        let after = try scrape(port)
+        let after = try GatewayProcess.scrape(port)
         XCTAssertEqual(after.delta(before, "gateway_upstream_errors_total{upstream=\"app\",kind=\"connect\"}"), 1)
         XCTAssertEqual(after.delta(before, "gateway_connections_rejected_total{reason=\"max_connections\"}"), 1)
         XCTAssertEqual(after.value("gateway_connections_open"), 1)
@@ -119,16 +100,16 @@ final class MetricsTests: IntegrationTestCase {
             upstreamPort: upstream.port,
             providers: "provider mock { type oidc; issuer \(issuer); client_id gateway-test; client_secret s3cret; }",
             store: "memory", extra: "metrics_listen 127.0.0.1:0;")
-        let port = try metricsPort(gateway)
+        let port = try gateway.metricsPort()
         try setMockUser(issuer: issuer, sub: "alice", claims: ["email": "alice@example.com", "email_verified": true])
-        let before = try scrape(port)
+        let before = try GatewayProcess.scrape(port)
         let browser = Browser()
         let landed = try XCTUnwrap(try signIn(browser, base: base, sub: "alice").last)
         XCTAssertEqual(landed.response.status, 200)
         let forged = try browser.request(
             "GET", URL(string: "/auth/mock/callback?code=x&state=forged", relativeTo: base)!.absoluteURL)
         XCTAssertEqual(forged.response.status, 400)
-        let after = try scrape(port)
+        let after = try GatewayProcess.scrape(port)
         XCTAssertEqual(after.delta(before, "gateway_sign_ins_total{provider=\"mock\",outcome=\"success\"}"), 1)
         XCTAssertEqual(after.delta(before, "gateway_sign_ins_total{provider=\"mock\",outcome=\"state_mismatch\"}"), 1)
         XCTAssertEqual(after.value("gateway_sessions_active"), 1)
@@ -147,8 +128,8 @@ final class MetricsTests: IntegrationTestCase {
         let text = GatewayProcess.publicConfig(
             upstreamPort: upstream.port, extra: "metrics_listen 127.0.0.1:0;", locations: Self.locations)
         let gateway = try startGateway(text)
-        let port = try metricsPort(gateway)
-        let before = try scrape(port)
+        let port = try gateway.metricsPort()
+        let before = try GatewayProcess.scrape(port)
         func reload(_ config: String, _ outcome: String, count: Int) throws {
             try config.write(to: gateway.configURL, atomically: true, encoding: .utf8)
             gateway.child.signal(SIGHUP)
@@ -159,7 +140,7 @@ final class MetricsTests: IntegrationTestCase {
         try reload(text, "configuration reloaded", count: 1)
         try reload(text + "\nnot_a_directive on;\n", "configuration reload failed", count: 1)
         XCTAssertEqual(try gateway.client().request("GET", "/api/after").status, 200)
-        let after = try scrape(port)
+        let after = try GatewayProcess.scrape(port)
         func delta(_ series: String) -> Double { (after.value(series) ?? 0) - (before.value(series) ?? 0) }
         XCTAssertEqual(delta(#"gateway_config_reloads_total{result="success"}"#), 1)
         XCTAssertEqual(delta(#"gateway_config_reloads_total{result="failure"}"#), 1)
@@ -187,32 +168,5 @@ final class MetricsTests: IntegrationTestCase {
         let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, "promtool check metrics: \(said)")
-    }
-}
-
-/// One scrape's samples, by the series as printed (`name{labels}`).
-struct Scrape {
-    let text: String
-    let samples: [String: Double]
-
-    init(_ text: String) {
-        self.text = text
-        var samples: [String: Double] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " ") else { continue }
-            samples[String(line[..<space])] = Double(line[line.index(after: space)...])
-        }
-        self.samples = samples
-    }
-
-    func value(_ series: String) -> Double? { samples[series] }
-
-    /// A series absent before counts from zero (it appears on its first event).
-    func delta(_ before: Scrape, _ series: String) -> Double {
-        (samples[series] ?? 0) - (before.samples[series] ?? 0)
-    }
-
-    func sum(prefix: String) -> Double {
-        samples.filter { $0.key.hasPrefix(prefix) }.values.reduce(0, +)
     }
 }

@@ -9,6 +9,7 @@ GATEWAY_APT_PACKAGES=(
     chromium chromium-driver ca-certificates
     systemd binutils
     prometheus  # promtool, which checks the /metrics exposition in the tests
+    logrotate  # runs deploy/logrotate/gateway in the tests
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.
