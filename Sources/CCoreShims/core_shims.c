@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <stdlib.h>
+#include <malloc.h>
 
 int gw_errno(void) { return errno; }
 
@@ -55,3 +56,5 @@ int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeo
     }
     return n;
 }
+
+int gw_malloc_trim(void) { return malloc_trim(0); }

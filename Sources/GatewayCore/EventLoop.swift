@@ -1,4 +1,5 @@
 // One event loop: a serial queue that owns its sockets, plus a coarse tick for deadlines.
+import CCoreShims
 import Dispatch
 
 /// Something with deadlines, checked by its loop's tick.
@@ -20,6 +21,8 @@ public final class EventLoop: @unchecked Sendable {
 
     public let backend: EventBackend
     private var poller: EpollPoller?
+    /// Client connections' read and write buffers, taken while they have bytes.
+    public let buffers = BufferPool()
 
     public init(index: Int, backend: EventBackend = .epoll) {
         self.index = index
@@ -70,12 +73,28 @@ public final class EventLoop: @unchecked Sendable {
     /// Every registered object, for shutdown sweeps. Must be called on `queue`.
     public var registered: [LoopTickable] { Array(tickables.values) }
 
+    /// The most objects registered since memory was last trimmed.
+    private var peakSinceTrim = 0
+    /// When this many fewer are registered than at the peak (thousands of connections closed),
+    /// the memory they used goes back to the system: malloc keeps freed heap memory otherwise.
+    static let trimAfterDrop = 1000
+
     private func runTick() {
+        trimAfterClosures()
         guard !tickables.isEmpty else { return }
         let now = MonotonicClock.now()
         // Copy first: a tick may close a connection, which unregisters it.
         for tickable in Array(tickables.values) {
             tickable.tick(now: now)
         }
+    }
+
+    private func trimAfterClosures() {
+        let count = tickables.count
+        if count > peakSinceTrim { peakSinceTrim = count }
+        guard peakSinceTrim - count >= Self.trimAfterDrop else { return }
+        peakSinceTrim = count
+        buffers.shrink(to: buffers.limit / 8)
+        _ = gw_malloc_trim()
     }
 }

@@ -2,26 +2,39 @@
 import CCoreShims
 import Glibc
 
+/// With a `pool`, the storage is taken from it when bytes first arrive and can be given back
+/// while the buffer is empty (`releaseStorage()`): an idle connection then holds none.
+///
 /// Thread-safety: owned by one connection on one loop.
 public final class ReadBuffer {
-    private var storage: UnsafeMutableRawPointer
-    public private(set) var capacity: Int
+    private var memory: BufferStorage
+    public var capacity: Int { memory.capacity }
     private var start = 0
     private var end = 0
 
-    public init(capacity: Int = 16 * 1024) {
-        self.capacity = capacity
-        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    public init(capacity: Int = 16 * 1024, pool: BufferPool? = nil) {
+        memory = BufferStorage(capacity: capacity, pool: pool)
     }
 
-    deinit { storage.deallocate() }
+    deinit { memory.free() }
+
+    /// Gives the storage back to the pool; the next read or append takes it again. Only while
+    /// empty, and only with a pool (without one it keeps its storage).
+    public func releaseStorage() {
+        guard start == end, memory.release() else { return }
+        start = 0
+        end = 0
+    }
+
+    /// Whether storage is held now (for tests and the memory figures).
+    public var holdsStorage: Bool { memory.isHeld }
 
     public var count: Int { end - start }
     public var isEmpty: Bool { end == start }
 
     /// The unconsumed bytes. Valid until the next read, append or consume.
     public var readable: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage + start, count: end - start)
+        UnsafeRawBufferPointer(start: memory.base + start, count: end - start)
     }
 
     public func consume(_ n: Int) {
@@ -39,8 +52,9 @@ public final class ReadBuffer {
     }
 
     public func append(_ bytes: UnsafeRawBufferPointer) {
+        memory.ensure()
         ensureSpace(bytes.count)
-        (storage + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        (memory.base + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         end += bytes.count
     }
 
@@ -53,12 +67,13 @@ public final class ReadBuffer {
 
     /// One read() into the free space, growing the buffer up to `maxCapacity` when full.
     public func read(from fd: Int32, maxCapacity: Int) -> ReadResult {
+        memory.ensure()
         if start > 0 && end == capacity { compact() }
         if end == capacity {
             guard capacity < maxCapacity else { return .bytes(0) }
             grow(to: min(maxCapacity, capacity * 2))
         }
-        let n = Glibc.read(fd, storage + end, capacity - end)
+        let n = Glibc.read(fd, memory.base + end, capacity - end)
         if n > 0 {
             end += n
             return .bytes(n)
@@ -72,12 +87,13 @@ public final class ReadBuffer {
     /// Like `read(from:maxCapacity:)`, through `reader` (a TLS stream, say), which fills the free
     /// space it is given and says what happened.
     public func read(maxCapacity: Int, using reader: (UnsafeMutableRawBufferPointer) -> ReadResult) -> ReadResult {
+        memory.ensure()
         if start > 0 && end == capacity { compact() }
         if end == capacity {
             guard capacity < maxCapacity else { return .bytes(0) }
             grow(to: min(maxCapacity, capacity * 2))
         }
-        let result = reader(UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end))
+        let result = reader(UnsafeMutableRawBufferPointer(start: memory.base + end, count: capacity - end))
         if case .bytes(let n) = result {
             precondition(n > 0 && n <= capacity - end, "a reader reported \(n) bytes")
             end += n
@@ -100,17 +116,13 @@ public final class ReadBuffer {
     private func compact() {
         guard start > 0 else { return }
         let n = end - start
-        if n > 0 { storage.copyMemory(from: storage + start, byteCount: n) }
+        if n > 0 { memory.base.copyMemory(from: memory.base + start, byteCount: n) }
         start = 0
         end = n
     }
 
     private func grow(to newCapacity: Int) {
         compact()
-        let newStorage = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-        if end > 0 { newStorage.copyMemory(from: storage, byteCount: end) }
-        storage.deallocate()
-        storage = newStorage
-        capacity = newCapacity
+        memory.grow(to: newCapacity, keeping: end)
     }
 }

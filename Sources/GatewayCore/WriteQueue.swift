@@ -2,19 +2,32 @@
 import CCoreShims
 import Glibc
 
+/// With a `pool`, the storage is taken from it by the first append and can be given back
+/// while the queue is empty (`releaseStorage()`), like `ReadBuffer`'s.
+///
 /// Thread-safety: owned by one connection on one loop.
 public final class WriteQueue {
-    private var storage: UnsafeMutableRawPointer
-    private var capacity: Int
+    private var memory: BufferStorage
+    private var capacity: Int { memory.capacity }
     private var start = 0
     private var end = 0
 
-    public init(capacity: Int = 16 * 1024) {
-        self.capacity = capacity
-        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    public init(capacity: Int = 16 * 1024, pool: BufferPool? = nil) {
+        memory = BufferStorage(capacity: capacity, pool: pool)
     }
 
-    deinit { storage.deallocate() }
+    deinit { memory.free() }
+
+    /// Gives the storage back to the pool; the next append takes it again. Only while
+    /// empty, and only with a pool (without one it keeps its storage).
+    public func releaseStorage() {
+        guard start == end, memory.release() else { return }
+        start = 0
+        end = 0
+    }
+
+    /// Whether storage is held now (for tests and the memory figures).
+    public var holdsStorage: Bool { memory.isHeld }
 
     /// Bytes queued and not yet written.
     public var pending: Int { end - start }
@@ -23,7 +36,7 @@ public final class WriteQueue {
     public func append(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
         reserve(bytes.count)
-        (storage + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        (memory.base + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         end += bytes.count
     }
 
@@ -47,7 +60,7 @@ public final class WriteQueue {
     /// Writes as much as the socket takes.
     public func flush(to fd: Int32) -> FlushResult {
         while start < end {
-            let n = send(fd, storage + start, end - start, Int32(MSG_NOSIGNAL))
+            let n = send(fd, memory.base + start, end - start, Int32(MSG_NOSIGNAL))
             if n > 0 {
                 start += n
                 continue
@@ -73,7 +86,7 @@ public final class WriteQueue {
     /// given the same bytes (or more) again next time.
     public func flush(using writer: (UnsafeRawBufferPointer) -> WriteStep) -> FlushResult {
         while start < end {
-            switch writer(UnsafeRawBufferPointer(start: storage + start, count: end - start)) {
+            switch writer(UnsafeRawBufferPointer(start: memory.base + start, count: end - start)) {
             case .wrote(let n):
                 precondition(n > 0 && n <= end - start, "a writer reported \(n) bytes")
                 start += n
@@ -87,20 +100,17 @@ public final class WriteQueue {
     }
 
     private func reserve(_ n: Int) {
+        memory.ensure()
         if capacity - end >= n { return }
         if start > 0 {
             let live = end - start
-            if live > 0 { storage.copyMemory(from: storage + start, byteCount: live) }
+            if live > 0 { memory.base.copyMemory(from: memory.base + start, byteCount: live) }
             start = 0
             end = live
             if capacity - end >= n { return }
         }
         var newCapacity = capacity
         while newCapacity - end < n { newCapacity *= 2 }
-        let newStorage = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-        if end > 0 { newStorage.copyMemory(from: storage, byteCount: end) }
-        storage.deallocate()
-        storage = newStorage
-        capacity = newCapacity
+        memory.grow(to: newCapacity, keeping: end)
     }
 }

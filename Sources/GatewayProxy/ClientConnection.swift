@@ -213,6 +213,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
             process()
         }
         if output.pending < ClientTransport.lowWater { leg.resume() }
+        if output.isEmpty && isBetweenRequests { transport.releaseIdleBuffers() }
     }
 
     /// The exchange's access-log line and metrics (one clock read for both, none when both are

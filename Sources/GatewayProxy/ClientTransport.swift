@@ -30,8 +30,9 @@ final class ClientTransport: @unchecked Sendable {
 
     enum FlushOutcome { case drained, pending, failed }
 
-    let input = ReadBuffer(capacity: 16 * 1024)
-    let output = WriteQueue()
+    /// Both take a block of the loop's pool when bytes come and give it back between requests.
+    let input: ReadBuffer
+    let output: WriteQueue
     private(set) var io: SocketIO!
     private let readCapacity: Int
     /// A reload may change it between requests.
@@ -52,6 +53,8 @@ final class ClientTransport: @unchecked Sendable {
         handler: ClientTransportHandler
     ) {
         self.loop = loop
+        input = ReadBuffer(capacity: loop.buffers.blockSize, pool: loop.buffers)
+        output = WriteQueue(capacity: loop.buffers.blockSize, pool: loop.buffers)
         self.readCapacity = readCapacity
         self.sendTimeout = sendTimeout
         self.handler = handler
@@ -123,6 +126,13 @@ final class ClientTransport: @unchecked Sendable {
             if tls?.readWantsWrite == true { io.wantWrite(true) }
             return .nothing
         }
+    }
+
+    /// Between requests, with nothing buffered either way: the buffers go back to the pool, so
+    /// an idle keep-alive connection holds none.
+    func releaseIdleBuffers() {
+        input.releaseStorage()
+        output.releaseStorage()
     }
 
     /// A client that sent too little to tell TLS from plain HTTP: look again (each tick).

@@ -15,6 +15,9 @@ int gw_accept_nonblocking(int fd, void *addr, unsigned int *len);
 int gw_stream_socket(int family);
 int gw_sock_stream(void);
 
+/* glibc's malloc_trim(0): freed heap pages go back to the system. */
+int gw_malloc_trim(void);
+
 /* epoll, with its packed struct kept on the C side. */
 int gw_epoll_create(void);
 int gw_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
