@@ -15,7 +15,7 @@ extension RedisConnection {
         #if DEBUG
             dispatchPrecondition(condition: .onQueue(queue))
         #endif
-        guard isConnected, phase == .ready, let context = adapter?.context else {
+        guard isConnected, phase == .ready, subscription == nil, let context = adapter?.context else {
             completion(.failure(.unavailable))
             return
         }
@@ -110,7 +110,7 @@ extension RedisConnection {
 
     /// Copies the arguments into one scratch buffer, with the pointer and length arrays that
     /// `redisAsyncCommandArgv` wants (it copies them into its output buffer before returning).
-    private static func withArgv<R>(
+    static func withArgv<R>(
         _ args: [[UInt8]], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
     ) -> R {
         let total = args.reduce(0) { $0 + $1.count }

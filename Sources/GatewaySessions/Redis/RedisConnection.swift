@@ -56,6 +56,13 @@ public final class RedisConnection: @unchecked Sendable {
     private var handshakeRemaining = 0
     /// A failure was logged; the next success is logged as a recovery, and repeats stay quiet.
     private var reportedDown = false
+    /// Set by `subscribe(to:onMessage:)`: the connection then only listens on one channel.
+    var subscription: Subscription?
+
+    struct Subscription {
+        var channel: [UInt8]
+        var onMessage: ([UInt8]) -> Void
+    }
 
     public init(
         queue: DispatchQueue, host: String, port: Int, database: Int = 0, password: String? = nil,
@@ -189,7 +196,8 @@ public final class RedisConnection: @unchecked Sendable {
                 switch result {
                 case .success:
                     handshakeRemaining -= 1
-                    if handshakeRemaining == 0 { becomeReady() }
+                    guard handshakeRemaining == 0 else { break }
+                    if subscription != nil { sendSubscribe(on: context) } else { becomeReady() }
                 case .failure(let error) where error == .unavailable:
                     break  // hiredis is already tearing the connection down
                 case .failure(let error):
@@ -200,7 +208,7 @@ public final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func becomeReady() {
+    func becomeReady() {
         phase = .ready
         isConnected = true
         backoff = Self.initialBackoff
