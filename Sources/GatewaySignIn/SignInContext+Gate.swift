@@ -13,15 +13,19 @@ extension SignInContext: AccessGate {
         withSession(
             head, answer: { completion(.answer($0)) },
             onMissing: { [self] in completion(.answer(unauthenticated(head))) }
-        ) { id, record in
+        ) { [self] id, record in
             guard AccessPolicy.allows(location.allow, record) else {
                 completion(.answer(LocalResponse.error(403, detail: "Your account may not open this page.", for: head)))
                 return
             }
-            completion(
-                .allow(
-                    identityHeaders: IdentityHeaders.block(for: record, location: location),
-                    session: SessionToken(id.value)))
+            guard location.passAccessToken else {
+                completion(
+                    .allow(
+                        identityHeaders: IdentityHeaders.block(for: record, location: location),
+                        session: SessionToken(id.value)))
+                return
+            }
+            withProviderTokens(head, id, record, location: location, completion: completion)
         }
     }
 
@@ -70,7 +74,13 @@ extension SignInContext: AccessGate {
                     var touched = record
                     touched.lastSeenAt = now
                     // Only over a session that still exists: a sign-out racing this request wins.
-                    sessions.update(id, touched, ttlSeconds: ttl(for: touched)) { _ in }
+                    if let tokenStore, record.sealedTokens != nil {
+                        // Never over tokens a refresh wrote since this read: that would bring back a used refresh token.
+                        tokenStore.updateIfTokensUnchanged(
+                            id, touched, expectedTokens: record.sealedTokens, ttlSeconds: ttl(for: touched)) { _ in }
+                    } else {
+                        sessions.update(id, touched, ttlSeconds: ttl(for: touched)) { _ in }
+                    }
                 }
                 then(id, record)
             }

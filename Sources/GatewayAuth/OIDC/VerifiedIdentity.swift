@@ -15,6 +15,8 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var hostedDomain: String?
     /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
     public var organizations: [String]
+    /// The provider's tokens from this sign-in, for `pass_access_token`.
+    public var tokens: ProviderTokens?
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,

@@ -163,7 +163,13 @@ public final class TwitterOAuth1Provider: SignInProvider, @unchecked Sendable {
             case .success(let response) where response.status != 200:
                 completion(.failure(.userinfoFailed("HTTP \(response.status)")))
             case .success(let response):
-                completion(self.identity(fromVerifyCredentials: response.body, userID: userID))
+                // The app signs its own calls with the token and its secret (`pass_access_token`).
+                completion(
+                    self.identity(fromVerifyCredentials: response.body, userID: userID).map { identity in
+                        var identity = identity
+                        identity.tokens = ProviderTokens(accessToken: token, tokenSecret: secret)
+                        return identity
+                    })
             }
         }
     }
