@@ -77,7 +77,8 @@ extension SignInContext: AccessGate {
                     if let tokenStore, record.sealedTokens != nil {
                         // Never over tokens a refresh wrote since this read: that would bring back a used refresh token.
                         tokenStore.updateIfTokensUnchanged(
-                            id, touched, expectedTokens: record.sealedTokens, ttlSeconds: ttl(for: touched)) { _ in }
+                            id, touched, expectedTokens: record.sealedTokens, ttlSeconds: ttl(for: touched)
+                        ) { _ in }
                     } else {
                         sessions.update(id, touched, ttlSeconds: ttl(for: touched)) { _ in }
                     }

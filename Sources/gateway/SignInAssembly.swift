@@ -108,8 +108,8 @@ final class SignInAssembly: @unchecked Sendable {
                 (sessions, identities) = (metered, metered)
             }
             let context = SignInContext(
-                config: config, providers: providers.value.providers, sessions: sessions, identities: identities, log: log,
-                tokenStore: tokenStore)
+                config: config, providers: providers.value.providers, sessions: sessions, identities: identities,
+                log: log, tokenStore: tokenStore)
             context.schedule = { [unowned loop] milliseconds, work in
                 nonisolated(unsafe) let work = work
                 loop.schedule(after: .milliseconds(milliseconds)) { work() }

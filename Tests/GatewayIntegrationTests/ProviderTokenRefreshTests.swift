@@ -8,6 +8,8 @@ import XCTest
 final class ProviderTokenRefreshTests: IntegrationTestCase {
     private var providerPort = 0
     private var redis = 0
+    /// Unique per test: the shared Redis keeps users, and other tests sign in with other emails.
+    private let user = "tok-" + UUID().uuidString.prefix(8).lowercased()
 
     private let locations = """
         location /public/ { auth off; proxy_pass app; }
@@ -80,7 +82,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
 
     private func signedIn(_ base: URL) throws -> Browser {
         let browser = Browser()
-        let hops = try signIn(browser, base: base, path: "/token/first", sub: "alice")
+        let hops = try signIn(browser, base: base, path: "/token/first", sub: user)
         XCTAssertEqual(hops.last?.response.status, 200, hops.last?.response.text ?? "")
         return browser
     }
@@ -93,7 +95,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
         let (b, _) = try startGateway(upstreamPort: upstream.port)
         let browser = try signedIn(baseA)
         let cookie = try cookie(browser, baseA)
-        let first = try current("alice")
+        let first = try current(user)
         let before = try get(b.port, "/token/before", cookie: cookie)
         XCTAssertEqual(before.status, 200, before.text)
         XCTAssertEqual(headerValues("X-Auth-Access-Token", in: try before.json()), [first.access])
@@ -116,7 +118,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
             XCTAssertEqual(response.status, 200, "request \(i): \(response.text)")
             seen += headerValues("X-Auth-Access-Token", in: try response.json())
         }
-        let renewed = try current("alice")
+        let renewed = try current(user)
         XCTAssertNotEqual(renewed.access, first.access)
         XCTAssertEqual(try count("refreshes"), 1, "exactly one refresh call reached the provider")
         XCTAssertEqual(try count("refused"), 0, "no refresh token was presented twice")
@@ -150,7 +152,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
         let browser = try signedIn(base)
         let cookie = try cookie(browser, base)
         let revoked = try RawHTTPClient(port: providerPort).request(
-            "POST", "/_revoke/alice", host: "127.0.0.1:\(providerPort)")
+            "POST", "/_revoke/" + user, host: "127.0.0.1:\(providerPort)")
         XCTAssertEqual(revoked.status, 204)
         XCTAssertEqual(try get(gateway.port, "/plain", cookie: cookie).status, 200, "not due yet: nothing to renew")
 
@@ -175,7 +177,8 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
             ("X-Auth-Access-Token", "forged-1"), ("x-auth-access-token-secret", "forged-2"),
             ("X.Auth.Access.Token", "forged-3"),
         ]
-        for (path, cookie) in [("/public/x", nil), ("/token/x", try self.cookie(browser, base))] as [(String, String?)] {
+        for (path, cookie) in [("/public/x", nil), ("/token/x", try self.cookie(browser, base))] as [(String, String?)]
+        {
             var headers = forged + [("Accept", "application/json")]
             if let cookie { headers.append(("Cookie", cookie)) }
             let response = try RawHTTPClient(port: gateway.port).request(
@@ -183,7 +186,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
             XCTAssertEqual(response.status, 200, response.text)
             XCTAssertFalse(response.text.contains("forged"), "\(path): \(response.text)")
             let sent = headerValues("X-Auth-Access-Token", in: try response.json())
-            XCTAssertEqual(sent, cookie == nil ? [] : [try current("alice").access])
+            XCTAssertEqual(sent, cookie == nil ? [] : [try current(user).access])
         }
     }
 

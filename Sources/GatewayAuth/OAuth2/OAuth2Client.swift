@@ -98,17 +98,10 @@ public struct OAuth2Client: Sendable {
 
     /// Renews `tokens` with their refresh token at the token endpoint (RFC 6749 §6).
     public func refresh(_ tokens: ProviderTokens, completion: @escaping (Result<ProviderTokens, AuthError>) -> Void) {
-        guard let refreshToken = tokens.refreshToken else {
-            completion(.failure(.providerError("invalid_grant")))
-            return
-        }
-        let request = TokenRefreshRequest.request(
-            tokenURL: tokenURL, refreshToken: refreshToken, clientID: clientID, clientSecret: clientSecret,
-            authentication: clientAuthentication)
-        http.send(request) { result in
-            completion(
-                TokenRefreshRequest.read(result, previous: tokens, now: now(), provider: providerName, logger: logger))
-        }
+        TokenRefreshRequest(
+            tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, authentication: clientAuthentication,
+            provider: providerName
+        ).send(tokens, http: http, now: now, logger: logger, completion: completion)
     }
 
     /// Scopes as configured (`read:user user:email`, or with commas), in order, without duplicates.

@@ -23,11 +23,7 @@ extension OAuth2SignInProvider {
             case .success(let token):
                 self.fetchIdentity(token: token) { result in
                     // The session keeps the tokens for `pass_access_token`.
-                    completion(result.map { identity in
-                        var identity = identity
-                        identity.tokens = token.providerTokens
-                        return identity
-                    })
+                    completion(result.map { $0.keeping(token.providerTokens) })
                 }
             }
         }

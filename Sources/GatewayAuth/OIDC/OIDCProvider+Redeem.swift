@@ -29,11 +29,7 @@ extension OIDCProvider {
             case .success(let tokens):
                 self.validate(tokens: tokens, nonce: request.nonce, metadata: metadata) { result in
                     // The session keeps the tokens for `pass_access_token`.
-                    completion(result.map { identity in
-                        var identity = identity
-                        identity.tokens = tokens.kept
-                        return identity
-                    })
+                    completion(result.map { $0.keeping(tokens.kept) })
                 }
             }
         }

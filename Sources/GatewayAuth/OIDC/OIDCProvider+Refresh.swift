@@ -3,22 +3,14 @@
 
 extension OIDCProvider: TokenRefreshing {
     public func refresh(_ tokens: ProviderTokens, completion: @escaping (Result<ProviderTokens, AuthError>) -> Void) {
-        guard let refreshToken = tokens.refreshToken else {
-            completion(.failure(.providerError("invalid_grant")))
-            return
-        }
         guard let metadata = discovery.metadata else {
             completion(.failure(.notReady))
             return
         }
-        let request = TokenRefreshRequest.request(
-            tokenURL: metadata.tokenEndpoint, refreshToken: refreshToken, clientID: clientID,
-            clientSecret: clientSecret, authentication: clientAuthentication)
-        http.send(request) { result in
-            completion(
-                TokenRefreshRequest.read(
-                    result, previous: tokens, now: Int64(self.timing.wallClock()), provider: self.name,
-                    logger: self.logger))
-        }
+        let clock = timing.wallClock
+        TokenRefreshRequest(
+            tokenURL: metadata.tokenEndpoint, clientID: clientID, clientSecret: clientSecret,
+            authentication: clientAuthentication, provider: name
+        ).send(tokens, http: http, now: { Int64(clock()) }, logger: logger, completion: completion)
     }
 }

@@ -32,3 +32,12 @@ public struct VerifiedIdentity: Sendable, Equatable {
         self.hostedDomain = hostedDomain
     }
 }
+
+extension VerifiedIdentity {
+    /// The same identity, carrying the sign-in's provider tokens.
+    public func keeping(_ tokens: ProviderTokens?) -> VerifiedIdentity {
+        var copy = self
+        copy.tokens = tokens
+        return copy
+    }
+}

@@ -164,12 +164,9 @@ public final class TwitterOAuth1Provider: SignInProvider, @unchecked Sendable {
                 completion(.failure(.userinfoFailed("HTTP \(response.status)")))
             case .success(let response):
                 // The app signs its own calls with the token and its secret (`pass_access_token`).
+                let tokens = ProviderTokens(accessToken: token, tokenSecret: secret)
                 completion(
-                    self.identity(fromVerifyCredentials: response.body, userID: userID).map { identity in
-                        var identity = identity
-                        identity.tokens = ProviderTokens(accessToken: token, tokenSecret: secret)
-                        return identity
-                    })
+                    self.identity(fromVerifyCredentials: response.body, userID: userID).map { $0.keeping(tokens) })
             }
         }
     }

@@ -100,11 +100,7 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
             case .failure(let error): completion(.failure(error))
             case .success(let tokens):
                 self.fetchUser(accessToken: tokens.accessToken) { result in
-                    completion(result.map { identity in
-                        var identity = identity
-                        identity.tokens = tokens
-                        return identity
-                    })
+                    completion(result.map { $0.keeping(tokens) })
                 }
             }
         }
@@ -112,7 +108,9 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
 
     // MARK: - Steps
 
-    private func accessToken(_ result: Result<OutboundResponse, OutboundHTTPError>) -> Result<ProviderTokens, AuthError> {
+    private func accessToken(
+        _ result: Result<OutboundResponse, OutboundHTTPError>
+    ) -> Result<ProviderTokens, AuthError> {
         TokenResponse.read(result, provider: name, logger: logger).flatMap { response in
             response.bearerToken().map {
                 ProviderTokens(

@@ -167,7 +167,9 @@ final class TokenRefresher: @unchecked Sendable {
             case .success(let renewed):
                 store(renewed, id, flight, record)
             case .failure(let error) where error.refusesGrant:
-                log.info("provider refused the token refresh; the session ends", metadata: ["provider": .string(flight.providerName)])
+                log.info(
+                    "provider refused the token refresh; the session ends",
+                    metadata: ["provider": .string(flight.providerName)])
                 sessions.delete(id) { [self] _ in
                     release(id, flight)
                     finish(id, flight, .ended)
