@@ -34,9 +34,14 @@ enum IdentityHeaders {
         add(.name, session.name)
         add(.provider, session.provider)
         add(.identities, session.identities.map(listItem).joined(separator: ","))
-        if let tokens {
-            line(LocationConfig.accessTokenHeader, tokens.accessToken)
-            if let secret = tokens.tokenSecret { line(LocationConfig.accessTokenSecretHeader, secret) }
+        // `includeEmpty` on a location that sends them: the proxy in front overwrites client copies.
+        if tokens != nil || (includeEmpty && location.passAccessToken) {
+            line(LocationConfig.accessTokenHeader, tokens?.accessToken ?? "")
+            if let secret = tokens?.tokenSecret {
+                line(LocationConfig.accessTokenSecretHeader, secret)
+            } else if includeEmpty {
+                line(LocationConfig.accessTokenSecretHeader, "")
+            }
         }
         return out
     }

@@ -18,14 +18,15 @@ extension SignInContext: AccessGate {
                 completion(.answer(LocalResponse.error(403, detail: "Your account may not open this page.", for: head)))
                 return
             }
-            guard location.passAccessToken else {
+            withProviderTokens(
+                head, id, record, location: location, answer: { completion(.answer($0)) },
+                onEnded: { [self] in completion(.answer(unauthenticated(head))) }
+            ) { tokens in
                 completion(
                     .allow(
-                        identityHeaders: IdentityHeaders.block(for: record, location: location),
+                        identityHeaders: IdentityHeaders.block(for: record, location: location, tokens: tokens),
                         session: SessionToken(id.value)))
-                return
             }
-            withProviderTokens(head, id, record, location: location, completion: completion)
         }
     }
 

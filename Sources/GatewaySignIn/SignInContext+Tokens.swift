@@ -1,5 +1,5 @@
 // The provider's tokens in a session: kept at sign-in, sent (renewed first when due) on
-// `pass_access_token` locations.
+// `pass_access_token` locations, by the gate and by /auth/verify alike.
 import GatewayAuth
 import GatewayConfig
 import GatewayHTTP
@@ -13,28 +13,28 @@ extension SignInContext {
         tokenVault.keep(tokens, in: &record, for: id, now: now())
     }
 
-    /// Lets the request through with the access token headers, after a refresh when it is due.
-    /// A refused refresh ends the session as an expiry does (302 or 401).
+    /// Runs `then` with the tokens the location sends (nil without `pass_access_token`, or when
+    /// the session has none), after a refresh when they are due. A refused refresh ends the
+    /// session (`onEnded`, answered as an expiry); an expired token that cannot be renewed now
+    /// is a 503 through `answer`.
     func withProviderTokens(
         _ head: HTTPRequestHead, _ id: SessionID, _ record: SessionRecord, location: LocationConfig,
-        completion: @escaping (GateDecision) -> Void
+        answer: @escaping (LocalResponse) -> Void, onEnded: @escaping () -> Void,
+        then: @escaping (ProviderTokens?) -> Void
     ) {
+        guard location.passAccessToken else { return then(nil) }
         tokenRefresher.tokens(for: id, record: record) { [self] outcome in
             switch outcome {
             case .tokens(let tokens):
-                completion(
-                    .allow(
-                        identityHeaders: IdentityHeaders.block(for: record, location: location, tokens: tokens),
-                        session: SessionToken(id.value)))
+                then(tokens)
             case .ended:
                 sessions.delete(id) { _ in }
-                completion(.answer(unauthenticated(head)))
+                onEnded()
             case .unavailable:
-                completion(
-                    .answer(
-                        LocalResponse.error(
-                            503, detail: "Your sign-in provider cannot renew access right now. Please retry shortly.",
-                            for: head)))
+                answer(
+                    LocalResponse.error(
+                        503, detail: "Your sign-in provider cannot renew access right now. Please retry shortly.",
+                        for: head))
             }
         }
     }
