@@ -1,6 +1,6 @@
 // The provider's access token for the app, renewed once per session however many requests and
 // instances ask: two gateways on the real Redis against refresh_provider.py, whose access
-// tokens live 4 s and whose refresh tokens are single-use and rotate.
+// tokens live 6 s and whose refresh tokens are single-use and rotate.
 import Foundation
 import GatewayTestSupport
 import XCTest
@@ -22,7 +22,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
             executable: TestPaths.python,
             arguments: [
                 "-u", TestPaths.fixtures.appendingPathComponent("refresh_provider.py").path, "--client-id", "client-id",
-                "--client-secret", "client-s3cret", "--access-ttl", "4", "--refresh-delay", "0.5",
+                "--client-secret", "client-s3cret", "--access-ttl", "6", "--refresh-delay", "0.5",
             ], directory: directory, name: "refresh-provider")
         track(child)
         providerPort = try child.waitForPort("refresh_provider.py")
@@ -72,7 +72,7 @@ final class ProviderTokenRefreshTests: IntegrationTestCase {
     }
 
     /// Sleeps until the gateway counts the access token as due: within 1 s of the expiry it
-    /// stored (whole seconds; a quarter of the 4 s lifetime), and still before it expires.
+    /// stored (whole seconds; a quarter of the 6 s lifetime, rounded down), and still before it expires.
     private func waitForTheExpiryEdge(_ cookie: String) throws {
         let stored = try JSONSerialization.jsonObject(with: Data(try storedSession(cookie).utf8)) as? [String: Any]
         let expiresAt = try XCTUnwrap(stored?["tokenExpiresAt"] as? Int)
