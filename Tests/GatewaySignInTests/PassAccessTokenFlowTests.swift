@@ -135,4 +135,51 @@ final class PassAccessTokenFlowTests: XCTestCase {
         XCTAssertEqual(response.status, 302)
         XCTAssertNil(stored(id), "the session is over")
     }
+
+    func testTheIdleTouchOfASessionWithTokensNeverPutsBackReplacedTokens() throws {
+        try start(locations: both)
+        let (cookie, id) = try signedIn()
+        let signedInRecord = try XCTUnwrap(stored(id))
+        clock.advance(seconds: SignInContext.touchInterval)
+        _ = try block("/", cookie)
+        XCTAssertEqual(stored(id)?.lastSeenAt, clock.unixSeconds(), "the touch is written over the same tokens")
+        // Another instance refreshed after this loop read the session: the touch from that
+        // older read must not put the used refresh token back.
+        var refreshed = try XCTUnwrap(stored(id))
+        refreshed.sealedTokens = "sealed-by-another-instance"
+        store.save(id, refreshed, ttlSeconds: 600) { _ in }
+        let stale = StaleReadStore(store, stale: signedInRecord)
+        signIn = SignInContext(
+            config: config, providers: signIn.providers, sessions: stale, identities: store, log: .init(label: "test"),
+            clock: clock, tokenStore: store)
+        clock.advance(seconds: SignInContext.touchInterval)
+        _ = try block("/", cookie)
+        XCTAssertEqual(stored(id)?.sealedTokens, "sealed-by-another-instance")
+    }
+}
+
+/// Answers loads with an older copy of the session, as a read that raced another instance's
+/// write would; everything else goes to the real store.
+private final class StaleReadStore: SessionStore, @unchecked Sendable {
+    let store: MemoryStore
+    let stale: SessionRecord
+    init(_ store: MemoryStore, stale: SessionRecord) { (self.store, self.stale) = (store, stale) }
+
+    func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
+        completion(.success(stale))
+    }
+    func save(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Void, StoreError>) -> Void
+    ) { store.save(id, record, ttlSeconds: ttlSeconds, completion: completion) }
+    func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
+        store.delete(id, completion: completion)
+    }
+    func update(
+        _ id: SessionID, _ record: SessionRecord, ttlSeconds: Int,
+        completion: @escaping (Result<Bool, StoreError>) -> Void
+    ) { store.update(id, record, ttlSeconds: ttlSeconds, completion: completion) }
+    func deleteSessions(
+        userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) { store.deleteSessions(userID: userID, provider: provider, subject: subject, completion: completion) }
 }
