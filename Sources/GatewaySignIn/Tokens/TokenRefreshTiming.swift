@@ -1,4 +1,4 @@
-// When an access token is due for renewal: shortly before it expires, never after.
+// When an access token is due for renewal: shortly before it expires, and from then on.
 
 enum TokenRefreshTiming {
     /// The longest head start a refresh takes before the expiry.
