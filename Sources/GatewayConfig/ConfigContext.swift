@@ -112,5 +112,6 @@ enum ConfigContext: Sendable, CaseIterable {
         DirectiveSpec(name: "allow", minArgs: 1, maxArgs: 2, isRepeatable: true),
         .simple("proxy_pass"),
         DirectiveSpec(name: "identity_header", minArgs: 2, maxArgs: 2, isRepeatable: true),
+        .simple("pass_access_token"),
     ]
 }

@@ -42,6 +42,8 @@ extension ConfigValidator {
         var proxyPass = ""
         var headers: [IdentityField: String] = [:]
         var headerFirsts: [IdentityField: SourceLocation] = [:]
+        var passAccessToken = false
+        var passAccessTokenAt: SourceLocation?
         for child in block.nodes {
             switch child.name {
             case "auth":
@@ -83,9 +85,15 @@ extension ConfigValidator {
                     headerFirsts[field] = child.location
                     headers[field] = header
                 }
+            case "pass_access_token":
+                passAccessToken = boolean(child, item: item) ?? false
+                if passAccessToken { passAccessTokenAt = child.location }
             default:
                 preconditionFailure("location directive \(child.name) passed screening unhandled")
             }
+        }
+        if let at = passAccessTokenAt, auth == .off {
+            error(at, item, "\"pass_access_token on\" needs \"auth required\": a public path has no session")
         }
         if !block.has("proxy_pass") {
             error(node.location, item, "\"proxy_pass\" is required")
@@ -98,9 +106,10 @@ extension ConfigValidator {
             )
         }
         guard diagnostics.count == errorsBefore, let auth else { return (nil, auth) }
-        let config = LocationConfig(
+        var config = LocationConfig(
             prefix: prefix, auth: auth, allow: allow, proxyPass: proxyPass,
             identityHeaders: headers, location: node.location)
+        config.passAccessToken = passAccessToken
         return (config, auth)
     }
 

@@ -49,6 +49,9 @@ public struct LocationConfig: Sendable, Hashable {
     public var proxyPass: String
     /// `identity_header FIELD HEADER;` — header names that replace the defaults for this location.
     public var identityHeaders: [IdentityField: String]
+    /// `pass_access_token on;` — send the provider's access token (`accessTokenHeader`, and
+    /// `accessTokenSecretHeader` for OAuth 1.0a), renewing it first when it is about to expire.
+    public var passAccessToken = false
     public var location: SourceLocation
     public init(
         prefix: String, auth: AuthMode, allow: [AllowRule], proxyPass: String,
@@ -61,6 +64,10 @@ public struct LocationConfig: Sendable, Hashable {
         self.identityHeaders = identityHeaders
         self.location = location
     }
+
+    /// The headers `pass_access_token` sends; stripped from every client like the identity headers.
+    public static let accessTokenHeader = "X-Auth-Access-Token"
+    public static let accessTokenSecretHeader = "X-Auth-Access-Token-Secret"
 
     public func headerName(for field: IdentityField) -> String {
         identityHeaders[field] ?? field.defaultHeader

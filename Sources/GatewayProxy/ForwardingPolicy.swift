@@ -29,6 +29,8 @@ struct ForwardingPolicy: Sendable {
         names += ["X-Original-URL", "X-Rewrite-URL"]
         // The gateway writes these itself (RequestTrace), from a trusted proxy's or its own.
         names += ["X-Request-Id", "traceparent", "tracestate"]
+        // The provider's tokens (`pass_access_token`): a client must never pass its own.
+        names += [LocationConfig.accessTokenHeader, LocationConfig.accessTokenSecretHeader]
         for location in config.locations {
             names.append(contentsOf: location.identityHeaders.values)
         }

@@ -19,6 +19,8 @@ extension SessionRecord {
         w.field("expiresAt", expiresAt)
         w.field("lastSeenAt", lastSeenAt)
         if !organizations.isEmpty { w.field("organizations", organizations) }
+        if let sealedTokens { w.field("sealedTokens", sealedTokens) }
+        if let tokenExpiresAt { w.field("tokenExpiresAt", tokenExpiresAt) }
         w.endObject()
         return w.bytes
     }
@@ -39,6 +41,8 @@ extension SessionRecord {
         var expiresAt: Int64?
         var lastSeenAt: Int64?
         var organizations: [String]?
+        var sealedTokens: String?
+        var tokenExpiresAt: Int64?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -53,6 +57,8 @@ extension SessionRecord {
             case "expiresAt": return r.readInteger(into: &expiresAt)
             case "lastSeenAt": return r.readInteger(into: &lastSeenAt)
             case "organizations": return r.readStringArray(into: &organizations)
+            case "sealedTokens": return r.readOptionalString(into: &sealedTokens)
+            case "tokenExpiresAt": return r.readInteger(into: &tokenExpiresAt)
             default: return r.skipValue()
             }
         }
@@ -64,5 +70,7 @@ extension SessionRecord {
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
         self.emailVerified = emailVerified ?? false
+        self.sealedTokens = sealedTokens
+        self.tokenExpiresAt = tokenExpiresAt
     }
 }

@@ -27,6 +27,12 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var lastSeenAt: Int64
     /// Organisations (GitHub) read at sign-in, lowercased, for `allow github_org`.
     public var organizations: [String] = []
+    /// The provider's tokens (`ProviderTokens`), sealed with a key derived from `cookie_secret`
+    /// and bound to this session's id: the store never sees them in clear.
+    public var sealedTokens: String?
+    /// When the access token expires (unix seconds), in clear so the gate knows when to
+    /// refresh without opening `sealedTokens`; nil when it does not expire or there is none.
+    public var tokenExpiresAt: Int64?
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -48,7 +54,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 extension SessionRecord {
     private enum CodingKeys: String, CodingKey {
         case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
-        case organizations
+        case organizations, sealedTokens, tokenExpiresAt
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
@@ -66,5 +72,7 @@ extension SessionRecord {
             expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
         organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
         emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
+        sealedTokens = try c.decodeIfPresent(String.self, forKey: .sealedTokens)
+        tokenExpiresAt = try c.decodeIfPresent(Int64.self, forKey: .tokenExpiresAt)
     }
 }

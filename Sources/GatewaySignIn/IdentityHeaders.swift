@@ -1,4 +1,5 @@
 // The identity header block added upstream for a signed-in user.
+import GatewayAuth
 import GatewayConfig
 import GatewaySessions
 
@@ -6,16 +7,22 @@ enum IdentityHeaders {
     /// `Name: value\r\n` lines under the location's header names. Values lose control bytes, so a
     /// claim can never add a header line of its own. `includeEmpty` writes a line for every
     /// field (`Name: `), for `/auth/verify`: the proxy in front then overwrites client copies.
-    static func block(for session: SessionRecord, location: LocationConfig, includeEmpty: Bool = false) -> [UInt8] {
+    /// `tokens`: the provider's, for a `pass_access_token` location.
+    static func block(
+        for session: SessionRecord, location: LocationConfig, includeEmpty: Bool = false, tokens: ProviderTokens? = nil
+    ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        func add(_ field: IdentityField, _ value: String?) {
-            let value = value ?? ""
-            guard includeEmpty || !value.isEmpty else { return }
-            out.append(contentsOf: location.headerName(for: field).utf8)
+        func line(_ name: String, _ value: String) {
+            out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             for b in value.utf8 where b >= 0x20 && b != 0x7F { out.append(b) }
             out.append(contentsOf: "\r\n".utf8)
+        }
+        func add(_ field: IdentityField, _ value: String?) {
+            let value = value ?? ""
+            guard includeEmpty || !value.isEmpty else { return }
+            line(location.headerName(for: field), value)
         }
         // An unverified email is nobody's proof of anything: it is never sent as the email,
         // nor as the display login; the upstream learns only that there was one.
@@ -27,6 +34,15 @@ enum IdentityHeaders {
         add(.name, session.name)
         add(.provider, session.provider)
         add(.identities, session.identities.map(listItem).joined(separator: ","))
+        // `includeEmpty` on a location that sends them: the proxy in front overwrites client copies.
+        if tokens != nil || (includeEmpty && location.passAccessToken) {
+            line(LocationConfig.accessTokenHeader, tokens?.accessToken ?? "")
+            if let secret = tokens?.tokenSecret {
+                line(LocationConfig.accessTokenSecretHeader, secret)
+            } else if includeEmpty {
+                line(LocationConfig.accessTokenSecretHeader, "")
+            }
+        }
         return out
     }
 

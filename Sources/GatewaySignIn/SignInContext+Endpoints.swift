@@ -186,7 +186,8 @@ extension SignInContext: LocalEndpoint {
                 done(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
             case .success(let user):
                 let id = SessionID.generate()
-                let record = newSession(user: user, identity: identity)
+                var record = newSession(user: user, identity: identity)
+                keepTokens(of: identity, in: &record, for: id)
                 sessions.save(id, record, ttlSeconds: ttl(for: record)) { [self] saved in
                     guard case .success = saved else {
                         onSignIn?(identity.provider, "store_error")

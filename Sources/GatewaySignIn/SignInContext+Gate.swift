@@ -13,15 +13,20 @@ extension SignInContext: AccessGate {
         withSession(
             head, answer: { completion(.answer($0)) },
             onMissing: { [self] in completion(.answer(unauthenticated(head))) }
-        ) { id, record in
+        ) { [self] id, record in
             guard AccessPolicy.allows(location.allow, record) else {
                 completion(.answer(LocalResponse.error(403, detail: "Your account may not open this page.", for: head)))
                 return
             }
-            completion(
-                .allow(
-                    identityHeaders: IdentityHeaders.block(for: record, location: location),
-                    session: SessionToken(id.value)))
+            withProviderTokens(
+                head, id, record, location: location, answer: { completion(.answer($0)) },
+                onEnded: { [self] in completion(.answer(unauthenticated(head))) }
+            ) { tokens in
+                completion(
+                    .allow(
+                        identityHeaders: IdentityHeaders.block(for: record, location: location, tokens: tokens),
+                        session: SessionToken(id.value)))
+            }
         }
     }
 
@@ -70,7 +75,14 @@ extension SignInContext: AccessGate {
                     var touched = record
                     touched.lastSeenAt = now
                     // Only over a session that still exists: a sign-out racing this request wins.
-                    sessions.update(id, touched, ttlSeconds: ttl(for: touched)) { _ in }
+                    if let tokenStore, record.sealedTokens != nil {
+                        // Never over tokens a refresh wrote since this read: that would bring back a used refresh token.
+                        tokenStore.updateIfTokensUnchanged(
+                            id, touched, expectedTokens: record.sealedTokens, ttlSeconds: ttl(for: touched)
+                        ) { _ in }
+                    } else {
+                        sessions.update(id, touched, ttlSeconds: ttl(for: touched)) { _ in }
+                    }
                 }
                 then(id, record)
             }

@@ -57,13 +57,18 @@ extension SignInContext {
         withSession(
             head, answer: done,
             onMissing: { [self] in verifyUnauthenticated(head, original: original, redirect: redirect, done: done) }
-        ) { _, record in
+        ) { [self] id, record in
             guard AccessPolicy.allows(location.allow, record) else {
                 done(LocalResponse.error(403, detail: "Your account may not open this page.", for: head))
                 return
             }
-            let block = IdentityHeaders.block(for: record, location: location, includeEmpty: true)
-            done(Self.verified(ForwardAuth.fields(ofBlock: block)))
+            withProviderTokens(
+                head, id, record, location: location, answer: done,
+                onEnded: { [self] in verifyUnauthenticated(head, original: original, redirect: redirect, done: done) }
+            ) { tokens in
+                let block = IdentityHeaders.block(for: record, location: location, includeEmpty: true, tokens: tokens)
+                done(Self.verified(ForwardAuth.fields(ofBlock: block)))
+            }
         }
     }
 

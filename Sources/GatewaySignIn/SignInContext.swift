@@ -30,12 +30,27 @@ public final class SignInContext: @unchecked Sendable {
     let clock: WallClock
     /// Hears how each sign-in callback ended (provider, outcome word): the metrics' hook.
     public var onSignIn: ((_ provider: String, _ outcome: String) -> Void)?
+    /// Some location has `pass_access_token on`: sessions then keep the provider's tokens.
+    let keepsProviderTokens: Bool
+    let tokenVault: ProviderTokenVault
+    /// Leases and guarded writes for sessions with tokens (nil: a store without them).
+    let tokenStore: ProviderTokenStore?
+    /// Single-flight refreshes of this loop (`TokenRefresher`).
+    private(set) lazy var tokenRefresher = TokenRefresher(
+        sessions: sessions, leases: tokenStore, vault: tokenVault, clock: clock, log: log,
+        providers: { [unowned self] name in provider(named: name) as? TokenRefreshing },
+        ttl: { [unowned self] record in ttl(for: record) })
+    /// The loop's timers, for token refreshes that wait on another instance; set by the integrator.
+    public var schedule: ((_ milliseconds: Int, _ work: @escaping () -> Void) -> Void)? {
+        get { tokenRefresher.schedule }
+        set { tokenRefresher.schedule = newValue }
+    }
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
     public init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,
-        log: Logger, clock: WallClock = SystemClock()
+        log: Logger, clock: WallClock = SystemClock(), tokenStore: ProviderTokenStore? = nil
     ) {
         prefix = config.authPrefix
         prefixBytes = Array(config.authPrefix.utf8)
@@ -55,6 +70,9 @@ public final class SignInContext: @unchecked Sendable {
         self.identities = identities
         self.log = log
         self.clock = clock
+        keepsProviderTokens = config.locations.contains { $0.passAccessToken }
+        tokenVault = ProviderTokenVault(secret: secret, lifetime: lifetime)
+        self.tokenStore = tokenStore ?? (sessions as? ProviderTokenStore)
     }
 
     var secureCookies: Bool { publicURL.isHTTPS }

@@ -95,11 +95,12 @@ final class SignInAssembly: @unchecked Sendable {
             let providers = outbound[index]
             var sessions: SessionStore
             var identities: IdentityStore
+            let tokenStore: ProviderTokenStore
             if let connection {
                 let store = RedisStore(connection: connection.value)
-                (sessions, identities) = (store, store)
+                (sessions, identities, tokenStore) = (store, store, store)
             } else {
-                (sessions, identities) = (memory!, memory!)
+                (sessions, identities, tokenStore) = (memory!, memory!, memory!)
             }
             let loopMetrics = metrics?[index]
             if let loopMetrics {
@@ -107,7 +108,12 @@ final class SignInAssembly: @unchecked Sendable {
                 (sessions, identities) = (metered, metered)
             }
             let context = SignInContext(
-                config: config, providers: providers.value.providers, sessions: sessions, identities: identities, log: log)
+                config: config, providers: providers.value.providers, sessions: sessions, identities: identities,
+                log: log, tokenStore: tokenStore)
+            context.schedule = { [unowned loop] milliseconds, work in
+                nonisolated(unsafe) let work = work
+                loop.schedule(after: .milliseconds(milliseconds)) { work() }
+            }
             if let loopMetrics {
                 context.onSignIn = { provider, outcome in
                     loopMetrics.increment(

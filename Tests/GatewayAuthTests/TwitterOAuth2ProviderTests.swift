@@ -46,8 +46,9 @@ final class TwitterOAuth2ProviderTests: TwitterFixtureTestCase {
         XCTAssertEqual(provider.callbackKey(in: query), start.key)
         XCTAssertFalse(provider.isDenial(query))
         let identity = try XCTUnwrap(finish(provider, query: query, remembered: start.remembered)).get()
+        XCTAssertFalse(identity.tokens?.accessToken.isEmpty ?? true, "the sign-in keeps the token")
         XCTAssertEqual(
-            identity,
+            identity.keeping(nil),  // its tokens: ProviderTokensTests
             VerifiedIdentity(
                 provider: "twitter", subject: "2244994945", email: nil, emailVerified: false, login: "erin",
                 name: "Erin E."))

@@ -45,6 +45,7 @@ final class TwitterSignInTests: IntegrationTestCase {
                 api_url \(t);
             }
             location /public/ { auth off; proxy_pass app; }
+            location /token/ { auth required; pass_access_token on; proxy_pass app; }
             location / { auth required; proxy_pass app; }
             """)
         return (gateway, URL(string: "http://127.0.0.1:\(port)")!)
@@ -59,8 +60,10 @@ final class TwitterSignInTests: IntegrationTestCase {
     }
 
     /// From a protected page to the provider's authorize form, through the sign-in page's button.
-    private func reachAuthorizeForm(_ browser: Browser, base: URL, twitter: URL) throws -> (URL, String) {
-        var hops = try browser.follow(URL(string: "/app/page?x=1", relativeTo: base)!.absoluteURL)
+    private func reachAuthorizeForm(_ browser: Browser, base: URL, twitter: URL, path: String = "/app/page?x=1")
+        throws -> (URL, String)
+    {
+        var hops = try browser.follow(URL(string: path, relativeTo: base)!.absoluteURL)
         let page = try XCTUnwrap(hops.last)
         XCTAssertEqual(page.url.path, "/auth/sign_in")
         let html = page.response.text
@@ -112,6 +115,32 @@ final class TwitterSignInTests: IntegrationTestCase {
         // The consumer secret is never logged (signing failures name only the step and status).
         let log = try gateway.settledLogs()
         XCTAssertFalse(log.contains(consumerSecret), "the consumer secret leaked into a log")
+    }
+
+    func testPassAccessTokenSendsTheOAuth1TokenAndItsSecret() throws {
+        let upstream = try startUpstream()
+        let twitter = try startTwitterProvider()
+        try setUser(twitter, "tina", ["id": "783214", "name": "Tina T."])
+        let (gateway, base) = try startGateway(twitter: twitter, upstreamPort: upstream.port)
+        let browser = Browser()
+        let (formURL, token) = try reachAuthorizeForm(browser, base: base, twitter: twitter, path: "/token/page")
+        let authorized = try browser.request(
+            "POST", formURL, form: [("oauth_token", token), ("user", "tina"), ("action", "authorize")])
+        let landed = try XCTUnwrap(try browser.follow(try XCTUnwrap(authorized.location)).last)
+        XCTAssertEqual(landed.url.path, "/token/page")
+        let issued = try RawHTTPClient(port: twitter.port!).request(
+            "GET", "/access_tokens", host: "127.0.0.1:\(twitter.port!)")
+        let tokens = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(issued.body)) as? [[String: String]])
+        XCTAssertEqual(tokens.count, 1)
+        let echo = try landed.response.json()
+        XCTAssertEqual(headerValues("X-Auth-Access-Token", in: echo), [try XCTUnwrap(tokens.first?["token"])])
+        XCTAssertEqual(headerValues("X-Auth-Access-Token-Secret", in: echo), [try XCTUnwrap(tokens.first?["secret"])])
+        // Only the location that asks for them gets them.
+        let other = try browser.request("GET", URL(string: "/app/x", relativeTo: base)!.absoluteURL)
+        XCTAssertEqual(headerValues("X-Auth-Access-Token", in: try other.response.json()), [])
+        XCTAssertEqual(headerValues("X-Auth-Access-Token-Secret", in: try other.response.json()), [])
+        let log = try gateway.settledLogs()
+        XCTAssertFalse(log.contains(try XCTUnwrap(tokens.first?["secret"])), "the token secret reached a log")
     }
 
     func testDenyingAtTwitterShowsTheFlashMessage() throws {

@@ -42,6 +42,17 @@ final class HeadRewriterTests: XCTestCase {
         }
     }
 
+    func testProviderTokenHeadersAreStrippedInEverySpelling() throws {
+        let out = try upstream(
+            "GET /public/x HTTP/1.1\r\nHost: h\r\nX-Auth-Access-Token: a\r\nx_auth_access_token: b\r\n"
+                + "X.Auth.Access.Token.Secret: c\r\nX-AUTH-ACCESS-TOKEN-SECRET: d\r\nX-Auth-Access-Tokens: kept\r\n\r\n",
+            underscores: true)
+        XCTAssertEqual(
+            out,
+            "GET /public/x HTTP/1.1\r\nHost: h\r\nX-Auth-Access-Tokens: kept\r\n"
+                + "X-Forwarded-For: 192.0.2.9\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: h\r\n\r\n")
+    }
+
     func testUnderscoreNamesAreDroppedUnlessAllowed() throws {
         let raw = "GET / HTTP/1.1\r\nHost: h\r\nX_Custom: 1\r\nX-Other: 2\r\n\r\n"
         XCTAssertFalse(try upstream(raw).contains("X_Custom"))

@@ -39,4 +39,7 @@ final class MemoryStoreConformanceTests: XCTestCase {
     func testConcurrentFirstSignInsWithOneVerifiedEmailMakeOneUser() {
         suite.concurrentFirstSignInsWithOneVerifiedEmailMakeOneUser()
     }
+    func testRefreshLeaseHasOneHolderAcrossLoops() { suite.refreshLeaseHasOneHolderAcrossLoops() }
+    func testRefreshLeaseRunsOut() { suite.refreshLeaseRunsOut() }
+    func testGuardedUpdateWritesOnlyOverTheExpectedTokens() { suite.guardedUpdateWritesOnlyOverTheExpectedTokens() }
 }

@@ -42,6 +42,9 @@ final class RedisStoreConformanceTests: XCTestCase {
     func testConcurrentFirstSignInsWithOneVerifiedEmailMakeOneUser() {
         suite.concurrentFirstSignInsWithOneVerifiedEmailMakeOneUser()
     }
+    func testRefreshLeaseHasOneHolderAcrossLoops() { suite.refreshLeaseHasOneHolderAcrossLoops() }
+    func testRefreshLeaseRunsOut() { suite.refreshLeaseRunsOut() }
+    func testGuardedUpdateWritesOnlyOverTheExpectedTokens() { suite.guardedUpdateWritesOnlyOverTheExpectedTokens() }
 }
 
 /// Redis stores on `loops` connections (one queue each), all under one fresh key prefix.

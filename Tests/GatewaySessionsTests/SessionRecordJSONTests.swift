@@ -50,6 +50,24 @@ final class SessionRecordJSONTests: XCTestCase {
         XCTAssertNil(SessionRecord(json: Array(text.replacingOccurrences(of: "true", with: "\"true\"").utf8)), "a bool only")
     }
 
+    func testSealedTokensAndTheirExpiryRoundTripAndAreLeftOutWhenNil() throws {
+        XCTAssertFalse(String(decoding: record.encodedJSON(), as: UTF8.self).contains("Tokens"))
+        XCTAssertFalse(String(decoding: record.encodedJSON(), as: UTF8.self).contains("tokenExpiresAt"))
+        var sealed = record
+        sealed.sealedTokens = "AbC-_x"
+        sealed.tokenExpiresAt = 1_700_003_600
+        let text = String(decoding: sealed.encodedJSON(), as: UTF8.self)
+        XCTAssertTrue(text.hasSuffix(#""lastSeenAt":-3,"sealedTokens":"AbC-_x","tokenExpiresAt":1700003600}"#), text)
+        XCTAssertEqual(SessionRecord(json: sealed.encodedJSON()), sealed)
+        XCTAssertEqual(try JSONDecoder().decode(SessionRecord.self, from: Data(sealed.encodedJSON())), sealed)
+        XCTAssertEqual(SessionRecord(json: Array(try JSONEncoder().encode(sealed))), sealed)
+        var expiryOnly = record
+        expiryOnly.tokenExpiresAt = 5
+        XCTAssertEqual(SessionRecord(json: expiryOnly.encodedJSON()), expiryOnly)
+        XCTAssertNil(SessionRecord(json: Array(text.replacingOccurrences(of: "1700003600", with: "\"x\"").utf8)))
+        XCTAssertNil(SessionRecord(json: Array(text.replacingOccurrences(of: #""AbC-_x""#, with: "7").utf8)))
+    }
+
     func testSkipsUnknownKeysAndAcceptsNullsAndSurrogatePairs() {
         let json =
             #" { "future": {"a": [1, 2.5e3, true, null, "x"]}, "userID": "u\ud83d\udc19", "provider": "p", "#

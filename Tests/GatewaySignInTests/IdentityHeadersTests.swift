@@ -1,4 +1,5 @@
 // What upstreams are told: only a verified email, its status, and identities that cannot be forged.
+import GatewayAuth
 import GatewayConfig
 import GatewaySessions
 import XCTest
@@ -52,5 +53,17 @@ final class IdentityHeadersTests: XCTestCase {
             session(email: nil, verified: false, identities: ["corp:a,admin:1", "corp:100%:x", "github:7"]))
         XCTAssertTrue(sent.contains("X-Auth-Identities: corp:a%2Cadmin%3A1,corp:100%25%3Ax,github:7"), "\(sent)")
         XCTAssertEqual(IdentityHeaders.listItem("github:123"), "github:123", "plain names stay readable")
+    }
+
+    func testProviderTokensAreSentOnlyWhenGivenWithControlBytesRemoved() {
+        let record = session(email: nil, verified: false)
+        XCTAssertFalse(lines(record).contains { $0.hasPrefix("X-Auth-Access-Token") })
+        let oauth1 = ProviderTokens(accessToken: "tok\r\nX-Evil: 1", tokenSecret: "sec")
+        let sent = String(decoding: IdentityHeaders.block(for: record, location: location, tokens: oauth1), as: UTF8.self)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        XCTAssertTrue(sent.contains("X-Auth-Access-Token: tokX-Evil: 1"), "\(sent)")
+        XCTAssertTrue(sent.contains("X-Auth-Access-Token-Secret: sec"), "\(sent)")
+        let oauth2 = IdentityHeaders.block(for: record, location: location, tokens: ProviderTokens(accessToken: "t"))
+        XCTAssertFalse(String(decoding: oauth2, as: UTF8.self).contains("Secret"))
     }
 }

@@ -24,6 +24,8 @@ public struct OAuth2Client: Sendable {
     let clientSecret: String?
     let http: OutboundHTTP
     let logger: Logger?
+    /// Unix seconds, for token expiry (`expires_in`).
+    public var now: @Sendable () -> Int64 = { Int64(OIDCTiming.systemWallClock()) }
 
     public init(
         providerName: String, authorizeURL: String, tokenURL: String, clientID: String, clientSecret: String?,
@@ -85,8 +87,21 @@ public struct OAuth2Client: Sendable {
     func accessToken(from result: Result<OutboundResponse, OutboundHTTPError>) -> Result<OAuth2AccessToken, AuthError> {
         TokenResponse.read(result, provider: providerName, logger: logger).flatMap { tokens in
             // §5.1: `scope` is space-delimited; GitHub separates with commas.
-            tokens.bearerToken().map { OAuth2AccessToken(value: $0, grantedScopes: tokens.scope.map(Self.scopeList)) }
+            tokens.bearerToken().map {
+                var token = OAuth2AccessToken(value: $0, grantedScopes: tokens.scope.map(Self.scopeList))
+                token.refreshToken = tokens.refreshToken
+                token.expiresAt = tokens.expiresAt(now: now())
+                return token
+            }
         }
+    }
+
+    /// Renews `tokens` with their refresh token at the token endpoint (RFC 6749 §6).
+    public func refresh(_ tokens: ProviderTokens, completion: @escaping (Result<ProviderTokens, AuthError>) -> Void) {
+        TokenRefreshRequest(
+            tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, authentication: clientAuthentication,
+            provider: providerName
+        ).send(tokens, http: http, now: now, logger: logger, completion: completion)
     }
 
     /// Scopes as configured (`read:user user:email`, or with commas), in order, without duplicates.
@@ -105,6 +120,15 @@ public struct OAuth2AccessToken: Sendable, CustomStringConvertible {
     public var value: String
     /// From the token response's `scope`; nil when the server left it out (the request was granted as asked).
     public var grantedScopes: [String]?
+    /// `refresh_token`, when the server issued one.
+    public var refreshToken: String?
+    /// When the access token expires (unix seconds), from `expires_in`.
+    public var expiresAt: Int64?
+
+    /// What a session keeps of it for the app.
+    public var providerTokens: ProviderTokens {
+        ProviderTokens(accessToken: value, refreshToken: refreshToken, expiresAt: expiresAt)
+    }
 
     public init(value: String, grantedScopes: [String]? = nil) {
         self.value = value

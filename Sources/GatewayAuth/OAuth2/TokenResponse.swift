@@ -53,6 +53,22 @@ struct TokenResponse: CustomStringConvertible {
     /// `access_token` as it is, for OIDC's userinfo call.
     var accessToken: String? { fields["access_token"]?.stringValue }
 
+    /// `refresh_token`, when the server issued one.
+    var refreshToken: String? { fields["refresh_token"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// `now + expires_in`, when the server gives a positive lifetime (a number, or a numeric
+    /// string as some servers send).
+    func expiresAt(now: Int64) -> Int64? {
+        let seconds: Double?
+        switch fields["expires_in"] {
+        case .number(let n)?: seconds = n
+        case .string(let s)?: seconds = Double(s)
+        default: seconds = nil
+        }
+        guard let seconds, seconds.isFinite, seconds > 0, seconds < 1e10 else { return nil }
+        return now + Int64(seconds)
+    }
+
     /// `scope`, when the server says what it granted.
     var scope: String? { fields["scope"]?.stringValue }
 

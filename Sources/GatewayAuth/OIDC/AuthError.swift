@@ -36,6 +36,10 @@ public struct AuthError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The userinfo call failed; `reason` is a fixed phrase (status, transport, sub mismatch).
     public static func userinfoFailed(_ reason: String) -> AuthError { AuthError(.userinfoFailed(reason)) }
 
+    /// The token endpoint refused the grant (`invalid_grant`): a refresh token that is revoked,
+    /// expired or already used. The session it belongs to is over.
+    public var refusesGrant: Bool { base == .providerError("invalid_grant") }
+
     /// The ID-token rule that failed, for `invalidIDToken`.
     public var idTokenError: JWTError? {
         if case .invalidIDToken(let e) = base { return e }

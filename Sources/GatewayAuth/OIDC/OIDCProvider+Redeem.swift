@@ -27,7 +27,10 @@ extension OIDCProvider {
             switch self.tokens(result) {
             case .failure(let error): completion(.failure(error))
             case .success(let tokens):
-                self.validate(tokens: tokens, nonce: request.nonce, metadata: metadata, completion: completion)
+                self.validate(tokens: tokens, nonce: request.nonce, metadata: metadata) { result in
+                    // The session keeps the tokens for `pass_access_token`.
+                    completion(result.map { $0.keeping(tokens.kept) })
+                }
             }
         }
     }
@@ -35,12 +38,19 @@ extension OIDCProvider {
     private struct Tokens {
         var idToken: String
         var accessToken: String?
+        /// What the session keeps: the access token, the refresh token and the expiry.
+        var kept: ProviderTokens?
     }
 
     private func tokens(_ result: Result<OutboundResponse, OutboundHTTPError>) -> Result<Tokens, AuthError> {
         TokenResponse.read(result, provider: name, logger: logger).flatMap { response in
             guard let idToken = response.idToken else { return .failure(.malformedResponse("token response has no id_token")) }
-            return .success(Tokens(idToken: idToken, accessToken: response.accessToken))
+            let kept = response.accessToken.map {
+                ProviderTokens(
+                    accessToken: $0, refreshToken: response.refreshToken,
+                    expiresAt: response.expiresAt(now: Int64(self.timing.wallClock())))
+            }
+            return .success(Tokens(idToken: idToken, accessToken: response.accessToken, kept: kept))
         }
     }
 

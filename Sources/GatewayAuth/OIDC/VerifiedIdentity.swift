@@ -15,6 +15,8 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var hostedDomain: String?
     /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
     public var organizations: [String]
+    /// The provider's tokens from this sign-in, for `pass_access_token`.
+    public var tokens: ProviderTokens?
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,
@@ -28,5 +30,14 @@ public struct VerifiedIdentity: Sendable, Equatable {
         self.login = login
         self.name = name
         self.hostedDomain = hostedDomain
+    }
+}
+
+extension VerifiedIdentity {
+    /// The same identity, carrying the sign-in's provider tokens.
+    public func keeping(_ tokens: ProviderTokens?) -> VerifiedIdentity {
+        var copy = self
+        copy.tokens = tokens
+        return copy
     }
 }

@@ -163,7 +163,10 @@ public final class TwitterOAuth1Provider: SignInProvider, @unchecked Sendable {
             case .success(let response) where response.status != 200:
                 completion(.failure(.userinfoFailed("HTTP \(response.status)")))
             case .success(let response):
-                completion(self.identity(fromVerifyCredentials: response.body, userID: userID))
+                // The app signs its own calls with the token and its secret (`pass_access_token`).
+                let tokens = ProviderTokens(accessToken: token, tokenSecret: secret)
+                completion(
+                    self.identity(fromVerifyCredentials: response.body, userID: userID).map { $0.keeping(tokens) })
             }
         }
     }

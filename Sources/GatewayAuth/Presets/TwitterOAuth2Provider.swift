@@ -33,7 +33,7 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
     /// `api_url` without a trailing slash.
     public let apiURL: String
     public let queue: DispatchQueue
-    private let clientSecret: String
+    let clientSecret: String
     let http: OutboundHTTP
     let logger: Logger?
 
@@ -98,15 +98,26 @@ public final class TwitterOAuth2Provider: SignInProvider, @unchecked Sendable {
         http.send(OutboundRequest.form(url: tokenURL, fields: fields, headers: headers)) { result in
             switch self.accessToken(result) {
             case .failure(let error): completion(.failure(error))
-            case .success(let token): self.fetchUser(accessToken: token, completion: completion)
+            case .success(let tokens):
+                self.fetchUser(accessToken: tokens.accessToken) { result in
+                    completion(result.map { $0.keeping(tokens) })
+                }
             }
         }
     }
 
     // MARK: - Steps
 
-    private func accessToken(_ result: Result<OutboundResponse, OutboundHTTPError>) -> Result<String, AuthError> {
-        TokenResponse.read(result, provider: name, logger: logger).flatMap { $0.bearerToken() }
+    private func accessToken(
+        _ result: Result<OutboundResponse, OutboundHTTPError>
+    ) -> Result<ProviderTokens, AuthError> {
+        TokenResponse.read(result, provider: name, logger: logger).flatMap { response in
+            response.bearerToken().map {
+                ProviderTokens(
+                    accessToken: $0, refreshToken: response.refreshToken,
+                    expiresAt: response.expiresAt(now: Int64(OIDCTiming.systemWallClock())))
+            }
+        }
     }
 
     private func fetchUser(accessToken: String, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {

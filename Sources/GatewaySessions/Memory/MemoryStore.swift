@@ -13,9 +13,11 @@ import Synchronization
 public final class MemoryStore: SessionStore, IdentityStore {
     public static let defaultMaxSessions = 100_000
 
-    private let sessions: Mutex<MemorySessionTable>
+    let sessions: Mutex<MemorySessionTable>
     private let identities = Mutex(MemoryIdentityTable())
-    private let clock: WallClock
+    /// Token refresh leases (`MemoryStore+ProviderTokens.swift`), under their own lock.
+    let refreshLeases = Mutex(MemoryLeaseTable())
+    let clock: WallClock
 
     public init(maxSessions: Int = MemoryStore.defaultMaxSessions, clock: WallClock = SystemClock()) {
         sessions = Mutex(MemorySessionTable(capacity: maxSessions))

@@ -20,11 +20,15 @@
 enum RedisScript: Hashable, Sendable, CaseIterable {
     case signIn, link, unlink, user
     case saveSession, deleteSessions
+    case renewLease, releaseLease, updateIfTokens
 
     var source: String {
         switch self {
         case .saveSession: return "local p = ARGV[1]\n" + Self.saveSessionBody
         case .deleteSessions: return "local p = ARGV[1]\n" + Self.deleteSessionsBody
+        case .renewLease: return "local p = ARGV[1]\n" + Self.renewLeaseBody
+        case .releaseLease: return "local p = ARGV[1]\n" + Self.releaseLeaseBody
+        case .updateIfTokens: return "local p = ARGV[1]\n" + Self.updateIfTokensBody
         case .signIn: return Self.prelude + Self.signInBody
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody

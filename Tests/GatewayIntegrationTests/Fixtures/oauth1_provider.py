@@ -22,6 +22,7 @@ OAuth 2.0 (Twitter's API v2), a small emulator:
 
   PUT  /users/{screen_name}            JSON {"email", "name", "id"} sets a user (like oidc-provider-mock)
   GET  /log                            JSON: the paths and Authorization schemes seen, in order
+  GET  /access_tokens                  JSON: the OAuth 1.0a access tokens issued [{token, secret, user}]
 
 Usage: oauth1_provider.py [--port 0] [--consumer-key K --consumer-secret S]
        [--client-id I --client-secret S]. Prints `PORT <n>` once it listens on 127.0.0.1.
@@ -206,6 +207,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.put_user(urllib.parse.unquote(url.path[len("/users/"):]), body)
             if self.command == "GET" and url.path == "/log":
                 return self.reply_json(200, LOG)
+            if self.command == "GET" and url.path == "/access_tokens":
+                return self.reply_json(200, [{"token": t, "secret": e["secret"], "user": e["user"]}
+                                             for t, e in ACCESS_TOKENS.items()])
             self.reply(404, b"not found")
 
     do_GET = do_POST = do_PUT = handle_any
