@@ -7,8 +7,8 @@ import GatewayTestSupport
 import XCTest
 
 final class RedisConnectionTests: XCTestCase {
-    private var server: RedisTestServer!
-    private var connections: [RedisConnection] = []
+    var server: RedisTestServer!
+    var connections: [RedisConnection] = []
 
     override func setUpWithError() throws {
         server = try RedisTestServer()

@@ -1,4 +1,4 @@
-// A subscribed RedisConnection against a real redis-server: messages arrive, "up" means the
+// RedisConnectionTests for a subscribed connection: messages arrive, "up" means the
 // subscription is confirmed, and a killed connection comes back subscribed.
 import Dispatch
 import Foundation
@@ -6,24 +6,8 @@ import GatewaySessions
 import GatewayTestSupport
 import XCTest
 
-final class RedisSubscriptionTests: XCTestCase {
-    private var server: RedisTestServer!
-    private var connections: [RedisConnection] = []
-
-    override func setUpWithError() throws {
-        server = try RedisTestServer()
-    }
-
-    override func tearDown() {
-        for connection in connections {
-            connection.close()
-            connection.queue.sync {}
-        }
-        connections = []
-        server?.stop()
-    }
-
-    private func connection(_ label: String) -> RedisConnection {
+extension RedisConnectionTests {
+    private func subscriptionConnection(_ label: String) -> RedisConnection {
         let connection = RedisConnection(queue: DispatchQueue(label: "test.sub.\(label)"), host: "127.0.0.1", port: server.port)
         connections.append(connection)
         return connection
@@ -40,10 +24,10 @@ final class RedisSubscriptionTests: XCTestCase {
     func testMessagesArriveOnlyOnceSubscribedAndAfterAReconnect() throws {
         let received = Box<String>()
         let changes = Box<Bool>()
-        let subscriber = connection("subscriber")
+        let subscriber = subscriptionConnection("subscriber")
         subscriber.subscribe(to: Array("gateway:test".utf8)) { received.append(String(decoding: $0, as: UTF8.self)) }
         subscriber.onConnectionChange = { changes.append($0) }
-        let publisher = connection("publisher")
+        let publisher = subscriptionConnection("publisher")
         publisher.start()
         subscriber.start()
         eventually(on: publisher.queue, "publisher up") { publisher.isConnected }
