@@ -19,6 +19,8 @@ extension SessionRecord {
         w.field("expiresAt", expiresAt)
         w.field("lastSeenAt", lastSeenAt)
         if !organizations.isEmpty { w.field("organizations", organizations) }
+        if let clientAddress { w.field("clientAddress", clientAddress) }
+        if let sealedIDToken { w.field("sealedIDToken", sealedIDToken) }
         w.endObject()
         return w.bytes
     }
@@ -39,6 +41,8 @@ extension SessionRecord {
         var expiresAt: Int64?
         var lastSeenAt: Int64?
         var organizations: [String]?
+        var clientAddress: String?
+        var sealedIDToken: String?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -53,6 +57,8 @@ extension SessionRecord {
             case "expiresAt": return r.readInteger(into: &expiresAt)
             case "lastSeenAt": return r.readInteger(into: &lastSeenAt)
             case "organizations": return r.readStringArray(into: &organizations)
+            case "clientAddress": return r.readOptionalString(into: &clientAddress)
+            case "sealedIDToken": return r.readOptionalString(into: &sealedIDToken)
             default: return r.skipValue()
             }
         }
@@ -64,5 +70,7 @@ extension SessionRecord {
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
         self.emailVerified = emailVerified ?? false
+        self.clientAddress = clientAddress
+        self.sealedIDToken = sealedIDToken
     }
 }

@@ -27,6 +27,12 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var lastSeenAt: Int64
     /// Organisations (GitHub) read at sign-in, lowercased, for `allow github_org`.
     public var organizations: [String] = []
+    /// The client address at sign-in, as the access log computes it (trusted_proxies
+    /// honoured): shown on the account page.
+    public var clientAddress: String?
+    /// The provider's ID token, sealed (`SessionSecrets`) under the session id, for
+    /// RP-Initiated Logout's `id_token_hint`. The store never sees it in clear.
+    public var sealedIDToken: String?
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -48,7 +54,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 extension SessionRecord {
     private enum CodingKeys: String, CodingKey {
         case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
-        case organizations
+        case organizations, clientAddress, sealedIDToken
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
@@ -66,5 +72,7 @@ extension SessionRecord {
             expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
         organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
         emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
+        clientAddress = try c.decodeIfPresent(String.self, forKey: .clientAddress)
+        sealedIDToken = try c.decodeIfPresent(String.self, forKey: .sealedIDToken)
     }
 }

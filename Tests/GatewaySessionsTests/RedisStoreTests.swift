@@ -58,6 +58,11 @@ final class RedisStoreTests: XCTestCase {
         XCTAssertEqual(send(["SMEMBERS", index]), .array([.string(Array(id.value.utf8))]))
         guard case .integer(let indexTTL)? = send(["TTL", index]) else { return XCTFail("no index TTL") }
         XCTAssertTrue((598...600).contains(indexTTL), "\(indexTTL)")
+        // So does the per-user index the account page lists sessions from.
+        let users = p + "user_sessions:" + user.id
+        XCTAssertEqual(send(["SMEMBERS", users]), .array([.string(Array(id.value.utf8))]))
+        guard case .integer(let usersTTL)? = send(["TTL", users]) else { return XCTFail("no user index TTL") }
+        XCTAssertTrue((598...600).contains(usersTTL), "\(usersTTL)")
         let stored = send(["GET", p + id.storageKey])?.text ?? ""
         XCTAssertEqual(try? JSONDecoder().decode(SessionRecord.self, from: Data(stored.utf8)), record(user.id))
     }
