@@ -15,6 +15,9 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var hostedDomain: String?
     /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
     public var organizations: [String]
+    /// The ID token as the provider issued it (OIDC only), already validated: kept, sealed,
+    /// in the session as RP-Initiated Logout's `id_token_hint`. Never logged.
+    public var idToken: String?
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,
