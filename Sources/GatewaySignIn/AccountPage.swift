@@ -38,22 +38,28 @@ enum AccountPage {
         var rows = ""
         for identity in view.identities {
             let verified = identity.linked.emailVerified
-            let email = identity.linked.email.map {
-                "\(e($0)) <span class=\"\(verified ? "ok" : "no")\">(\(verified ? "verified" : "not verified"))</span>"
-            } ?? "<span class=\"note\">none</span>"
+            let email =
+                identity.linked.email.map {
+                    "\(e($0)) <span class=\"\(verified ? "ok" : "no")\">(\(verified ? "verified" : "not verified"))</span>"
+                } ?? "<span class=\"note\">none</span>"
             var action = "<span class=\"note\">Your only sign-in; it stays linked.</span>"
             if identity.canUnlink {
-                let warning = identity.signsOutHere ? " <span class=\"note\">(you signed in with it, so this signs you out here)</span>" : ""
-                action = "<form method=\"post\" action=\"\(e(identity.unlinkAction))\"><button type=\"submit\">Unlink \(e(identity.displayName))</button>\(warning)</form>"
+                let warning =
+                    identity.signsOutHere
+                    ? " <span class=\"note\">(you signed in with it, so this signs you out here)</span>" : ""
+                action =
+                    "<form method=\"post\" action=\"\(e(identity.unlinkAction))\"><button type=\"submit\">Unlink \(e(identity.displayName))</button>\(warning)</form>"
             }
-            rows += "<tr><th scope=\"row\">\(e(identity.displayName))</th><td>\(e(identity.linked.login ?? "—"))</td><td>\(email)</td>"
+            rows +=
+                "<tr><th scope=\"row\">\(e(identity.displayName))</th><td>\(e(identity.linked.login ?? "—"))</td><td>\(email)</td>"
                 + "<td>\(time(identity.linked.linkedAt))</td><td>\(action)</td></tr>\n"
         }
         var links = ""
         if !view.linkable.isEmpty {
             links = "<h3>Link another account</h3>\n<ul>\n"
             for provider in view.linkable {
-                links += "<li><a class=\"button\" href=\"\(e(provider.href))\">Link \(e(provider.displayName))</a></li>\n"
+                links +=
+                    "<li><a class=\"button\" href=\"\(e(provider.href))\">Link \(e(provider.displayName))</a></li>\n"
             }
             links += "</ul>\n"
         }
@@ -72,12 +78,14 @@ enum AccountPage {
             let marker = session.isCurrent ? " <span class=\"current\">(this session)</span>" : ""
             let label = session.isCurrent ? "Sign out" : "Sign out this session"
             let described = "session-\(e(session.handle))"
-            rows += "<tr id=\"\(described)\"><td>\(time(session.createdAt))\(marker)</td><td>\(time(session.lastSeenAt))</td>"
+            rows +=
+                "<tr id=\"\(described)\"><td>\(time(session.createdAt))\(marker)</td><td>\(time(session.lastSeenAt))</td>"
                 + "<td>\(e(session.providerDisplayName))</td><td>\(e(session.clientAddress ?? "unknown"))</td>"
                 + "<td><form method=\"post\" action=\"\(e(session.signOutAction))\"><button type=\"submit\" "
                 + "aria-describedby=\"\(described)\">\(label)</button></form></td></tr>\n"
         }
-        let others = view.sessions.count > 1
+        let others =
+            view.sessions.count > 1
             ? "<form method=\"post\" action=\"\(e(view.signOutOthersAction))\"><button type=\"submit\">Sign out everywhere else</button></form>\n"
             : "<p class=\"note\">This is your only active session.</p>\n"
         return """

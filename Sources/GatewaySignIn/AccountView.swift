@@ -54,12 +54,14 @@ struct AccountView {
         identities = user.identities.map { identity in
             Identity(
                 linked: identity, displayName: display(identity.provider), canUnlink: user.identities.count > 1,
-                signsOutHere: identity.provider == current.record.provider && identity.subject == current.record.subject,
+                signsOutHere: identity.provider == current.record.provider
+                    && identity.subject == current.record.subject,
                 unlinkAction: prefix + "/identities/" + HTTPText.encode(identity.provider) + "/unlink?next=" + here)
         }
         let linked = Set(user.identities.map(\.provider))
         linkable = providers.filter { !linked.contains($0.name) }.map {
-            Linkable(provider: $0.name, displayName: $0.displayName, href: prefix + "/" + $0.name + "?link=1&next=" + here)
+            Linkable(
+                provider: $0.name, displayName: $0.displayName, href: prefix + "/" + $0.name + "?link=1&next=" + here)
         }
         var listed = stored
         // The store lists what it holds; the session serving this page is always shown.
@@ -74,7 +76,8 @@ struct AccountView {
                 providerDisplayName: display(session.record.provider), createdAt: session.record.createdAt,
                 lastSeenAt: session.record.lastSeenAt, expiresAt: session.record.expiresAt,
                 clientAddress: session.record.clientAddress, isCurrent: isCurrent,
-                signOutAction: isCurrent ? prefix + "/sign_out" : prefix + "/sessions/" + handle + "/sign_out?next=" + here)
+                signOutAction: isCurrent
+                    ? prefix + "/sign_out" : prefix + "/sessions/" + handle + "/sign_out?next=" + here)
         }
         signOutAction = prefix + "/sign_out"
         signOutOthersAction = prefix + "/sessions/sign_out_others?next=" + here

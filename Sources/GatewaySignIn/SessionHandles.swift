@@ -10,7 +10,8 @@ struct SessionHandles: Sendable {
     private let key: HMACKey
 
     init(secret: String) {
-        key = HMACKey(MessageAuthentication.hmacSHA256(key: Array(secret.utf8), message: Array("gateway session handle v1".utf8)))
+        key = HMACKey(
+            MessageAuthentication.hmacSHA256(key: Array(secret.utf8), message: Array("gateway session handle v1".utf8)))
     }
 
     func handle(_ id: SessionID) -> String {
@@ -21,7 +22,8 @@ struct SessionHandles: Sendable {
     func find(_ handle: String, in sessions: [StoredSession]) -> StoredSession? {
         let wanted = Array(handle.utf8)
         var found: StoredSession?
-        for session in sessions where MessageAuthentication.constantTimeEquals(Array(self.handle(session.id).utf8), wanted) {
+        for session in sessions
+        where MessageAuthentication.constantTimeEquals(Array(self.handle(session.id).utf8), wanted) {
             found = session
         }
         return found

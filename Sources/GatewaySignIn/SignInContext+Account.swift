@@ -74,7 +74,8 @@ extension SignInContext {
     ) {
         sessions.deleteSessions(ids, ofUser: userID) { [self] result in
             guard case .success(let count) = result else { return done(storeUnavailable(head)) }
-            log.info("sessions signed out from the account page", metadata: ["user": .string(userID), "count": "\(count)"])
+            log.info(
+                "sessions signed out from the account page", metadata: ["user": .string(userID), "count": "\(count)"])
             let endedHere = ids.contains(current)
             let cookies = endedHere ? [clearedSessionCookie] : []
             if let next = query["next"].map({ RedirectTarget.sanitize($0) }) {

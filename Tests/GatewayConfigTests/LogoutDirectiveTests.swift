@@ -27,7 +27,9 @@ final class LogoutDirectiveTests: XCTestCase {
         }
         XCTAssertEqual(
             TestConfig.messages("post_logout_redirect //evil.example;\n"),
-            [#"gateway.conf:1:22: "post_logout_redirect" must be a path on this site like /auth/sign_in, got "//evil.example""#])
+            [
+                #"gateway.conf:1:22: "post_logout_redirect" must be a path on this site like /auth/sign_in, got "//evil.example""#
+            ])
         XCTAssertEqual(
             TestConfig.messages("provider github { client_id a; client_secret b; end_provider_session on; }\n").first?
                 .contains(#""end_provider_session" is not allowed in "provider""#), true, "a top-level directive only")

@@ -35,7 +35,8 @@ extension StoreConformance {
         b.save(other, session("u_someone_else", createdAt: base), ttl: 60)
         XCTAssertEqual(list(b, user)?.map(\.id), [older, short, newer], "oldest first; past its end is not listed")
         XCTAssertEqual(list(a, user)?.first?.record, session(user, createdAt: base - 5), "the whole record comes back")
-        XCTAssertTrue(expireAfter(2) { list(a, user)?.map(\.id) == [older, newer] }, "a session past its TTL drops out")
+        XCTAssertTrue(
+            expireAfter(2) { list(a, user)?.map(\.id) == [older, newer] }, "a session past its TTL drops out")
         XCTAssertEqual(list(a, "u_nobody"), [])
         XCTAssertNotNil(a.delete(older)?.ok())
         XCTAssertEqual(list(b, user)?.map(\.id), [newer], "a deleted session leaves the list")

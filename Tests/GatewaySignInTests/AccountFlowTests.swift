@@ -31,7 +31,8 @@ final class AccountFlowTests: XCTestCase {
         XCTAssertEqual(identities.first?["can_unlink"] as? Bool, false, "the last identity stays")
         let sessions = try XCTUnwrap(body["sessions"] as? [[String: Any]])
         XCTAssertEqual(Set(sessions.compactMap { $0["client_address"] as? String }), ["203.0.113.9", "198.51.100.4"])
-        XCTAssertEqual(sessions.filter { $0["current"] as? Bool == true }.map { $0["client_address"] as? String }, ["203.0.113.9"])
+        XCTAssertEqual(
+            sessions.filter { $0["current"] as? Bool == true }.map { $0["client_address"] as? String }, ["203.0.113.9"])
         let text = String(decoding: page.body, as: UTF8.self)
         for cookie in [mine, other] {
             XCTAssertFalse(text.contains(try XCTUnwrap(h.sessionID(cookie)).value), "a session id is a bearer secret")
@@ -42,7 +43,9 @@ final class AccountFlowTests: XCTestCase {
         let h = try AccountHarness()
         let mine = try h.signIn()
         let other = try h.signIn()
-        let sessions = try XCTUnwrap(try AccountHarness.json(try h.send("GET", "/auth/account", cookie: mine, fields: json))["sessions"] as? [[String: Any]])
+        let sessions = try XCTUnwrap(
+            try AccountHarness.json(try h.send("GET", "/auth/account", cookie: mine, fields: json))["sessions"]
+                as? [[String: Any]])
         let target = try XCTUnwrap(sessions.first { $0["current"] as? Bool == false }?["sign_out"] as? String)
         XCTAssertEqual(try h.send("POST", target, cookie: mine, fields: ["Sec-Fetch-Site: cross-site"]).status, 403)
         XCTAssertNotNil(h.record(other))
@@ -75,7 +78,8 @@ final class AccountFlowTests: XCTestCase {
         let h = try AccountHarness()
         h.provider.identity.login = "<img src=x onerror=alert(1)>"
         h.provider.identity.name = "\"><script>alert(2)</script>"
-        let page = try h.send("GET", "/auth/account", cookie: try h.signIn(client: "<b>addr</b>"), fields: ["Accept: text/html"])
+        let page = try h.send(
+            "GET", "/auth/account", cookie: try h.signIn(client: "<b>addr</b>"), fields: ["Accept: text/html"])
         XCTAssertEqual(page.status, 200)
         let html = String(decoding: page.body, as: UTF8.self)
         for raw in ["<img", "<script", "<b>"] { XCTAssertFalse(html.contains(raw), "\(raw) reached the page") }
@@ -84,7 +88,8 @@ final class AccountFlowTests: XCTestCase {
         XCTAssertTrue(html.contains("<h1>Your account</h1>"))
         XCTAssertEqual(AccountHarness.values("Cache-Control", of: page), ["no-store"])
         XCTAssertEqual(AccountHarness.values("X-Frame-Options", of: page), ["DENY"])
-        XCTAssertTrue(AccountHarness.values("Content-Security-Policy", of: page).first?.hasPrefix("default-src 'none'") ?? false)
+        XCTAssertTrue(
+            AccountHarness.values("Content-Security-Policy", of: page).first?.hasPrefix("default-src 'none'") ?? false)
     }
 
     func testTimesAreShownInUTC() {

@@ -56,7 +56,8 @@ final class AccountHarness {
         let start = try send("GET", "/auth/github?next=/")
         let attempt = try XCTUnwrap(Self.values("Set-Cookie", of: start).last).prefix { $0 != ";" }
         let done = try send(
-            "GET", "/auth/github/callback?state=\(FakeSignInProvider.key)&code=good", cookie: String(attempt), client: client)
+            "GET", "/auth/github/callback?state=\(FakeSignInProvider.key)&code=good", cookie: String(attempt),
+            client: client)
         let session = try XCTUnwrap(Self.values("Set-Cookie", of: done).first { $0.hasPrefix("__gw=") })
         return String(session.prefix { $0 != ";" })
     }

@@ -28,7 +28,8 @@ final class ProviderLogoutFlowTests: XCTestCase {
         let id = try XCTUnwrap(h.sessionID(cookie))
         let opened = h.context.idTokenSeal.open(sealed, binding: id.value, now: h.clock.unixSeconds())
         XCTAssertEqual(opened.map { String(decoding: $0.payload, as: UTF8.self) }, token)
-        XCTAssertNil(h.context.idTokenSeal.open(sealed, binding: SessionID.generate().value, now: h.clock.unixSeconds()))
+        XCTAssertNil(
+            h.context.idTokenSeal.open(sealed, binding: SessionID.generate().value, now: h.clock.unixSeconds()))
     }
 
     func testProviderOneSendsTheBrowserToTheProviderAfterEndingTheSession() throws {
@@ -40,7 +41,8 @@ final class ProviderLogoutFlowTests: XCTestCase {
         XCTAssertEqual(request.idTokenHint, token)
         XCTAssertEqual(request.postLogoutRedirectURI, "http://gateway.test/auth/sign_in?flash=signed_out")
         XCTAssertGreaterThanOrEqual(request.state.count, 22)
-        XCTAssertEqual(AccountHarness.values("Location", of: out), ["https://idp.example.test/logout?state=" + request.state])
+        XCTAssertEqual(
+            AccountHarness.values("Location", of: out), ["https://idp.example.test/logout?state=" + request.state])
         XCTAssertTrue(AccountHarness.values("Set-Cookie", of: out).first?.contains("Max-Age=0") ?? false)
         XCTAssertNil(h.record(cookie), "the local session ended first")
     }
@@ -79,7 +81,8 @@ final class ProviderLogoutFlowTests: XCTestCase {
     func testCrossSiteProviderSignOutIsRefusedAndKeepsTheSession() throws {
         let h = try harness()
         let cookie = try h.signIn()
-        let out = try h.send("POST", "/auth/sign_out?provider=1", cookie: cookie, fields: ["Sec-Fetch-Site: cross-site"])
+        let out = try h.send(
+            "POST", "/auth/sign_out?provider=1", cookie: cookie, fields: ["Sec-Fetch-Site: cross-site"])
         XCTAssertEqual(out.status, 403)
         XCTAssertNotNil(h.record(cookie))
         XCTAssertTrue(h.provider.endSessionRequests.isEmpty)
