@@ -38,8 +38,6 @@ struct AccountView {
     var identities: [Identity]
     var linkable: [Linkable]
     var sessions: [Session]
-    /// The plain sign-out, for the current session's row.
-    var signOutAction: String
     var signOutOthersAction: String
 
     init(
@@ -79,7 +77,6 @@ struct AccountView {
                 signOutAction: isCurrent
                     ? prefix + "/sign_out" : prefix + "/sessions/" + handle + "/sign_out?next=" + here)
         }
-        signOutAction = prefix + "/sign_out"
         signOutOthersAction = prefix + "/sessions/sign_out_others?next=" + here
     }
 }
