@@ -92,6 +92,16 @@ final class AccountFlowTests: XCTestCase {
             AccountHarness.values("Content-Security-Policy", of: page).first?.hasPrefix("default-src 'none'") ?? false)
     }
 
+    func testASignInEndsTheSessionItsBrowsersOldCookieNamed() throws {
+        let h = try AccountHarness()
+        let old = try h.signIn()
+        let other = try h.signIn()
+        let new = try h.signIn(replacing: old)
+        XCTAssertNil(h.record(old), "the replaced session does not linger unreachable")
+        XCTAssertNotNil(h.record(new))
+        XCTAssertNotNil(h.record(other), "sessions of other browsers stay")
+    }
+
     func testTimesAreShownInUTC() {
         XCTAssertEqual(
             AccountPage.time(1_764_635_058), "<time datetime=\"2025-12-02T00:24:18Z\">2025-12-02 00:24 UTC</time>")

@@ -51,13 +51,14 @@ final class AccountHarness {
         return try XCTUnwrap(answers.first)
     }
 
-    /// A full sign-in from `client`: the session cookie's `name=value`.
-    func signIn(client: String = "127.0.0.1") throws -> String {
+    /// A full sign-in from `client` (in a browser that still holds `replacing`, a session
+    /// cookie): the new session cookie's `name=value`.
+    func signIn(client: String = "127.0.0.1", replacing: String? = nil) throws -> String {
         let start = try send("GET", "/auth/github?next=/")
         let attempt = try XCTUnwrap(Self.values("Set-Cookie", of: start).last).prefix { $0 != ";" }
         let done = try send(
-            "GET", "/auth/github/callback?state=\(FakeSignInProvider.key)&code=good", cookie: String(attempt),
-            client: client)
+            "GET", "/auth/github/callback?state=\(FakeSignInProvider.key)&code=good",
+            cookie: ([String(attempt)] + (replacing.map { [$0] } ?? [])).joined(separator: "; "), client: client)
         let session = try XCTUnwrap(Self.values("Set-Cookie", of: done).first { $0.hasPrefix("__gw=") })
         return String(session.prefix { $0 != ";" })
     }
