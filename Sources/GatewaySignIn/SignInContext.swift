@@ -55,7 +55,8 @@ public final class SignInContext: @unchecked Sendable {
         stateCookies = SignInStateCookies(
             secret: secret, stateName: names.state, prefix: config.authPrefix, secure: publicURL.isHTTPS)
         lifetime = Int64(config.session.lifetime.components.seconds)
-        idTokenSeal = SealedValue(secret: secret, purpose: "session id token", maxAge: lifetime + SealedValue.allowedSkew)
+        idTokenSeal = SealedValue(
+            secret: secret, purpose: "session id token", maxAge: lifetime + SealedValue.allowedSkew)
         sessionHandles = SessionHandles(secret: secret)
         endProviderSession = config.endProviderSession
         postLogoutRedirectURI =
@@ -131,7 +132,9 @@ public final class SignInContext: @unchecked Sendable {
 
     /// A new session for a user who just signed in with `identity` (its email normalised), from
     /// `clientAddress`; its ID token is sealed under `id`.
-    func newSession(id: SessionID, user: UserRecord, identity: VerifiedIdentity, clientAddress: String?) -> SessionRecord {
+    func newSession(
+        id: SessionID, user: UserRecord, identity: VerifiedIdentity, clientAddress: String?
+    ) -> SessionRecord {
         let now = now()
         let (email, verified) = Self.sessionEmail(user: user, identity: identity)
         var record = SessionRecord(

@@ -50,11 +50,12 @@ extension OIDCProvider {
     ) {
         // Every success carries the ID token it was validated from (the logout hint).
         let completion: (Result<VerifiedIdentity, AuthError>) -> Void = { result in
-            done(result.map { identity in
-                var identity = identity
-                identity.idToken = tokens.idToken
-                return identity
-            })
+            done(
+                result.map { identity in
+                    var identity = identity
+                    identity.idToken = tokens.idToken
+                    return identity
+                })
         }
         let jws: CompactJWS
         do throws(JWTError) {
