@@ -24,7 +24,7 @@ enum AccountPage {
         body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.45}
         h1{font-size:1.6rem} h2{font-size:1.25rem;margin-top:2rem} h3{font-size:1.05rem}
         table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #767676;vertical-align:top}
-        ul{list-style:none;padding:0} li{margin:.4rem 0} form{margin:0}
+        ul{list-style:none;padding:0} li{margin:.4rem 0} form{margin:0} section>form{margin-top:1rem} time,button{white-space:nowrap}
         button,.button{font:inherit;display:inline-block;padding:.4rem .8rem;border:1px solid #595959;border-radius:6px;color:#1a1a1a;background:#f2f2f2;text-decoration:none;cursor:pointer}
         button:hover,.button:hover{background:#e0e0e0}
         :focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
