@@ -24,9 +24,13 @@ public protocol SignInProvider: AnyObject {
     func finish(
         query: [String: String], remembered: SignInStart.Remembered, redirectURI: String,
         completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void)
+    /// RP-Initiated Logout: where to send the browser so the provider ends its own session,
+    /// or nil when it publishes no `end_session_endpoint` (every non-OIDC provider).
+    func endSessionURL(idTokenHint: String?, postLogoutRedirectURI: String, state: String) -> String?
 }
 
 extension SignInProvider {
+    public func endSessionURL(idTokenHint: String?, postLogoutRedirectURI: String, state: String) -> String? { nil }
     public func callbackKey(in query: [String: String]) -> String? { query["state"] }
     public func isDenial(_ query: [String: String]) -> Bool { query["error"] == "access_denied" }
 }

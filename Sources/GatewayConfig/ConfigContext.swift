@@ -69,6 +69,7 @@ enum ConfigContext: Sendable, CaseIterable {
             .simple("underscores_in_headers"), .simple("allow_encoded_slashes"),
             DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
             .simple("verify_redirect"), .simple("metrics_listen"),
+            .simple("end_provider_session"), .simple("post_logout_redirect"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),

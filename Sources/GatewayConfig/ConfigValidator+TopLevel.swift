@@ -48,6 +48,10 @@ extension ConfigValidator {
             case "allow_encoded_slashes":
                 config.allowEncodedSlashes = boolean(node) ?? config.allowEncodedSlashes
             case "verify_redirect": config.verifyRedirect = boolean(node) ?? config.verifyRedirect
+            case "end_provider_session":
+                config.endProviderSession = boolean(node) ?? config.endProviderSession
+            case "post_logout_redirect":
+                config.postLogoutRedirect = postLogoutRedirect(node.args[0]) ?? config.postLogoutRedirect
             case "websocket_origins":
                 for arg in node.args {
                     if let origin = publicURL(arg, directive: "websocket_origins") {

@@ -37,6 +37,14 @@ public struct GatewayConfiguration: Sendable {
     /// `verify_redirect on|off;` — `/auth/verify` answers a browser with 302 to the sign-in page
     /// instead of 401. Default off (`?rd=` asks for it per request).
     public var verifyRedirect = false
+    /// `end_provider_session on|off;` — `POST {auth_prefix}/sign_out` also ends the session at
+    /// an OIDC provider whose discovery lists `end_session_endpoint` (RP-Initiated Logout).
+    /// Default off (`?provider=1` asks for it per request).
+    public var endProviderSession = false
+    /// `post_logout_redirect PATH;` — where the provider sends the browser back to after
+    /// ending its session (`post_logout_redirect_uri`, under `public_url`). Default: the
+    /// sign-in page with "You are signed out."
+    public var postLogoutRedirect: String?
     /// `tunnel_idle_timeout DURATION;` — a WebSocket tunnel with no bytes either way for this
     /// long is closed. Default 1h.
     public var tunnelIdleTimeout: Duration = ConfigDefaults.tunnelIdleTimeout

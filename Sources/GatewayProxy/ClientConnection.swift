@@ -172,7 +172,7 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         let shared = self.shared
         let request = LocalRequest(
             head: e.head, target: target.forwarded, peerHost: peerHost, peerTrusted: peerTrusted,
-            locate: { RequestRouting.locate($0, shared: shared) })
+            clientAddress: e.clientAddress, locate: { RequestRouting.locate($0, shared: shared) })
         let serial = machine.serial
         endpoint.answer(request) { [self] response in
             guard machine.isCurrent(serial) else { return }

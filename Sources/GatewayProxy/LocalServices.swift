@@ -28,18 +28,22 @@ public struct LocalRequest {
     public let peerHost: String
     /// The peer is in `trusted_proxies`: its forwarded headers are believed.
     public let peerTrusted: Bool
+    /// The client's address as the access log has it: the peer, or from a trusted peer the
+    /// first X-Forwarded-For hop no trusted proxy vouches for.
+    public let clientAddress: String
     /// Finds the location for another request's target (forward-auth), by the proxy's own
     /// canonical form and router.
     public let locate: ([UInt8]) -> LocationLookup
 
     public init(
-        head: HTTPRequestHead, target: [UInt8], peerHost: String, peerTrusted: Bool,
+        head: HTTPRequestHead, target: [UInt8], peerHost: String, peerTrusted: Bool, clientAddress: String? = nil,
         locate: @escaping ([UInt8]) -> LocationLookup
     ) {
         self.head = head
         self.target = target
         self.peerHost = peerHost
         self.peerTrusted = peerTrusted
+        self.clientAddress = clientAddress ?? peerHost
         self.locate = locate
     }
 }

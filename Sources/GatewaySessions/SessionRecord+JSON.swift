@@ -21,6 +21,8 @@ extension SessionRecord {
         if !organizations.isEmpty { w.field("organizations", organizations) }
         if let sealedTokens { w.field("sealedTokens", sealedTokens) }
         if let tokenExpiresAt { w.field("tokenExpiresAt", tokenExpiresAt) }
+        if let clientAddress { w.field("clientAddress", clientAddress) }
+        if let sealedIDToken { w.field("sealedIDToken", sealedIDToken) }
         w.endObject()
         return w.bytes
     }
@@ -43,6 +45,8 @@ extension SessionRecord {
         var organizations: [String]?
         var sealedTokens: String?
         var tokenExpiresAt: Int64?
+        var clientAddress: String?
+        var sealedIDToken: String?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -59,6 +63,8 @@ extension SessionRecord {
             case "organizations": return r.readStringArray(into: &organizations)
             case "sealedTokens": return r.readOptionalString(into: &sealedTokens)
             case "tokenExpiresAt": return r.readInteger(into: &tokenExpiresAt)
+            case "clientAddress": return r.readOptionalString(into: &clientAddress)
+            case "sealedIDToken": return r.readOptionalString(into: &sealedIDToken)
             default: return r.skipValue()
             }
         }
@@ -72,5 +78,7 @@ extension SessionRecord {
         self.emailVerified = emailVerified ?? false
         self.sealedTokens = sealedTokens
         self.tokenExpiresAt = tokenExpiresAt
+        self.clientAddress = clientAddress
+        self.sealedIDToken = sealedIDToken
     }
 }

@@ -33,6 +33,12 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     /// When the access token expires (unix seconds), in clear so the gate knows when to
     /// refresh without opening `sealedTokens`; nil when it does not expire or there is none.
     public var tokenExpiresAt: Int64?
+    /// The client address at sign-in, as the access log computes it (trusted_proxies
+    /// honoured): shown on the account page.
+    public var clientAddress: String?
+    /// The provider's ID token, sealed (`SessionSecrets`) under the session id, for
+    /// RP-Initiated Logout's `id_token_hint`. The store never sees it in clear.
+    public var sealedIDToken: String?
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -55,6 +61,7 @@ extension SessionRecord {
     private enum CodingKeys: String, CodingKey {
         case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
         case organizations, sealedTokens, tokenExpiresAt
+        case clientAddress, sealedIDToken
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
@@ -74,5 +81,7 @@ extension SessionRecord {
         emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
         sealedTokens = try c.decodeIfPresent(String.self, forKey: .sealedTokens)
         tokenExpiresAt = try c.decodeIfPresent(Int64.self, forKey: .tokenExpiresAt)
+        clientAddress = try c.decodeIfPresent(String.self, forKey: .clientAddress)
+        sealedIDToken = try c.decodeIfPresent(String.self, forKey: .sealedIDToken)
     }
 }

@@ -22,6 +22,12 @@ public protocol SessionStore: AnyObject, Sendable {
     /// were deleted (Redis may count ones already past their end).
     func deleteSessions(
         userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void)
+    /// Every live session of `userID` (past neither its TTL nor `expiresAt`), oldest first.
+    func sessions(ofUser userID: String, completion: @escaping (Result<[StoredSession], StoreError>) -> Void)
+    /// Deletes those of `ids` that are sessions of `userID`; any other id is left alone, so a
+    /// user can only ever end their own sessions. Answers how many were deleted.
+    func deleteSessions(
+        _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void)
 }
 
 /// Which sessions `deleteSessions` finds: the user and the identity they signed in with.

@@ -18,12 +18,7 @@ enum SessionJSON {
         w.beginArray()
         for identity in user?.identities ?? [] {
             w.beginObject()
-            w.field("provider", identity.provider)
-            w.field("subject", identity.subject)
-            w.field("login", identity.login)
-            w.field("email", identity.email)
-            w.field("verified", identity.emailVerified)
-            w.field("linked_at", identity.linkedAt)
+            fields(of: identity, into: &w)
             w.endObject()
         }
         w.endArray()
@@ -34,5 +29,15 @@ enum SessionJSON {
         w.endObject()
         w.endObject()
         return w.text + "\n"
+    }
+
+    /// An identity's members, shared by `/auth/me` and the account page's JSON.
+    static func fields(of identity: LinkedIdentity, into w: inout JSONWriter) {
+        w.field("provider", identity.provider)
+        w.field("subject", identity.subject)
+        w.field("login", identity.login)
+        w.field("email", identity.email)
+        w.field("verified", identity.emailVerified)
+        w.field("linked_at", identity.linkedAt)
     }
 }

@@ -40,6 +40,12 @@ extension SignInContext: LocalEndpoint {
             signOut(head, query: query, done: done)
         case ("identities", 3, _) where parts[2] == "unlink" && head.methodKind == .post:
             unlink(head, provider: parts[1], query: query, done: done)
+        case ("account", 1, true):
+            account(head, done: done)
+        case ("sessions", 3, _) where parts[2] == "sign_out" && head.methodKind == .post:
+            signOutSession(head, handle: parts[1], query: query, done: done)
+        case ("sessions", 2, _) where parts[1] == "sign_out_others" && head.methodKind == .post:
+            signOutOthers(head, query: query, done: done)
         case ("me", 1, true):
             me(head, done: done)
         case ("verify", 1, true):
@@ -47,8 +53,8 @@ extension SignInContext: LocalEndpoint {
         case (let name, 1, true) where provider(named: name) != nil:
             startSignIn(head, provider: provider(named: name)!, query: query, done: done)
         case (let name, 2, true) where parts[1] == "callback" && provider(named: name) != nil:
-            callback(head, provider: provider(named: name)!, query: query, done: done)
-        case (_, _, false) where ["sign_in", "me", "verify", "sign_out"].contains(parts.first ?? ""):
+            callback(head, provider: provider(named: name)!, query: query, client: request.clientAddress, done: done)
+        case (_, _, false) where ["sign_in", "me", "verify", "sign_out", "account"].contains(parts.first ?? ""):
             done(LocalResponse.error(405, for: head).adding([("Allow", parts.first == "sign_out" ? "POST" : "GET, HEAD")]))
         default:
             done(LocalResponse.error(404, for: head))
@@ -107,7 +113,8 @@ extension SignInContext: LocalEndpoint {
     // MARK: Callback
 
     private func callback(
-        _ head: HTTPRequestHead, provider: SignInProvider, query: [String: String], done: @escaping Answer
+        _ head: HTTPRequestHead, provider: SignInProvider, query: [String: String], client: String,
+        done: @escaping Answer
     ) {
         // The state in the URL must name an attempt this browser holds (login CSRF otherwise).
         let key = provider.callbackKey(in: query) ?? ""
@@ -157,13 +164,13 @@ extension SignInContext: LocalEndpoint {
                     "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
                 done(signInFailed(401, "Signing in did not work. Please try again.", clearing: clear))
             case .success(let identity):
-                completeSignIn(head, identity: identity, remembered: remembered, done: done)
+                completeSignIn(head, identity: identity, remembered: remembered, client: client, done: done)
             }
         }
     }
 
     private func completeSignIn(
-        _ head: HTTPRequestHead, identity provided: VerifiedIdentity, remembered: AuthStateRecord,
+        _ head: HTTPRequestHead, identity provided: VerifiedIdentity, remembered: AuthStateRecord, client: String,
         done: @escaping Answer
     ) {
         // The one place a provider's identity enters: a refused email is no email from here on.
@@ -186,7 +193,7 @@ extension SignInContext: LocalEndpoint {
                 done(LocalResponse.error(503, detail: "Sign-in is unavailable right now.", for: head))
             case .success(let user):
                 let id = SessionID.generate()
-                var record = newSession(user: user, identity: identity)
+                var record = newSession(id: id, user: user, identity: identity, clientAddress: client)
                 keepTokens(of: identity, in: &record, for: id)
                 sessions.save(id, record, ttlSeconds: ttl(for: record)) { [self] saved in
                     guard case .success = saved else {
@@ -195,6 +202,9 @@ extension SignInContext: LocalEndpoint {
                         return
                     }
                     onSignIn?(identity.provider, remembered.linkUserID == nil ? "success" : "linked")
+                    // The cookie this browser held (e.g. the session a link started from) is
+                    // replaced: its session ends too, rather than lingering unreachable.
+                    if let replaced = sessionID(in: head.headers), replaced != id { sessions.delete(replaced) { _ in } }
                     log.info(
                         "signed in", metadata: ["provider": .string(identity.provider), "user": .string(user.id)])
                     done(.redirect(remembered.next, cookies: [sessionCookie(id), clearedStateCookie(for: remembered)]))
@@ -224,39 +234,7 @@ extension SignInContext: LocalEndpoint {
         return .page(status, html, cookies: clearing.map { [$0] } ?? [])
     }
 
-    // MARK: Sign-out, me (verify: SignInContext+Verify.swift)
-
-    private func signOut(_ head: HTTPRequestHead, query: [String: String], done: @escaping Answer) {
-        guard Self.isSameOrigin(head, publicURL: publicURL) else {
-            done(LocalResponse.error(403, detail: "Cross-site sign-out refused.", for: head))
-            return
-        }
-        let next = query["next"].map { RedirectTarget.sanitize($0) } ?? (prefix + "/sign_in?flash=signed_out")
-        guard let id = sessionID(in: head.headers) else {
-            done(.redirect(next, cookies: [clearedSessionCookie]))
-            return
-        }
-        sessions.delete(id) { [self] result in
-            guard case .success = result else {
-                done(LocalResponse.error(503, detail: "Sign-out is unavailable right now; the session still stands.", for: head))
-                return
-            }
-            done(.redirect(next, cookies: [clearedSessionCookie]))
-        }
-    }
-
-    /// A state-changing POST must come from our own pages: Sec-Fetch-Site, else Origin, decides.
-    static func isSameOrigin(_ head: HTTPRequestHead, publicURL: PublicURL) -> Bool {
-        if let site = head.headers.firstValueString("sec-fetch-site")?.lowercased() {
-            return site == "same-origin" || site == "none"
-        }
-        if let origin = head.headers.firstValue("origin") {
-            // Parsed, so `https://app.example.com:443` is ours and `https://app.example.com.evil` is not.
-            return OriginCheck.isAllowed(origin, allowed: [publicURL])
-        }
-        // No browser sends a cross-site POST without either field; tools (curl) send neither.
-        return true
-    }
+    // MARK: Me (sign-out: +SignOut, verify: +Verify, account: +Account)
 
     private func me(_ head: HTTPRequestHead, done: @escaping Answer) {
         withSession(head, answer: done, onMissing: {

@@ -17,6 +17,14 @@ public final class SignInContext: @unchecked Sendable {
     let sessionCodec: SignedValue
     /// Sign-in attempts travel sealed in the browser; the gateway keeps nothing per start.
     let stateCookies: SignInStateCookies
+    /// Seals the provider's ID token into the session record, bound to the session id.
+    let idTokenSeal: SealedValue
+    /// The account page's names for sessions (never the ids themselves).
+    let sessionHandles: SessionHandles
+    /// `end_provider_session on`: sign-out also ends the provider's session where it can.
+    let endProviderSession: Bool
+    /// `post_logout_redirect_uri`: where the provider sends the browser back to.
+    let postLogoutRedirectURI: String
     let lifetime: Int64
     let idleTimeout: Int64
     let autoRedirect: Bool
@@ -62,6 +70,12 @@ public final class SignInContext: @unchecked Sendable {
         stateCookies = SignInStateCookies(
             secret: secret, stateName: names.state, prefix: config.authPrefix, secure: publicURL.isHTTPS)
         lifetime = Int64(config.session.lifetime.components.seconds)
+        idTokenSeal = SealedValue(
+            secret: secret, purpose: "session id token", maxAge: lifetime + SealedValue.allowedSkew)
+        sessionHandles = SessionHandles(secret: secret)
+        endProviderSession = config.endProviderSession
+        postLogoutRedirectURI =
+            publicURL.description + (config.postLogoutRedirect ?? config.authPrefix + "/sign_in?flash=signed_out")
         idleTimeout = Int64(config.session.idleTimeout.components.seconds)
         autoRedirect = config.autoRedirect
         verifyRedirect = config.verifyRedirect
@@ -134,8 +148,11 @@ public final class SignInContext: @unchecked Sendable {
         stateCookies.cleared(provider: attempt.provider, key: attempt.state)
     }
 
-    /// A new session for a user who just signed in with `identity` (its email normalised).
-    func newSession(user: UserRecord, identity: VerifiedIdentity) -> SessionRecord {
+    /// A new session for a user who just signed in with `identity` (its email normalised), from
+    /// `clientAddress`; its ID token is sealed under `id`.
+    func newSession(
+        id: SessionID, user: UserRecord, identity: VerifiedIdentity, clientAddress: String?
+    ) -> SessionRecord {
         let now = now()
         let (email, verified) = Self.sessionEmail(user: user, identity: identity)
         var record = SessionRecord(
@@ -145,6 +162,8 @@ public final class SignInContext: @unchecked Sendable {
             expiresAt: now + lifetime, lastSeenAt: now)
         record.emailVerified = verified
         record.organizations = identity.organizations.map { $0.lowercased() }
+        record.clientAddress = clientAddress
+        record.sealedIDToken = identity.idToken.map { idTokenSeal.seal(Array($0.utf8), binding: id.value, now: now) }
         return record
     }
 

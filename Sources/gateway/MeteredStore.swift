@@ -11,7 +11,7 @@ import GatewaySessions
 /// queue (the memory store answers synchronously, Redis on its connection's queue, the loop's).
 final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
     enum Op: Int, CaseIterable {
-        case load, save, delete, update, deleteSessions, signIn, link, unlink, user
+        case load, save, delete, update, deleteSessions, userSessions, deleteUserSessions, signIn, link, unlink, user
         var label: String {
             switch self {
             case .load: "load"
@@ -19,6 +19,8 @@ final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
             case .delete: "delete"
             case .update: "update"
             case .deleteSessions: "delete_sessions"
+            case .userSessions: "user_sessions"
+            case .deleteUserSessions: "delete_user_sessions"
             case .signIn: "sign_in"
             case .link: "link"
             case .unlink: "unlink"
@@ -80,6 +82,16 @@ final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
     ) {
         sessions.deleteSessions(
             userID: userID, provider: provider, subject: subject, completion: timed(.deleteSessions, completion))
+    }
+
+    func sessions(ofUser userID: String, completion: @escaping (Result<[StoredSession], StoreError>) -> Void) {
+        sessions.sessions(ofUser: userID, completion: timed(.userSessions, completion))
+    }
+
+    func deleteSessions(
+        _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) {
+        sessions.deleteSessions(ids, ofUser: userID, completion: timed(.deleteUserSessions, completion))
     }
 
     func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {

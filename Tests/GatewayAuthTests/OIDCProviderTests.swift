@@ -26,8 +26,11 @@ final class OIDCProviderTests: OIDCTestCase {
         let provider = makeProvider()
         startAndWaitUntilReady(provider)
         idp.idTokenOverrides = ["hd": "example.com"]
-        let identity = try XCTUnwrap(signIn(provider)).get()
+        var identity = try XCTUnwrap(signIn(provider)).get()
         XCTAssertFalse(identity.tokens?.accessToken.isEmpty ?? true, "the sign-in keeps the token")
+        // The validated ID token comes along (for RP-Initiated Logout's id_token_hint).
+        XCTAssertEqual(try XCTUnwrap(identity.idToken).split(separator: ".").count, 3)
+        identity.idToken = nil
         XCTAssertEqual(
             identity.keeping(nil),  // its tokens: ProviderTokensTests
             VerifiedIdentity(

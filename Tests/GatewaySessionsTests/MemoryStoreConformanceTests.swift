@@ -30,6 +30,8 @@ final class MemoryStoreConformanceTests: XCTestCase {
     func testDeleteSessionsEndsOnlyThoseSignedInWithThatIdentity() {
         suite.deleteSessionsEndsOnlyThoseSignedInWithThatIdentity()
     }
+    func testListsOnlyTheUsersLiveSessionsOldestFirst() { suite.listsOnlyTheUsersLiveSessionsOldestFirst() }
+    func testDeleteByIDEndsOnlyTheUsersOwnSessions() { suite.deleteByIDEndsOnlyTheUsersOwnSessions() }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
     func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }

@@ -1,5 +1,5 @@
 // What only the Redis store has to prove, on a private redis-server: the key layout, one GET
-// per authenticated request, the EVAL fallback, and outages as `.unavailable`.
+// per authenticated request, the EVAL fallback, the user index's pruning, and outages as `.unavailable`.
 import Dispatch
 import Foundation
 import GatewaySessions
@@ -58,8 +58,25 @@ final class RedisStoreTests: XCTestCase {
         XCTAssertEqual(send(["SMEMBERS", index]), .array([.string(Array(id.value.utf8))]))
         guard case .integer(let indexTTL)? = send(["TTL", index]) else { return XCTFail("no index TTL") }
         XCTAssertTrue((598...600).contains(indexTTL), "\(indexTTL)")
+        // So does the per-user index the account page lists sessions from.
+        let users = p + "user_sessions:" + user.id
+        XCTAssertEqual(send(["SMEMBERS", users]), .array([.string(Array(id.value.utf8))]))
+        guard case .integer(let usersTTL)? = send(["TTL", users]) else { return XCTFail("no user index TTL") }
+        XCTAssertTrue((598...600).contains(usersTTL), "\(usersTTL)")
         let stored = send(["GET", p + id.storageKey])?.text ?? ""
         XCTAssertEqual(try? JSONDecoder().decode(SessionRecord.self, from: Data(stored.utf8)), record(user.id))
+    }
+
+    func testListingPrunesTheIdsOfEndedSessionsFromTheUserIndex() {
+        let (kept, ended) = (SessionID.generate(), SessionID.generate())
+        loop.save(kept, record("u_prune"), ttl: 60)
+        loop.save(ended, record("u_prune"), ttl: 60)
+        XCTAssertEqual(send(["DEL", fixture.prefix + ended.storageKey]), .integer(1))  // as if its TTL ran out
+        let index = fixture.prefix + "user_sessions:u_prune"
+        XCTAssertEqual(send(["SCARD", index]), .integer(2), "an ended session stays indexed until a read")
+        let listed: Result<[StoredSession], StoreError>? = loop.call { $0.sessions(ofUser: "u_prune", completion: $1) }
+        XCTAssertEqual(listed?.ok()?.map(\.id), [kept])
+        XCTAssertEqual(send(["SMEMBERS", index]), .array([.string(Array(kept.value.utf8))]), "pruned on read")
     }
 
     func testAnAuthenticatedRequestCostsOneGet() {

@@ -68,6 +68,19 @@ final class SessionRecordJSONTests: XCTestCase {
         XCTAssertNil(SessionRecord(json: Array(text.replacingOccurrences(of: #""AbC-_x""#, with: "7").utf8)))
     }
 
+    func testClientAddressAndSealedIDTokenRoundTripAndAreLeftOutWhenNil() throws {
+        var full = record
+        (full.clientAddress, full.sealedIDToken) = ("2001:db8::1", "c2VhbGVk-_x")
+        let text = String(decoding: full.encodedJSON(), as: UTF8.self)
+        XCTAssertTrue(text.hasSuffix(#","clientAddress":"2001:db8::1","sealedIDToken":"c2VhbGVk-_x"}"#), text)
+        XCTAssertEqual(SessionRecord(json: full.encodedJSON()), full)
+        XCTAssertEqual(try JSONDecoder().decode(SessionRecord.self, from: Data(full.encodedJSON())), full)
+        XCTAssertEqual(SessionRecord(json: Array(try JSONEncoder().encode(full))), full)
+        let bare = String(decoding: record.encodedJSON(), as: UTF8.self)
+        XCTAssertFalse(bare.contains("clientAddress") || bare.contains("sealedIDToken"), bare)
+        XCTAssertNil(SessionRecord(json: record.encodedJSON())?.sealedIDToken)
+    }
+
     func testSkipsUnknownKeysAndAcceptsNullsAndSurrogatePairs() {
         let json =
             #" { "future": {"a": [1, 2.5e3, true, null, "x"]}, "userID": "u\ud83d\udc19", "provider": "p", "#

@@ -8,6 +8,9 @@ final class FakeSignInProvider: SignInProvider {
     var identity = VerifiedIdentity(
         provider: "github", subject: "42", email: "ada@example.com", emailVerified: true, login: "ada", name: "Ada")
     private(set) var redirectURIs: [String] = []
+    /// Set: the provider has an end_session_endpoint, and each logout URL asked for is recorded.
+    var endSessionEndpoint: String?
+    private(set) var endSessionRequests: [(idTokenHint: String?, postLogoutRedirectURI: String, state: String)] = []
     static let key = "state-1"
     static let remembered = SignInStart.Remembered(nonce: "nonce-1", verifier: "verifier-1")
     static let authorizationURL = "https://idp.example.test/authorize?state=state-1"
@@ -24,5 +27,11 @@ final class FakeSignInProvider: SignInProvider {
     ) {
         guard query["code"] == "good", remembered == Self.remembered else { return completion(.failure(.stateMismatch)) }
         completion(.success(identity))
+    }
+
+    func endSessionURL(idTokenHint: String?, postLogoutRedirectURI: String, state: String) -> String? {
+        guard let endSessionEndpoint else { return nil }
+        endSessionRequests.append((idTokenHint, postLogoutRedirectURI, state))
+        return endSessionEndpoint + "?state=" + state
     }
 }

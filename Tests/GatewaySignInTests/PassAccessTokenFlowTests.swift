@@ -182,4 +182,10 @@ private final class StaleReadStore: SessionStore, @unchecked Sendable {
     func deleteSessions(
         userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
     ) { store.deleteSessions(userID: userID, provider: provider, subject: subject, completion: completion) }
+    func sessions(ofUser userID: String, completion: @escaping (Result<[StoredSession], StoreError>) -> Void) {
+        store.sessions(ofUser: userID, completion: completion)
+    }
+    func deleteSessions(
+        _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) { store.deleteSessions(ids, ofUser: userID, completion: completion) }
 }

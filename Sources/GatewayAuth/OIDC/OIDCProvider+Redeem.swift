@@ -56,8 +56,17 @@ extension OIDCProvider {
 
     private func validate(
         tokens: Tokens, nonce: String, metadata: OIDCProviderMetadata,
-        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
+        completion done: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
     ) {
+        // Every success carries the ID token it was validated from (the logout hint).
+        let completion: (Result<VerifiedIdentity, AuthError>) -> Void = { result in
+            done(
+                result.map { identity in
+                    var identity = identity
+                    identity.idToken = tokens.idToken
+                    return identity
+                })
+        }
         let jws: CompactJWS
         do throws(JWTError) {
             jws = try CompactJWS(tokens.idToken)

@@ -8,11 +8,14 @@ public struct OIDCProviderMetadata: Sendable, Hashable {
     public var jwksURI: String
     /// `code_challenge_methods_supported`, when published.
     public var codeChallengeMethods: [String]?
+    /// `end_session_endpoint` (RP-Initiated Logout 1.0), when published as an http(s) URL.
+    public var endSessionEndpoint: String?
 
     public init(
         issuer: String, authorizationEndpoint: String, tokenEndpoint: String, userinfoEndpoint: String?,
-        jwksURI: String, codeChallengeMethods: [String]? = nil
+        jwksURI: String, codeChallengeMethods: [String]? = nil, endSessionEndpoint: String? = nil
     ) {
+        self.endSessionEndpoint = endSessionEndpoint
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
         self.tokenEndpoint = tokenEndpoint
@@ -61,11 +64,13 @@ public struct OIDCProviderMetadata: Sendable, Hashable {
             userinfo = url
         }
         let methods = document["code_challenge_methods_supported"]?.arrayValue?.compactMap(\.stringValue)
+        // Optional and only used for logout: an unusable one means "none", not a failed discovery.
+        let endSession = document["end_session_endpoint"]?.stringValue.flatMap { isHTTPURL($0) ? $0 : nil }
         return .success(
             OIDCProviderMetadata(
                 issuer: issuer, authorizationEndpoint: endpoints["authorization_endpoint"]!,
                 tokenEndpoint: endpoints["token_endpoint"]!, userinfoEndpoint: userinfo,
-                jwksURI: endpoints["jwks_uri"]!, codeChallengeMethods: methods))
+                jwksURI: endpoints["jwks_uri"]!, codeChallengeMethods: methods, endSessionEndpoint: endSession))
     }
 
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {

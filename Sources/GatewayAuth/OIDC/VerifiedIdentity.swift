@@ -17,6 +17,9 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var organizations: [String]
     /// The provider's tokens from this sign-in, for `pass_access_token`.
     public var tokens: ProviderTokens?
+    /// The ID token as the provider issued it (OIDC only), already validated: kept, sealed,
+    /// in the session as RP-Initiated Logout's `id_token_hint`. Never logged.
+    public var idToken: String?
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,

@@ -12,6 +12,8 @@ struct MemorySessionTable {
     private var entries: [SessionID: Entry] = [:]
     /// Every live entry's id under its owner, kept in step with `entries` by `remove`.
     private var byOwner: [SessionOwner: Set<SessionID>] = [:]
+    /// Every live entry's id under its user, kept in step the same way.
+    private var byUser: [String: Set<SessionID>] = [:]
     private var heap = ExpiryHeap()
     private var generation: UInt64 = 0
 
@@ -43,6 +45,7 @@ struct MemorySessionTable {
         let deadline = nowMilliseconds + UInt64(ttlSeconds) * 1000
         entries[id] = Entry(record: record, deadline: deadline, generation: generation)
         byOwner[SessionOwner(record), default: []].insert(id)
+        byUser[record.userID, default: []].insert(id)
         heap.push(ExpiryHeap.Item(deadline: deadline, generation: generation, id: id))
         while entries.count > capacity, let victim = popLive() {
             remove(victim)
@@ -76,12 +79,29 @@ struct MemorySessionTable {
         return ids.count
     }
 
+    /// The user's live sessions, oldest first; ended ones met on the way are dropped.
+    mutating func sessions(ofUser userID: String, nowMilliseconds: UInt64, nowSeconds: Int64) -> [StoredSession] {
+        let ids = byUser[userID] ?? []
+        return ids.compactMap { id in
+            load(id, nowMilliseconds: nowMilliseconds, nowSeconds: nowSeconds).map { StoredSession(id: id, record: $0) }
+        }.sortedForListing()
+    }
+
+    /// Deletes those of `ids` that belong to `userID`; answers how many.
+    mutating func deleteSessions(_ ids: [SessionID], ofUser userID: String) -> Int {
+        let owned = Set(ids).intersection(byUser[userID] ?? [])
+        for id in owned { remove(id) }
+        return owned.count
+    }
+
     /// The one way an entry leaves, so the owner index never holds a stale id.
     private mutating func remove(_ id: SessionID) {
         guard let entry = entries.removeValue(forKey: id) else { return }
         let owner = SessionOwner(entry.record)
         byOwner[owner]?.remove(id)
         if byOwner[owner]?.isEmpty == true { byOwner.removeValue(forKey: owner) }
+        byUser[entry.record.userID]?.remove(id)
+        if byUser[entry.record.userID]?.isEmpty == true { byUser.removeValue(forKey: entry.record.userID) }
     }
 
     /// Drops sessions whose TTL ran out, soonest first (amortized: each save pays for a few).

@@ -68,6 +68,19 @@ public final class MemoryStore: SessionStore, IdentityStore {
         completion(.success(count))
     }
 
+    public func sessions(ofUser userID: String, completion: @escaping (Result<[StoredSession], StoreError>) -> Void) {
+        let (ms, s) = (clock.monotonicMilliseconds(), clock.unixSeconds())
+        let found = sessions.withLock { $0.sessions(ofUser: userID, nowMilliseconds: ms, nowSeconds: s) }
+        completion(.success(found))
+    }
+
+    public func deleteSessions(
+        _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void
+    ) {
+        let count = sessions.withLock { $0.deleteSessions(ids, ofUser: userID) }
+        completion(.success(count))
+    }
+
     // MARK: IdentityStore
 
     public func signIn(_ claims: IdentityClaims, completion: @escaping (Result<SignInOutcome, StoreError>) -> Void) {

@@ -6,14 +6,16 @@
 // least as long as the longest of its sessions can.
 
 extension RedisScript {
-    /// ARGV: prefix, session id, JSON, TTL seconds, owner ("uid:provider:subject"), index TTL.
+    /// ARGV: prefix, session id, JSON, TTL seconds, owner ("uid:provider:subject"), index TTL,
+    /// user id. Both indexes (per identity, per user) get the id and outlive the session.
     static let saveSessionBody = """
         local id, owner = ARGV[2], ARGV[5]
         redis.call('SET', p .. 'session:' .. id, ARGV[3], 'EX', ARGV[4])
-        local index = p .. 'identity_sessions:' .. owner
-        redis.call('SADD', index, id)
         local life = tonumber(ARGV[6])
-        if redis.call('TTL', index) < life then redis.call('EXPIRE', index, life) end
+        for _, index in ipairs({p .. 'identity_sessions:' .. owner, p .. 'user_sessions:' .. ARGV[7]}) do
+          redis.call('SADD', index, id)
+          if redis.call('TTL', index) < life then redis.call('EXPIRE', index, life) end
+        end
         return 1
 
         """

@@ -10,6 +10,7 @@
 //   {p}identity_sessions:{uid}:{provider}:{subject}  set of session ids signed in with that
 //                                         identity (the last field may hold ':'; user ids and
 //                                         provider names never do), see RedisScript+Sessions
+//   {p}user_sessions:{uid}                set of the user's session ids, see RedisScript+UserSessions
 // `identity_info:` is a separate prefix (not `identity:...:info`) because subjects may contain
 // ':', so no subject can make one key collide with the other.
 //
@@ -19,7 +20,7 @@
 
 enum RedisScript: Hashable, Sendable, CaseIterable {
     case signIn, link, unlink, user
-    case saveSession, deleteSessions
+    case saveSession, deleteSessions, userSessions, deleteUserSessions
     case renewLease, releaseLease, updateIfTokens
 
     var source: String {
@@ -29,6 +30,8 @@ enum RedisScript: Hashable, Sendable, CaseIterable {
         case .renewLease: return "local p = ARGV[1]\n" + Self.renewLeaseBody
         case .releaseLease: return "local p = ARGV[1]\n" + Self.releaseLeaseBody
         case .updateIfTokens: return "local p = ARGV[1]\n" + Self.updateIfTokensBody
+        case .userSessions: return "local p = ARGV[1]\n" + Self.userSessionsBody
+        case .deleteUserSessions: return "local p = ARGV[1]\n" + Self.deleteUserSessionsBody
         case .signIn: return Self.prelude + Self.signInBody
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody

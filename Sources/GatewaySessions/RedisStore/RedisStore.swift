@@ -75,7 +75,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         let indexTTL = max(Int64(ttlSeconds), record.expiresAt - clock.unixSeconds(), 1)
         let args = [
             id.value, String(decoding: record.encodedJSON(), as: UTF8.self), String(ttlSeconds),
-            Self.ownerKey(SessionOwner(record)), String(indexTTL),
+            Self.ownerKey(SessionOwner(record)), String(indexTTL), record.userID,
         ]
         run(.saveSession, args) { result in
             switch result {
@@ -124,8 +124,10 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         owner.userID + ":" + owner.provider + ":" + owner.subject
     }
 
+    func forgetDecoded(_ id: SessionID) { decoded.removeValue(forKey: id) }
+
     public func delete(_ id: SessionID, completion: @escaping (Result<Void, StoreError>) -> Void) {
-        decoded.removeValue(forKey: id)
+        forgetDecoded(id)
         connection.send([Self.del, sessionKey(id)]) { result in
             switch result {
             case .success(.integer): completion(.success(()))
