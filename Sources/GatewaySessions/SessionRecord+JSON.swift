@@ -19,6 +19,14 @@ extension SessionRecord {
         w.field("expiresAt", expiresAt)
         w.field("lastSeenAt", lastSeenAt)
         if !organizations.isEmpty { w.field("organizations", organizations) }
+        if !groups.isEmpty { w.field("groups", groups) }
+        if !teams.isEmpty { w.field("teams", teams) }
+        if !claims.isEmpty {
+            w.key("claims")
+            w.beginObject()
+            for name in claims.keys.sorted() { w.field(name, claims[name]!) }
+            w.endObject()
+        }
         w.endObject()
         return w.bytes
     }
@@ -39,6 +47,9 @@ extension SessionRecord {
         var expiresAt: Int64?
         var lastSeenAt: Int64?
         var organizations: [String]?
+        var groups: [String]?
+        var teams: [String]?
+        var claims: [String: [String]]?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -53,6 +64,9 @@ extension SessionRecord {
             case "expiresAt": return r.readInteger(into: &expiresAt)
             case "lastSeenAt": return r.readInteger(into: &lastSeenAt)
             case "organizations": return r.readStringArray(into: &organizations)
+            case "groups": return r.readStringArray(into: &groups)
+            case "teams": return r.readStringArray(into: &teams)
+            case "claims": return Self.readClaims(&r, into: &claims)
             default: return r.skipValue()
             }
         }
@@ -63,6 +77,22 @@ extension SessionRecord {
             userID: userID, provider: provider, subject: subject, login: login, email: email, name: name,
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
+        self.groups = groups ?? []
+        self.teams = teams ?? []
+        self.claims = claims ?? [:]
         self.emailVerified = emailVerified ?? false
+    }
+
+    /// `{"NAME":["value",...],...}`
+    private static func readClaims(_ r: inout JSONReader, into out: inout [String: [String]]?) -> Bool {
+        var claims: [String: [String]] = [:]
+        let ok = r.readObject { name, r in
+            var values: [String]?
+            guard r.readStringArray(into: &values), let values else { return false }
+            claims[name] = values
+            return true
+        }
+        if ok { out = claims }
+        return ok
     }
 }

@@ -6,17 +6,22 @@ enum IdentityHeaders {
     /// `Name: value\r\n` lines under the location's header names. Values lose control bytes, so a
     /// claim can never add a header line of its own. `includeEmpty` writes a line for every
     /// field (`Name: `), for `/auth/verify`: the proxy in front then overwrites client copies.
-    static func block(for session: SessionRecord, location: LocationConfig, includeEmpty: Bool = false) -> [UInt8] {
+    /// `accessToken`: the provider's access token when the location passes it (`pass_access_token`,
+    /// built elsewhere); the header preset sends it under its own name (`X-Forwarded-Access-Token`).
+    static func block(
+        for session: SessionRecord, location: LocationConfig, includeEmpty: Bool = false, accessToken: String? = nil
+    ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        func add(_ field: IdentityField, _ value: String?) {
+        func line(_ name: String, _ value: String?) {
             let value = value ?? ""
             guard includeEmpty || !value.isEmpty else { return }
-            out.append(contentsOf: location.headerName(for: field).utf8)
+            out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             for b in value.utf8 where b >= 0x20 && b != 0x7F { out.append(b) }
             out.append(contentsOf: "\r\n".utf8)
         }
+        func add(_ field: IdentityField, _ value: String?) { line(location.headerName(for: field), value) }
         // An unverified email is nobody's proof of anything: it is never sent as the email,
         // nor as the display login; the upstream learns only that there was one.
         let email = session.verifiedEmail
@@ -27,6 +32,10 @@ enum IdentityHeaders {
         add(.name, session.name)
         add(.provider, session.provider)
         add(.identities, session.identities.map(listItem).joined(separator: ","))
+        let preset = location.headerPreset
+        if let name = preset.preferredUsernameHeader { line(name, session.login) }
+        if let name = preset.groupsHeader { line(name, session.groups.map(groupItem).joined(separator: ",")) }
+        if let name = preset.accessTokenHeader, accessToken != nil || includeEmpty { line(name, accessToken) }
         return out
     }
 
@@ -42,6 +51,20 @@ enum IdentityHeaders {
         // Providers never hold ':', so the first one separates them (see IdentityClaims).
         guard let colon = identity.firstIndex(of: ":") else { return encode(identity) }
         return encode(String(identity[..<colon])) + ":" + encode(String(identity[identity.index(after: colon)...]))
+    }
+
+    /// A group with `%` and `,` percent-encoded, so one group cannot read as two.
+    static func groupItem(_ group: String) -> String {
+        guard group.utf8.contains(where: { $0 == 0x25 || $0 == 0x2C }) else { return group }
+        var out = ""
+        for scalar in group.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func encode(_ part: String) -> String {

@@ -58,8 +58,8 @@ extension SignInContext {
             head, answer: done,
             onMissing: { [self] in verifyUnauthenticated(head, original: original, redirect: redirect, done: done) }
         ) { _, record in
-            guard AccessPolicy.allows(location.allow, record) else {
-                done(LocalResponse.error(403, detail: "Your account may not open this page.", for: head))
+            guard AccessPolicy.admits(location.access, record) else {
+                done(LocalResponse.error(403, detail: RefusedPage.detail, for: head))
                 return
             }
             let block = IdentityHeaders.block(for: record, location: location, includeEmpty: true)

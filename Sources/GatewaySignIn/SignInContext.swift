@@ -127,6 +127,9 @@ public final class SignInContext: @unchecked Sendable {
             expiresAt: now + lifetime, lastSeenAt: now)
         record.emailVerified = verified
         record.organizations = identity.organizations.map { $0.lowercased() }
+        record.groups = identity.groups
+        record.teams = identity.teams.map { $0.lowercased() }
+        record.claims = identity.claims
         return record
     }
 

@@ -15,6 +15,12 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var hostedDomain: String?
     /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
     public var organizations: [String]
+    /// The groups claim's values (OIDC, OAuth 2), when a location's rules or headers need them.
+    public var groups: [String] = []
+    /// GitHub teams as lowercased `org/team`, when a location's rules need them.
+    public var teams: [String] = []
+    /// The claims some rule compares, as text values (`RuleClaimReader`).
+    public var claims: [String: [String]] = [:]
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,
