@@ -1,6 +1,6 @@
 // GitHubProvider reading teams (`GET /user/teams`) for `allow github_team`, against the API emulator.
 import Foundation
-import GatewayAuth
+@testable import GatewayAuth
 import GatewayConfig
 import XCTest
 
