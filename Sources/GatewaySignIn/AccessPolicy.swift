@@ -19,7 +19,8 @@ enum AccessPolicy {
         if !set.emails.isEmpty || !set.emailDomains.isEmpty, let email = session.verifiedEmail {
             // Normalised at sign-in already; folding A-Z again (only when needed) can never merge
             // two addresses the way Unicode case mapping can.
-            let folded = email.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? AccessRules.RuleSet.asciiLowercased(email) : email
+            let folded =
+                email.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? AccessRules.RuleSet.asciiLowercased(email) : email
             if set.emails.contains(folded) { return true }
             if let at = folded.utf8.lastIndex(of: UInt8(ascii: "@")),
                 set.emailDomains.contains(folded[folded.utf8.index(after: at)...])

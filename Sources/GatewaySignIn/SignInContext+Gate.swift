@@ -80,7 +80,8 @@ extension SignInContext: AccessGate {
     /// The 403 for a signed-in user the rules refuse (`RefusedPage`).
     func refused(_ head: HTTPRequestHead, session: SessionRecord, next: String) -> LocalResponse {
         RefusedPage.response(
-            for: head, session: session, providerName: provider(named: session.provider)?.displayName ?? session.provider,
+            for: head, session: session,
+            providerName: provider(named: session.provider)?.displayName ?? session.provider,
             prefix: prefix, next: next)
     }
 

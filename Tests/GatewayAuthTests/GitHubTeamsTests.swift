@@ -1,8 +1,9 @@
 // GitHubProvider reading teams (`GET /user/teams`) for `allow github_team`, against the API emulator.
 import Foundation
-@testable import GatewayAuth
 import GatewayConfig
 import XCTest
+
+@testable import GatewayAuth
 
 final class GitHubTeamsTests: PresetTestCase {
     // Two items a page, so teams are read across pages by following `Link`.
@@ -11,7 +12,8 @@ final class GitHubTeamsTests: PresetTestCase {
     private func provider(_ adjust: (inout GitHubSettings) -> Void = { _ in }) -> GitHubProvider {
         var settings = GitHubSettings(
             client: client(
-                secret: "client-secret", tokenAuth: GitHubSettings.defaultTokenAuth, scopes: GitHubSettings.defaultScopes),
+                secret: "client-secret", tokenAuth: GitHubSettings.defaultTokenAuth,
+                scopes: GitHubSettings.defaultScopes),
             authorizeURL: "\(emulator.base)/login/oauth/authorize",
             tokenURL: "\(emulator.base)/login/oauth/access_token", apiURL: "\(emulator.base)/")
         adjust(&settings)
@@ -26,7 +28,8 @@ final class GitHubTeamsTests: PresetTestCase {
                 "github": ["login": "octocat", "id": 583231],
                 "orgs": [["login": "Acme", "public": true]],
                 "teams": [
-                    ["org": "Acme", "slug": "Platform"], ["org": "acme", "slug": "sre"], ["org": "Octo-Org", "slug": "core"],
+                    ["org": "Acme", "slug": "Platform"], ["org": "acme", "slug": "sre"],
+                    ["org": "Octo-Org", "slug": "core"],
                 ],
             ])
     }
@@ -44,7 +47,8 @@ final class GitHubTeamsTests: PresetTestCase {
 
     func testOrganizationsAndTeamsTogether() throws {
         try putOctocat()
-        let identity = try signIn(provider { ($0.readsTeams, $0.readsOrganizations) = (true, true) }, as: "octocat").get()
+        let identity = try signIn(provider { ($0.readsTeams, $0.readsOrganizations) = (true, true) }, as: "octocat")
+            .get()
         XCTAssertEqual(identity.organizations, ["acme"])
         XCTAssertEqual(identity.teams.count, 3)
     }

@@ -21,7 +21,8 @@ final class RuleClaimReaderTests: XCTestCase {
             ])
         XCTAssertEqual(identity.groups, ["a", "b,c"])
         XCTAssertEqual(
-            identity.claims, ["dept": ["eng"], "level": ["3"], "admin": ["true"], "ratio": ["0.5"], "mixed": ["x", "7", "false"]],
+            identity.claims,
+            ["dept": ["eng"], "level": ["3"], "admin": ["true"], "ratio": ["0.5"], "mixed": ["x", "7", "false"]],
             "an object has no text; it is left out")
     }
 
@@ -43,7 +44,8 @@ final class RuleClaimReaderTests: XCTestCase {
     func testNamedGroupsClaimAndDottedPaths() {
         let names = ClaimNames(groups: "realm_access.roles", readsGroups: true, kept: ["resource.team"])
         let identity = read(
-            RuleClaimReader(names), ["realm_access": ["roles": ["admin"]], "resource": ["team": "core"], "groups": ["x"]])
+            RuleClaimReader(names),
+            ["realm_access": ["roles": ["admin"]], "resource": ["team": "core"], "groups": ["x"]])
         XCTAssertEqual(identity.groups, ["admin"])
         XCTAssertEqual(identity.claims, ["resource.team": ["core"]])
     }

@@ -88,7 +88,7 @@ final class AccessRuleValidationTests: XCTestCase {
                     #"gateway.conf:14:1: location "/": "allow group" expects 1 value, got 0"#,
                     #"gateway.conf:15:15: location "/": deny provider names unknown provider "gitlab"; did you mean "github"?"#,
                     #"gateway.conf:16:13: location "/": allow claim needs a claim name"#,
-                ]),
+                ])
         ])
     }
 
@@ -107,7 +107,8 @@ final class AccessRuleValidationTests: XCTestCase {
             ConfigCase(
                 name: "a generic oauth2 and a google provider carry claims, GitHub Enterprise teams",
                 text: app + "provider google { client_id a; client_secret b; }\n"
-                    + "provider ghe { type github; client_id a; client_secret b; }\n" + body.replacingOccurrences(of: "3:", with: "4:"),
+                    + "provider ghe { type github; client_id a; client_secret b; }\n"
+                    + body.replacingOccurrences(of: "3:", with: "4:"),
                 expected: []),
         ])
     }
@@ -132,7 +133,8 @@ final class AccessRuleValidationTests: XCTestCase {
 
     func testWithoutRulesProvidersReadNothingExtra() throws {
         let config = try TestConfig.load(location("allow email a@b.example;"))
-        guard case .github(let github) = config.providers[0].settings, case .oidc(let corp) = config.providers[1].settings
+        guard case .github(let github) = config.providers[0].settings,
+            case .oidc(let corp) = config.providers[1].settings
         else { return XCTFail("provider types") }
         XCTAssertFalse(github.readsTeams || github.readsOrganizations)
         XCTAssertFalse(corp.claims.readsGroups)

@@ -40,11 +40,12 @@ final class HeaderPresetTests: XCTestCase {
     func testRejectsUnknownPresets() {
         TestConfig.check([
             ConfigCase(
-                name: "unknown presets", text: app + "headers pomerium;\nlocation / { auth off; proxy_pass app; headers x; }\n",
+                name: "unknown presets",
+                text: app + "headers pomerium;\nlocation / { auth off; proxy_pass app; headers x; }\n",
                 expected: [
                     #"gateway.conf:2:9: "headers" must be one of: default, oauth2-proxy, got "pomerium""#,
                     #"gateway.conf:3:48: location "/": "headers" must be one of: default, oauth2-proxy, got "x""#,
-                ]),
+                ])
         ])
     }
 

@@ -14,7 +14,8 @@ final class AccessRuleTests: IntegrationTestCase {
         issuer = try startMockProvider()
         (_, base) = try startSignInGateway(
             upstreamPort: upstream.port,
-            providers: "provider corp { type oidc; issuer \(issuer); client_id a; client_secret a; display_name \"Corp\"; }",
+            providers:
+                "provider corp { type oidc; issuer \(issuer); client_id a; client_secret a; display_name \"Corp\"; }",
             store: "memory", extra: "trusted_proxies 127.0.0.1;",
             locations: """
                 location /staff/ { allow group staff; proxy_pass app; }
@@ -58,7 +59,8 @@ final class AccessRuleTests: IntegrationTestCase {
     func testClaimRulesMatchStringsArrayElementsAndNumbers() throws {
         try start()
         let engineer = try signedIn("eve", ["department": "Engineering", "level": 3, "roles": ["dev"]])
-        let intern = try signedIn("ian", ["department": ["Sales", "Engineering"], "level": 3, "roles": ["dev", "intern"]])
+        let intern = try signedIn(
+            "ian", ["department": ["Sales", "Engineering"], "level": 3, "roles": ["dev", "intern"]])
         let sales = try signedIn("sal", ["department": "Sales", "level": 2])
         XCTAssertEqual(try get(engineer, "/engineering/").status, 200)
         XCTAssertEqual(try get(intern, "/engineering/").status, 200, "an element of an array claim")
@@ -107,7 +109,8 @@ final class AccessRuleTests: IntegrationTestCase {
         // Browser always sends Accept: text/html first; an API client sends only its own.
         let cookie = browser.cookies(for: base).map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         let response = try RawHTTPClient(port: base.port!).request(
-            "GET", "/staff/api", headers: [("Accept", "application/json"), ("Cookie", cookie)], host: "127.0.0.1:\(base.port!)")
+            "GET", "/staff/api", headers: [("Accept", "application/json"), ("Cookie", cookie)],
+            host: "127.0.0.1:\(base.port!)")
         XCTAssertEqual(response.status, 403)
         let json = try response.json()
         XCTAssertEqual(json["status"] as? Int, 403)

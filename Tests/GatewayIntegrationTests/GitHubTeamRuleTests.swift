@@ -10,12 +10,7 @@ final class GitHubTeamRuleTests: IntegrationTestCase {
 
     private func start() throws {
         let upstream = try startUpstream()
-        let child = try FixtureProcess(
-            executable: TestPaths.python,
-            arguments: ["-u", TestPaths.fixtures.appendingPathComponent("api_emulator.py").path],
-            directory: directory, name: "api-emulator")
-        track(child)
-        emulatorPort = try child.waitForPort("the API emulator's port")
+        emulatorPort = try startAPIEmulator()
         let api = "http://127.0.0.1:\(emulatorPort)"
         (_, base) = try startSignInGateway(
             upstreamPort: upstream.port,
@@ -40,10 +35,7 @@ final class GitHubTeamRuleTests: IntegrationTestCase {
                 return ["org": String(parts[0]), "slug": String(parts[1])]
             },
         ]
-        let response = try RawHTTPClient(port: emulatorPort).request(
-            "PUT", "/users/" + login, headers: [("Content-Type", "application/json")],
-            body: Array(try JSONSerialization.data(withJSONObject: document)), host: "127.0.0.1:\(emulatorPort)")
-        XCTAssertEqual(response.status, 204)
+        try putAPIUser(port: emulatorPort, login, document)
     }
 
     /// Straight to the provider, the emulator's form as `login`, and back.

@@ -14,13 +14,20 @@ final class HeaderPresetForwardingTests: IntegrationTestCase {
         ("X_Forwarded_Access_Token", "stolen"), ("X-Forwarded-Access-Token", "stolen"),
     ]
 
-    func testPresetValuesReachTheUpstreamAndClientCopiesNever() throws {
+    /// The mock provider, an upstream and the gateway (memory sessions) with `locations`.
+    private func start(extra: String = "", locations: String) throws -> (issuer: String, base: URL) {
         let upstream = try startUpstream()
         let issuer = try startMockProvider()
         let (_, base) = try startSignInGateway(
             upstreamPort: upstream.port,
             providers: "provider corp { type oidc; issuer \(issuer); client_id a; client_secret a; }",
-            store: "memory", extra: "headers oauth2-proxy;\nunderscores_in_headers on;\ntrusted_proxies 127.0.0.1;",
+            store: "memory", extra: extra, locations: locations)
+        return (issuer, base)
+    }
+
+    func testPresetValuesReachTheUpstreamAndClientCopiesNever() throws {
+        let (issuer, base) = try start(
+            extra: "headers oauth2-proxy;\nunderscores_in_headers on;\ntrusted_proxies 127.0.0.1;",
             locations: """
                 location /public/ { auth off; proxy_pass app; }
                 location /plain/ { headers default; proxy_pass app; }
@@ -37,7 +44,8 @@ final class HeaderPresetForwardingTests: IntegrationTestCase {
         try signIn(browser, base: base, path: "/app/", sub: sub)
 
         let echo = try browser.request(
-            "GET", URL(string: "/app/echo", relativeTo: base)!.absoluteURL, headers: forged + [("X-Custom_Thing", "kept")]
+            "GET", URL(string: "/app/echo", relativeTo: base)!.absoluteURL,
+            headers: forged + [("X-Custom_Thing", "kept")]
         ).response.json()
         XCTAssertEqual(headerValues("X-Forwarded-User", in: echo), ["ann"])
         XCTAssertEqual(headerValues("X-Forwarded-Email", in: echo), ["\(sub)@example.com"])
@@ -57,23 +65,20 @@ final class HeaderPresetForwardingTests: IntegrationTestCase {
             XCTAssertEqual(headerValues("X-Forwarded-User", in: seen), [], path)
             XCTAssertEqual(headerValues("X-Forwarded-Email", in: seen), [], path)
         }
-        let plain = try browser.request("GET", URL(string: "/plain/echo", relativeTo: base)!.absoluteURL).response.json()
+        let plain = try browser.request("GET", URL(string: "/plain/echo", relativeTo: base)!.absoluteURL).response
+            .json()
         XCTAssertEqual(headerValues("X-Auth-User", in: plain), ["ann"])
     }
 
     func testUnverifiedEmailIsNotSentAsXForwardedEmail() throws {
-        let upstream = try startUpstream()
-        let issuer = try startMockProvider()
-        let (_, base) = try startSignInGateway(
-            upstreamPort: upstream.port,
-            providers: "provider corp { type oidc; issuer \(issuer); client_id a; client_secret a; }",
-            store: "memory", locations: "location / { headers oauth2-proxy; proxy_pass app; }")
+        let (issuer, base) = try start(locations: "location / { headers oauth2-proxy; proxy_pass app; }")
         let sub = "bob-\(tag)"
         try setMockUser(issuer: issuer, sub: sub, claims: ["email": "boss@example.com", "email_verified": false])
         let browser = Browser()
         try signIn(browser, base: base, path: "/app/", sub: sub)
         let echo = try browser.request(
-            "GET", URL(string: "/app/echo", relativeTo: base)!.absoluteURL, headers: [("X-Forwarded-Email", "boss@example.com")]
+            "GET", URL(string: "/app/echo", relativeTo: base)!.absoluteURL,
+            headers: [("X-Forwarded-Email", "boss@example.com")]
         ).response.json()
         XCTAssertEqual(headerValues("X-Forwarded-Email", in: echo), [])
         XCTAssertEqual(headerValues("X-Forwarded-User", in: echo), [sub])
@@ -81,11 +86,17 @@ final class HeaderPresetForwardingTests: IntegrationTestCase {
 
     private func assertNoAliases(_ echo: [String: Any], _ context: String = "", line: UInt = #line) {
         let names = headers(of: echo).map { $0.0 }
-        let normalized = names.map { $0.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-") }
-        for (name, value) in forged {
-            XCTAssertFalse(headers(of: echo).contains { $0.1 == value && $0.0 == name }, "\(name) reached the app \(context)", line: line)
+        let normalized = names.map {
+            $0.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-")
         }
-        XCTAssertFalse(names.contains { $0.contains("_") && $0.lowercased().contains("forwarded") }, "\(names) \(context)", line: line)
+        for (name, value) in forged {
+            XCTAssertFalse(
+                headers(of: echo).contains { $0.1 == value && $0.0 == name }, "\(name) reached the app \(context)",
+                line: line)
+        }
+        XCTAssertFalse(
+            names.contains { $0.contains("_") && $0.lowercased().contains("forwarded") }, "\(names) \(context)",
+            line: line)
         XCTAssertFalse(names.contains { $0.contains(".") }, "\(names) \(context)", line: line)
         XCTAssertFalse(normalized.contains("x-forwarded-access-token"), "\(names) \(context)", line: line)
         XCTAssertLessThanOrEqual(normalized.filter { $0 == "x-forwarded-user" }.count, 1, context, line: line)

@@ -52,7 +52,8 @@ final class AccessRulesPolicyTests: XCTestCase {
 
     func testTeamsAndOrganizationsCompareLowercased() {
         XCTAssertTrue(admits(allow: [.githubTeam("Acme/Platform")], session(teams: ["acme/platform"])))
-        XCTAssertFalse(admits(allow: [.githubTeam("acme/platform")], session(teams: ["acme/platform-2", "other/platform"])))
+        XCTAssertFalse(
+            admits(allow: [.githubTeam("acme/platform")], session(teams: ["acme/platform-2", "other/platform"])))
         XCTAssertTrue(admits(allow: [.githubOrg("Acme")], session(orgs: ["acme"])))
         XCTAssertFalse(admits(deny: [.githubOrg("Acme")], session(orgs: ["acme"])))
     }

@@ -36,7 +36,8 @@ public struct RuleClaimReader: Sendable, Hashable {
     /// `primary` does not have (an ID token first, then userinfo).
     public func read(_ primary: JSONValue, fallback: JSONValue? = nil, into identity: inout VerifiedIdentity) {
         func values(_ name: String) -> [String]? {
-            let value = OAuth2ClaimMapping.lookup(primary, name) ?? fallback.flatMap { OAuth2ClaimMapping.lookup($0, name) }
+            let value =
+                OAuth2ClaimMapping.lookup(primary, name) ?? fallback.flatMap { OAuth2ClaimMapping.lookup($0, name) }
             return value.map(Self.texts)
         }
         if readsGroups { identity.groups = values(groupsClaim) ?? [] }

@@ -5,7 +5,9 @@ extension GitHubProvider {
     /// once, on `queue`. A membership list that cannot be read fails the sign-in: a `deny` rule
     /// must never pass because its list came back empty.
     func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
-        if readsOrganizations || readsTeams, let granted = token.grantedScopes, !granted.contains(Self.organizationScope) {
+        if readsOrganizations || readsTeams, let granted = token.grantedScopes,
+            !granted.contains(Self.organizationScope)
+        {
             // The user (or an org's app policy) cut the scope: only public memberships show.
             logger?.warning(
                 "GitHub granted no read:org; only public organisation memberships are visible",
