@@ -71,6 +71,7 @@ final class AccessRuleValidationTests: XCTestCase {
             allow group;
             deny provider gitlab;
             allow claim "" x;
+            allow group "";
             """
         TestConfig.check([
             ConfigCase(
@@ -88,6 +89,7 @@ final class AccessRuleValidationTests: XCTestCase {
                     #"gateway.conf:14:1: location "/": "allow group" expects 1 value, got 0"#,
                     #"gateway.conf:15:15: location "/": deny provider names unknown provider "gitlab"; did you mean "github"?"#,
                     #"gateway.conf:16:13: location "/": allow claim needs a claim name"#,
+                    #"gateway.conf:17:13: location "/": allow group needs a group name"#,
                 ])
         ])
     }
