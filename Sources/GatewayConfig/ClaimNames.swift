@@ -14,8 +14,9 @@ public struct ClaimNames: Sendable, Hashable {
     public var name: String
     /// `claim_groups CLAIM;` — default `groups`.
     public var groups: String
-    /// Whether the groups are read into the session. Not written in the block: the validator
-    /// sets it when a location's rules (`allow group`) or headers (`headers oauth2-proxy`) need them.
+    /// Whether some location needs the groups (`allow group`, `headers oauth2-proxy`): then a
+    /// userinfo call fills them in when the ID token has none. (The groups claim is kept
+    /// whenever it is sent.) Not written in the block: the validator sets it.
     public var readsGroups: Bool
     /// The claims `allow claim` / `deny claim` rules compare, sorted: the only ones a session keeps.
     /// Set by the validator, like `readsGroups`.

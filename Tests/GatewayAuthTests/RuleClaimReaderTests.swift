@@ -26,10 +26,12 @@ final class RuleClaimReaderTests: XCTestCase {
             "an object has no text; it is left out")
     }
 
-    func testAbsentUnlessAsked() {
-        let identity = read(RuleClaimReader(), ["groups": ["a"], "dept": "eng"])
-        XCTAssertEqual(identity.groups, [])
+    func testGroupsAreAlwaysKeptOtherClaimsOnlyWhenNamed() {
+        let reader = RuleClaimReader()
+        let identity = read(reader, ["groups": ["a"], "dept": "eng"])
+        XCTAssertEqual(identity.groups, ["a"], "so a deny group added by a reload sees this session")
         XCTAssertEqual(identity.claims, [:])
+        XCTAssertFalse(reader.misses([:]), "no rule needs anything: no userinfo call for it")
     }
 
     func testIDTokenFirstThenUserinfoPerClaim() {

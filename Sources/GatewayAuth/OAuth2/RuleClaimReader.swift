@@ -4,6 +4,11 @@ import GatewayConfig
 /// What a provider keeps beyond the profile for `allow group` and `allow claim`. Names may
 /// be dotted paths into nested objects (`realm_access.roles`), as `claim_id` may.
 ///
+/// The groups claim is kept whenever the provider sends it, so a `deny group` that a reload
+/// adds later also sees sessions signed in before it; `readsGroups` (some location needs
+/// them) only makes a missing one worth a userinfo call. Other claims are kept only when a
+/// rule names them (`kept`).
+///
 /// A value in text: a string is one value, a boolean `true`/`false`, an integral number its
 /// decimal digits, any other number its JSON form; an array gives each such element. Objects
 /// and nulls give nothing. Nothing is cut: a `deny group` must see every group.
@@ -24,7 +29,7 @@ public struct RuleClaimReader: Sendable, Hashable {
         self.init(groupsClaim: names.groups, readsGroups: names.readsGroups, kept: names.kept)
     }
 
-    /// Every claim it reads.
+    /// Every claim a userinfo call should fill in when the ID token lacks it.
     var names: [String] { (readsGroups ? [groupsClaim] : []) + kept }
 
     /// Whether `document` lacks a claim this reader needs (so a userinfo call could add it).
@@ -40,7 +45,7 @@ public struct RuleClaimReader: Sendable, Hashable {
                 OAuth2ClaimMapping.lookup(primary, name) ?? fallback.flatMap { OAuth2ClaimMapping.lookup($0, name) }
             return value.map(Self.texts)
         }
-        if readsGroups { identity.groups = values(groupsClaim) ?? [] }
+        identity.groups = values(groupsClaim) ?? []
         var claims: [String: [String]] = [:]
         for name in kept {
             if let found = values(name), !found.isEmpty { claims[name] = found }
