@@ -12,7 +12,6 @@ struct LocationReferences {
 }
 
 extension ConfigValidator {
-
     /// Headers an identity header must not replace: the gateway itself sets or strips them.
     private static let reservedHeaders: Set = [
         "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te",

@@ -5,6 +5,7 @@ public enum AuthMode: String, Sendable, Hashable {
     case required
 }
 
+/// One `allow` or `deny` rule as written (both take the same forms); `AccessRules` compiles them.
 public enum AllowRule: Sendable, Hashable {
     case email(String)  // lowercased
     case emailDomain(String)  // lowercased, without "@"
