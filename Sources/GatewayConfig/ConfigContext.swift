@@ -68,7 +68,7 @@ enum ConfigContext: Sendable, CaseIterable {
             DirectiveSpec(name: "trusted_proxies", minArgs: 1, maxArgs: nil, isRepeatable: true),
             .simple("underscores_in_headers"), .simple("allow_encoded_slashes"),
             DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
-            .simple("verify_redirect"), .simple("metrics_listen"),
+            .simple("verify_redirect"), .simple("metrics_listen"), .simple("headers"),
             .simple("end_provider_session"), .simple("post_logout_redirect"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
@@ -98,7 +98,7 @@ enum ConfigContext: Sendable, CaseIterable {
         "client_id", "client_secret", "issuer", "scopes", "consumer_key", "consumer_secret",
         "authorize_url", "token_url", "api_url", "userinfo_url", "request_token_url",
         "access_token_url", "tenant", "token_auth", "claim_id", "claim_email", "claim_name",
-        "ca_file",
+        "claim_groups", "ca_file",
     ]
 
     private static let providerDirectives: [DirectiveSpec] =
@@ -110,9 +110,11 @@ enum ConfigContext: Sendable, CaseIterable {
 
     private static let locationDirectives: [DirectiveSpec] = [
         .simple("auth"),
-        DirectiveSpec(name: "allow", minArgs: 1, maxArgs: 2, isRepeatable: true),
+        DirectiveSpec(name: "allow", minArgs: 1, maxArgs: 3, isRepeatable: true),
+        DirectiveSpec(name: "deny", minArgs: 1, maxArgs: 3, isRepeatable: true),
         .simple("proxy_pass"),
         DirectiveSpec(name: "identity_header", minArgs: 2, maxArgs: 2, isRepeatable: true),
         .simple("pass_access_token"),
+        .simple("headers"),
     ]
 }

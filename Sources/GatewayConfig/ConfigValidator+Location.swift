@@ -1,17 +1,17 @@
 // `location PREFIX { ... }`: which paths need sign-in, who may pass, and where they go.
 
-/// The names a location may refer to: every upstream and provider block written.
+/// The names a location may refer to: every upstream and provider block written, and the
+/// top level's `headers` preset, which a location's own replaces.
 struct LocationReferences {
     var upstreams: [String]
     var providers: [String]
     var hasGitHubProvider: Bool
+    /// Some provider (OIDC or OAuth 2) carries claims, for `group` and `claim` rules.
+    var hasClaimsProvider = false
+    var headerPreset = HeaderPreset.standard
 }
 
 extension ConfigValidator {
-    private static let allowKinds = [
-        "email", "email_domain", "provider", "user", "github_org", "any",
-    ]
-
     /// Headers an identity header must not replace: the gateway itself sets or strips them.
     private static let reservedHeaders: Set = [
         "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te",
@@ -39,6 +39,8 @@ extension ConfigValidator {
 
         var auth: AuthMode? = block.has("auth") ? nil : .required
         var allow: [AllowRule] = []
+        var deny: [AllowRule] = []
+        var preset = references.headerPreset
         var proxyPass = ""
         var headers: [IdentityField: String] = [:]
         var headerFirsts: [IdentityField: SourceLocation] = [:]
@@ -55,9 +57,15 @@ extension ConfigValidator {
                         "\"auth\" must be \"required\" or \"off\", got \"\(arg.value)\"")
                 }
             case "allow":
-                if let rule = allowRule(child, item: item, references: references) {
+                if let rule = accessRule(child, item: item, references: references) {
                     allow.append(rule)
                 }
+            case "deny":
+                if let rule = accessRule(child, item: item, references: references) {
+                    deny.append(rule)
+                }
+            case "headers":
+                if let value = headerPreset(child, item: item) { preset = value }
             case "proxy_pass":
                 let arg = child.args[0]
                 proxyPass = arg.value
@@ -107,76 +115,10 @@ extension ConfigValidator {
         }
         guard diagnostics.count == errorsBefore, let auth else { return (nil, auth) }
         var config = LocationConfig(
-            prefix: prefix, auth: auth, allow: allow, proxyPass: proxyPass,
-            identityHeaders: headers, location: node.location)
+            prefix: prefix, auth: auth, allow: allow, deny: deny, proxyPass: proxyPass,
+            identityHeaders: headers, headerPreset: preset, location: node.location)
         config.passAccessToken = passAccessToken
         return (config, auth)
-    }
-
-    /// `allow email ADDR | email_domain DOMAIN | provider NAME | user ID | github_org ORG | any`
-    private mutating func allowRule(
-        _ node: ConfigNode, item: String, references: LocationReferences
-    )
-        -> AllowRule?
-    {
-        let kind = node.args[0].value
-        guard Self.allowKinds.contains(kind) else {
-            let hint = EditDistance.nearest(to: kind, in: Self.allowKinds).map {
-                "; did you mean \"\($0)\"?"
-            }
-            let list = " (one of: \(Self.allowKinds.joined(separator: ", ")))"
-            error(node.args[0].location, item, "unknown allow kind \"\(kind)\"" + (hint ?? list))
-            return nil
-        }
-        let expected = kind == "any" ? 1 : 2
-        guard node.args.count == expected else {
-            let problem = kind == "any" ? "takes no value" : "expects 1 value"
-            error(node.location, item, "\"allow \(kind)\" \(problem), got \(node.args.count - 1)")
-            return nil
-        }
-        if kind == "any" { return .anyone }
-        let arg = node.args[1]
-        let value = arg.value
-        switch kind {
-        case "email":
-            // Sign-in refuses every non-ASCII address (EmailAddress), so such a rule could never match.
-            guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
-                error(
-                    arg.location, item,
-                    "allow email \"\(value)\" is not plain ASCII; such addresses never count as signed-in emails")
-                return nil
-            }
-            let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-            if parts.count == 2, !parts[0].isEmpty, ConfigValues.isHostName(String(parts[1])),
-                !value.contains(where: \.isWhitespace)
-            {
-                // ASCII only: emails are compared after ASCII lowercasing and nothing else.
-                let folded = value.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                return .email(String(decoding: folded, as: UTF8.self))
-            }
-            error(arg.location, item, "allow email \"\(value)\" is not an email address")
-        case "email_domain":
-            let domain = value.hasPrefix("@") ? String(value.dropFirst()) : value
-            if ConfigValues.isHostName(domain) { return .emailDomain(domain.lowercased()) }
-            error(arg.location, item, "allow email_domain \"\(value)\" is not a domain name")
-        case "provider":
-            if references.providers.contains(value) { return .provider(value) }
-            error(
-                arg.location, item,
-                "allow provider names unknown provider \"\(value)\""
-                    + Self.didYouMean(value, in: references.providers))
-        case "user":
-            if !value.isEmpty { return .user(value) }
-            error(arg.location, item, "allow user needs a user id")
-        default:  // github_org
-            guard !value.isEmpty else {
-                error(arg.location, item, "allow github_org needs an organization name")
-                return nil
-            }
-            if references.hasGitHubProvider { return .githubOrg(value) }
-            error(arg.location, item, "allow github_org needs a provider of type github")
-        }
-        return nil
     }
 
     /// `identity_header FIELD HEADER;`

@@ -15,7 +15,8 @@ extension ConfigValidator {
         }
         let claims = ClaimNames(
             id: values["claim_id"], email: values["claim_email"] ?? ClaimNames.defaultEmail,
-            name: values["claim_name"] ?? ClaimNames.defaultName)
+            name: values["claim_name"] ?? ClaimNames.defaultName,
+            groups: values["claim_groups"] ?? ClaimNames.defaultGroups)
         switch type {
         case .oidc, .google, .gitlab:
             let presetIssuer = type == .google ? OIDCSettings.googleIssuer : OIDCSettings.gitlabIssuer
@@ -77,22 +78,5 @@ extension ConfigValidator {
     /// `scopes read:user, user:email` → `["read:user", "user:email"]`: spaces and commas separate.
     static func scopeList(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-    }
-
-    /// A GitHub provider reads organisations when some location admits by `allow github_org`.
-    static func readingGitHubOrganizations(_ providers: [ProviderConfig], locations: [LocationConfig])
-        -> [ProviderConfig]
-    {
-        let needed = locations.contains { location in
-            location.allow.contains { if case .githubOrg = $0 { true } else { false } }
-        }
-        guard needed else { return providers }
-        return providers.map { provider in
-            guard case .github(var settings) = provider.settings else { return provider }
-            settings.readsOrganizations = true
-            var result = provider
-            result.settings = .github(settings)
-            return result
-        }
     }
 }

@@ -74,7 +74,9 @@ struct ConfigValidator {
         let references = LocationReferences(
             upstreams: top.all("upstream").map { $0.args[0].value },
             providers: top.all("provider").map { $0.args[0].value },
-            hasGitHubProvider: top.all("provider").contains(where: Self.isGitHubProvider))
+            hasGitHubProvider: top.all("provider").contains(where: Self.isGitHubProvider),
+            hasClaimsProvider: top.all("provider").contains(where: Self.isClaimsProvider),
+            headerPreset: top.first("headers").flatMap { headerPreset($0, item: nil) } ?? .standard)
         var locations: [LocationConfig] = []
         var prefixes: [String: SourceLocation] = [:]
         var firstProtected: ConfigNode?
@@ -92,7 +94,7 @@ struct ConfigValidator {
             if mode == .required, firstProtected == nil { firstProtected = node }
         }
         config.locations = locations
-        config.providers = Self.readingGitHubOrganizations(config.providers, locations: locations)
+        config.providers = Self.readingRuleNeeds(config.providers, locations: locations)
 
         if signInAvailable, let firstProtected {
             requireSignInSettings(for: firstProtected, top: top)

@@ -1,10 +1,11 @@
-// A `location` block as validated: its prefix, auth mode, allow rules and identity header names.
+// A `location` block as validated: its prefix, auth mode, allow and deny rules and identity header names.
 
 public enum AuthMode: String, Sendable, Hashable {
     case off
     case required
 }
 
+/// One `allow` or `deny` rule as written (both take the same forms); `AccessRules` compiles them.
 public enum AllowRule: Sendable, Hashable {
     case email(String)  // lowercased
     case emailDomain(String)  // lowercased, without "@"
@@ -12,6 +13,9 @@ public enum AllowRule: Sendable, Hashable {
     case user(String)  // a user id
     case githubOrg(String)
     case anyone  // `allow any;` — every signed-in user
+    case group(String)  // an element of the provider's groups claim, as written
+    case githubTeam(String)  // lowercased `org/team` (the team's slug)
+    case claim(name: String, value: String)  // a string claim, or an element of an array claim
 }
 
 /// The identity fields the gateway can send upstream, and their default header names.
@@ -44,7 +48,14 @@ public struct LocationConfig: Sendable, Hashable {
     /// `auth off|required;` — default required.
     public var auth: AuthMode
     /// `allow ...;` rules; any one matching admits the user. Empty means any signed-in user.
-    public var allow: [AllowRule]
+    public private(set) var allow: [AllowRule]
+    /// `deny ...;` rules, the same forms as `allow`; any one matching refuses, before `allow`.
+    public private(set) var deny: [AllowRule]
+    /// `allow` and `deny` compiled into sets, once, for the gate (`AccessRules`).
+    public private(set) var access: AccessRules
+    /// `headers PRESET;` here, or else at the top level: extra header names for apps written
+    /// for another gateway.
+    public var headerPreset: HeaderPreset
     /// `proxy_pass NAME;` — an upstream's name (required).
     public var proxyPass: String
     /// `identity_header FIELD HEADER;` — header names that replace the defaults for this location.
@@ -54,12 +65,15 @@ public struct LocationConfig: Sendable, Hashable {
     public var passAccessToken = false
     public var location: SourceLocation
     public init(
-        prefix: String, auth: AuthMode, allow: [AllowRule], proxyPass: String,
-        identityHeaders: [IdentityField: String], location: SourceLocation
+        prefix: String, auth: AuthMode, allow: [AllowRule], deny: [AllowRule] = [], proxyPass: String,
+        identityHeaders: [IdentityField: String], headerPreset: HeaderPreset = .standard, location: SourceLocation
     ) {
         self.prefix = prefix
         self.auth = auth
         self.allow = allow
+        self.deny = deny
+        access = AccessRules(allow: allow, deny: deny)
+        self.headerPreset = headerPreset
         self.proxyPass = proxyPass
         self.identityHeaders = identityHeaders
         self.location = location
@@ -70,6 +84,6 @@ public struct LocationConfig: Sendable, Hashable {
     public static let accessTokenSecretHeader = "X-Auth-Access-Token-Secret"
 
     public func headerName(for field: IdentityField) -> String {
-        identityHeaders[field] ?? field.defaultHeader
+        identityHeaders[field] ?? headerPreset.header(for: field) ?? field.defaultHeader
     }
 }

@@ -64,25 +64,6 @@ public struct OAuthClientSettings: Sendable, Hashable {
     }
 }
 
-/// `claim_id`, `claim_email`, `claim_name`: which members of an ID token or userinfo document
-/// hold the profile.
-public struct ClaimNames: Sendable, Hashable {
-    public static let defaultEmail = "email"
-    public static let defaultName = "name"
-    /// `claim_id CLAIM;` — nil: the type's default (`sub` for OIDC; `id`, then `sub` for OAuth 2).
-    public var id: String?
-    /// `claim_email CLAIM;` — default `email`.
-    public var email: String
-    /// `claim_name CLAIM;` — default `name`.
-    public var name: String
-
-    public init(id: String? = nil, email: String = Self.defaultEmail, name: String = Self.defaultName) {
-        self.id = id
-        self.email = email
-        self.name = name
-    }
-}
-
 /// `type oidc`, `google` and `gitlab`.
 public struct OIDCSettings: Sendable, Hashable {
     public static let defaultScopes = ["openid", "email", "profile"]
@@ -147,6 +128,9 @@ public struct GitHubSettings: Sendable, Hashable {
     /// Whether the organisations are read (and `read:org` requested). Not written in the block:
     /// the validator sets it when any location has an `allow github_org` rule.
     public var readsOrganizations: Bool
+    /// Whether the teams are read (`GET /user/teams`, with `read:org`). Set by the validator when
+    /// any location has a `github_team` rule.
+    public var readsTeams = false
 
     public init(
         client: OAuthClientSettings, authorizeURL: String = Self.defaultAuthorizeURL,

@@ -33,6 +33,8 @@ struct ForwardingPolicy: Sendable {
         names += [LocationConfig.accessTokenHeader, LocationConfig.accessTokenSecretHeader]
         for location in config.locations {
             names.append(contentsOf: location.identityHeaders.values)
+            // A preset's names, as soon as one location sends them (X-Forwarded-User, ...).
+            names.append(contentsOf: location.headerPreset.headerNames)
         }
         let cookie = config.session.cookieName
         self.init(

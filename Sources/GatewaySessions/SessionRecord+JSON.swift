@@ -23,6 +23,14 @@ extension SessionRecord {
         if let tokenExpiresAt { w.field("tokenExpiresAt", tokenExpiresAt) }
         if let clientAddress { w.field("clientAddress", clientAddress) }
         if let sealedIDToken { w.field("sealedIDToken", sealedIDToken) }
+        if !groups.isEmpty { w.field("groups", groups) }
+        if !teams.isEmpty { w.field("teams", teams) }
+        if !claims.isEmpty {
+            w.key("claims")
+            w.beginObject()
+            for name in claims.keys.sorted() { w.field(name, claims[name]!) }
+            w.endObject()
+        }
         w.endObject()
         return w.bytes
     }
@@ -47,6 +55,9 @@ extension SessionRecord {
         var tokenExpiresAt: Int64?
         var clientAddress: String?
         var sealedIDToken: String?
+        var groups: [String]?
+        var teams: [String]?
+        var claims: [String: [String]]?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -65,6 +76,9 @@ extension SessionRecord {
             case "tokenExpiresAt": return r.readInteger(into: &tokenExpiresAt)
             case "clientAddress": return r.readOptionalString(into: &clientAddress)
             case "sealedIDToken": return r.readOptionalString(into: &sealedIDToken)
+            case "groups": return r.readStringArray(into: &groups)
+            case "teams": return r.readStringArray(into: &teams)
+            case "claims": return Self.readClaims(&r, into: &claims)
             default: return r.skipValue()
             }
         }
@@ -75,10 +89,26 @@ extension SessionRecord {
             userID: userID, provider: provider, subject: subject, login: login, email: email, name: name,
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
+        self.groups = groups ?? []
+        self.teams = teams ?? []
+        self.claims = claims ?? [:]
         self.emailVerified = emailVerified ?? false
         self.sealedTokens = sealedTokens
         self.tokenExpiresAt = tokenExpiresAt
         self.clientAddress = clientAddress
         self.sealedIDToken = sealedIDToken
+    }
+
+    /// `{"NAME":["value",...],...}`
+    private static func readClaims(_ r: inout JSONReader, into out: inout [String: [String]]?) -> Bool {
+        var claims: [String: [String]] = [:]
+        let ok = r.readObject { name, r in
+            var values: [String]?
+            guard r.readStringArray(into: &values), let values else { return false }
+            claims[name] = values
+            return true
+        }
+        if ok { out = claims }
+        return ok
     }
 }

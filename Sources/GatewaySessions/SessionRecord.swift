@@ -39,6 +39,14 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     /// The provider's ID token, sealed (`SessionSecrets`) under the session id, for
     /// RP-Initiated Logout's `id_token_hint`. The store never sees it in clear.
     public var sealedIDToken: String?
+    /// Groups from the provider's groups claim (`claim_groups`), as sent, for `allow group`
+    /// and `X-Forwarded-Groups`; read only when some location needs them.
+    public var groups: [String] = []
+    /// GitHub teams read at sign-in, lowercased `org/team`, for `allow github_team`.
+    public var teams: [String] = []
+    /// The claims some `allow claim` / `deny claim` rule names, each as its values in text (a
+    /// string claim is one value, an array claim each element).
+    public var claims: [String: [String]] = [:]
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -62,12 +70,14 @@ extension SessionRecord {
         case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
         case organizations, sealedTokens, tokenExpiresAt
         case clientAddress, sealedIDToken
+        case groups, teams, claims
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
     public var verifiedEmail: String? { emailVerified ? email : nil }
 
-    /// Records written before `organizations` existed (or with none) decode with an empty list;
+    /// Records written before `organizations`, `groups`, `teams` or `claims` existed (or with
+    /// none) decode with empty ones;
     /// before `emailVerified`, as unverified.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -78,6 +88,9 @@ extension SessionRecord {
             identities: try c.decode([String].self, forKey: .identities), createdAt: try c.decode(Int64.self, forKey: .createdAt),
             expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
         organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
+        groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? []
+        teams = try c.decodeIfPresent([String].self, forKey: .teams) ?? []
+        claims = try c.decodeIfPresent([String: [String]].self, forKey: .claims) ?? [:]
         emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
         sealedTokens = try c.decodeIfPresent(String.self, forKey: .sealedTokens)
         tokenExpiresAt = try c.decodeIfPresent(Int64.self, forKey: .tokenExpiresAt)

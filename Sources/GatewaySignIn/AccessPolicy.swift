@@ -1,33 +1,45 @@
-// A location's `allow` rules against a signed-in user.
+// A location's compiled `deny` and `allow` rules against a signed-in user.
 import GatewayConfig
 import GatewaySessions
 
 enum AccessPolicy {
-    /// Any one rule admits; no rules admit every signed-in user. Email rules see only a
-    /// verified email: anyone can type any address into a provider that does not check it.
-    static func allows(_ rules: [AllowRule], _ session: SessionRecord) -> Bool {
-        if rules.isEmpty { return true }
-        // Normalised at sign-in already; folding A-Z again costs little and can never merge two
-        // addresses the way Unicode case mapping can.
-        let email = session.verifiedEmail.map(asciiLowercased)
-        for rule in rules {
-            switch rule {
-            case .anyone: return true
-            case .email(let address): if email == address { return true }
-            case .emailDomain(let domain):
-                if let email, let at = email.lastIndex(of: "@"), email[email.index(after: at)...] == domain {
-                    return true
-                }
-            case .provider(let name): if session.provider == name { return true }
-            case .user(let id): if session.userID == id { return true }
-            case .githubOrg(let org): if session.organizations.contains(org.lowercased()) { return true }
+    /// A matching `deny` refuses; then any matching `allow` admits; no `allow` admits every
+    /// signed-in user. Email rules see only a verified email: anyone can type any address into
+    /// a provider that does not check it. Allocates nothing for sessions written by sign-in.
+    static func admits(_ rules: AccessRules, _ session: SessionRecord) -> Bool {
+        if !rules.deny.isEmpty && matches(rules.deny, session) { return false }
+        return rules.allow.isEmpty || matches(rules.allow, session)
+    }
+
+    /// Whether any one rule of `set` matches.
+    static func matches(_ set: AccessRules.RuleSet, _ session: SessionRecord) -> Bool {
+        if set.anyone { return true }
+        if !set.providers.isEmpty && set.providers.contains(session.provider) { return true }
+        if !set.users.isEmpty && set.users.contains(session.userID) { return true }
+        if !set.emails.isEmpty || !set.emailDomains.isEmpty, let email = session.verifiedEmail {
+            // Normalised at sign-in already; folding A-Z again (only when needed) can never merge
+            // two addresses the way Unicode case mapping can.
+            let folded =
+                email.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? AccessRules.RuleSet.asciiLowercased(email) : email
+            if set.emails.contains(folded) { return true }
+            if let at = folded.utf8.lastIndex(of: UInt8(ascii: "@")),
+                set.emailDomains.contains(folded[folded.utf8.index(after: at)...])
+            {
+                return true
             }
+        }
+        if anyOf(session.organizations, in: set.organizations) { return true }
+        if anyOf(session.groups, in: set.groups) { return true }
+        if anyOf(session.teams, in: set.teams) { return true }
+        for (name, accepted) in set.claims {
+            if let values = session.claims[name], anyOf(values, in: accepted) { return true }
         }
         return false
     }
 
-    /// Only A-Z change: Unicode case mapping could make two different addresses equal.
-    static func asciiLowercased(_ s: String) -> String {
-        String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    private static func anyOf(_ values: [String], in accepted: Set<String>) -> Bool {
+        guard !accepted.isEmpty else { return false }
+        for value in values where accepted.contains(value) { return true }
+        return false
     }
 }

@@ -88,7 +88,7 @@ enum ForwardAuth {
     /// Every identity header name of the location, empty: a public location's answer, so the
     /// proxy still overwrites whatever copies the client sent.
     static func emptyIdentity(location: LocationConfig) -> [(String, String)] {
-        IdentityField.allCases.map { (location.headerName(for: $0), "") }
+        (IdentityField.allCases.map(location.headerName(for:)) + location.headerPreset.extraHeaders).map { ($0, "") }
     }
 
     /// The `Name: value\r\n` lines of an identity block as response fields.

@@ -14,8 +14,8 @@ extension SignInContext: AccessGate {
             head, answer: { completion(.answer($0)) },
             onMissing: { [self] in completion(.answer(unauthenticated(head))) }
         ) { [self] id, record in
-            guard AccessPolicy.allows(location.allow, record) else {
-                completion(.answer(LocalResponse.error(403, detail: "Your account may not open this page.", for: head)))
+            guard AccessPolicy.admits(location.access, record) else {
+                completion(.answer(refused(head, session: record, next: RedirectTarget.sanitize(head.pathString))))
                 return
             }
             withProviderTokens(
@@ -87,6 +87,14 @@ extension SignInContext: AccessGate {
                 then(id, record)
             }
         }
+    }
+
+    /// The 403 for a signed-in user the rules refuse (`RefusedPage`).
+    func refused(_ head: HTTPRequestHead, session: SessionRecord, next: String) -> LocalResponse {
+        RefusedPage.response(
+            for: head, session: session,
+            providerName: provider(named: session.provider)?.displayName ?? session.provider,
+            prefix: prefix, next: next)
     }
 
     /// A browser is sent to sign in (coming back to this URL); an API client gets 401.

@@ -58,8 +58,8 @@ extension SignInContext {
             head, answer: done,
             onMissing: { [self] in verifyUnauthenticated(head, original: original, redirect: redirect, done: done) }
         ) { [self] id, record in
-            guard AccessPolicy.allows(location.allow, record) else {
-                done(LocalResponse.error(403, detail: "Your account may not open this page.", for: head))
+            guard AccessPolicy.admits(location.access, record) else {
+                done(LocalResponse.error(403, detail: RefusedPage.detail, for: head))
                 return
             }
             withProviderTokens(

@@ -164,6 +164,9 @@ public final class SignInContext: @unchecked Sendable {
         record.organizations = identity.organizations.map { $0.lowercased() }
         record.clientAddress = clientAddress
         record.sealedIDToken = identity.idToken.map { idTokenSeal.seal(Array($0.utf8), binding: id.value, now: now) }
+        record.groups = identity.groups
+        record.teams = identity.teams.map { $0.lowercased() }
+        record.claims = identity.claims
         return record
     }
 

@@ -76,7 +76,7 @@ final class LocationValidationTests: XCTestCase {
               auth off;
               proxy_pass app;
               allow emial a@b.c;
-              allow group admins;
+              allow grup admins;
               allow email not-an-address;
               allow email_domain "bad domain";
               allow provider gitlab;
@@ -92,13 +92,13 @@ final class LocationValidationTests: XCTestCase {
                 name: "allow rules", text: text,
                 expected: [
                     #"gateway.conf:6:9: location "/": unknown allow kind "emial"; did you mean "email"?"#,
-                    #"gateway.conf:7:9: location "/": unknown allow kind "group" (one of: email, email_domain, provider, user, github_org, any)"#,
+                    #"gateway.conf:7:9: location "/": unknown allow kind "grup"; did you mean "group"?"#,
                     #"gateway.conf:8:15: location "/": allow email "not-an-address" is not an email address"#,
                     #"gateway.conf:9:22: location "/": allow email_domain "bad domain" is not a domain name"#,
                     #"gateway.conf:10:18: location "/": allow provider names unknown provider "gitlab"; did you mean "github"?"#,
                     #"gateway.conf:11:3: location "/": "allow any" takes no value, got 1"#,
                     #"gateway.conf:12:3: location "/": "allow email" expects 1 value, got 0"#,
-                    #"gateway.conf:13:3: location "/": "allow" expects 1 to 2 arguments, got 0"#,
+                    #"gateway.conf:13:3: location "/": "allow" expects 1 to 3 arguments, got 0"#,
                     #"gateway.conf:14:15: location "/": allow email "jörg@example.com" is not plain ASCII; such addresses never count as signed-in emails"#,
                 ]),
             ConfigCase(

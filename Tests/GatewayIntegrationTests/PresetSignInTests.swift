@@ -10,12 +10,7 @@ final class PresetSignInTests: IntegrationTestCase {
 
     private func startAll(store: String = "memory") throws -> URL {
         let upstream = try startUpstream()
-        let child = try FixtureProcess(
-            executable: TestPaths.python,
-            arguments: ["-u", TestPaths.fixtures.appendingPathComponent("api_emulator.py").path],
-            directory: directory, name: "api-emulator")
-        track(child)
-        emulatorPort = try child.waitForPort("the API emulator's port")
+        emulatorPort = try startAPIEmulator()
         let api = "http://127.0.0.1:\(emulatorPort)"
         let (gateway, base) = try startSignInGateway(
             upstreamPort: upstream.port,
@@ -34,10 +29,7 @@ final class PresetSignInTests: IntegrationTestCase {
     }
 
     private func putUser(_ name: String, _ document: [String: Any]) throws {
-        let response = try RawHTTPClient(port: emulatorPort).request(
-            "PUT", "/users/" + name, headers: [("Content-Type", "application/json")],
-            body: Array(try JSONSerialization.data(withJSONObject: document)), host: "127.0.0.1:\(emulatorPort)")
-        XCTAssertEqual(response.status, 204)
+        try putAPIUser(port: emulatorPort, name, document)
     }
 
     /// From a protected page: the sign-in page, `provider`'s button, the emulator's consent form

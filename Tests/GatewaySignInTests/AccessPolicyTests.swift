@@ -14,20 +14,24 @@ final class AccessPolicyTests: XCTestCase {
         return record
     }
 
+    private func allows(_ rules: [AllowRule], _ session: SessionRecord) -> Bool {
+        AccessPolicy.admits(AccessRules(allow: rules), session)
+    }
+
     func testUnverifiedEmailDoesNotSatisfyAllowEmail() {
-        XCTAssertFalse(AccessPolicy.allows([.email("boss@example.com")], session("boss@example.com", verified: false)))
-        XCTAssertFalse(AccessPolicy.allows([.emailDomain("example.com")], session("boss@example.com", verified: false)))
-        XCTAssertTrue(AccessPolicy.allows([.email("boss@example.com")], session("boss@example.com", verified: true)))
-        XCTAssertTrue(AccessPolicy.allows([.emailDomain("example.com")], session("boss@example.com", verified: true)))
+        XCTAssertFalse(allows([.email("boss@example.com")], session("boss@example.com", verified: false)))
+        XCTAssertFalse(allows([.emailDomain("example.com")], session("boss@example.com", verified: false)))
+        XCTAssertTrue(allows([.email("boss@example.com")], session("boss@example.com", verified: true)))
+        XCTAssertTrue(allows([.emailDomain("example.com")], session("boss@example.com", verified: true)))
     }
 
     func testEmailsCompareAfterASCIILowercasingOnly() {
-        XCTAssertTrue(AccessPolicy.allows([.email("boss@example.com")], session("Boss@Example.COM", verified: true)))
+        XCTAssertTrue(allows([.email("boss@example.com")], session("Boss@Example.COM", verified: true)))
         // U+212A KELVIN SIGN lowercases to "k" under Unicode rules; it must not become "kim".
         XCTAssertFalse(
-            AccessPolicy.allows([.email("kim@example.com")], session("\u{212A}im@example.com", verified: true)))
-        XCTAssertFalse(AccessPolicy.allows([.emailDomain("example.com")], session("a@evil.com", verified: true)))
-        XCTAssertFalse(AccessPolicy.allows([.emailDomain("example.com")], session("a@sub.example.com", verified: true)))
+            allows([.email("kim@example.com")], session("\u{212A}im@example.com", verified: true)))
+        XCTAssertFalse(allows([.emailDomain("example.com")], session("a@evil.com", verified: true)))
+        XCTAssertFalse(allows([.emailDomain("example.com")], session("a@sub.example.com", verified: true)))
     }
 
     func testOldSessionWithoutTheFieldIsUnverified() {
@@ -35,6 +39,6 @@ final class AccessPolicyTests: XCTestCase {
             json: Array(
                 #"{"userID":"u","provider":"p","subject":"s","email":"boss@example.com","identities":[],"createdAt":0,"expiresAt":9,"lastSeenAt":0}"#
                     .utf8))
-        XCTAssertFalse(AccessPolicy.allows([.email("boss@example.com")], try XCTUnwrap(old)))
+        XCTAssertFalse(allows([.email("boss@example.com")], try XCTUnwrap(old)))
     }
 }

@@ -67,3 +67,65 @@ final class IdentityHeadersTests: XCTestCase {
         XCTAssertFalse(String(decoding: oauth2, as: UTF8.self).contains("Secret"))
     }
 }
+
+final class HeaderPresetBlockTests: XCTestCase {
+    private func location(_ preset: HeaderPreset, headers: [IdentityField: String] = [:]) -> LocationConfig {
+        LocationConfig(
+            prefix: "/", auth: .required, allow: [], proxyPass: "app", identityHeaders: headers, headerPreset: preset,
+            location: SourceLocation(file: "-", line: 0, column: 0))
+    }
+
+    private func lines(_ record: SessionRecord, _ location: LocationConfig, token: String? = nil, empty: Bool = false)
+        -> [String]
+    {
+        String(
+            decoding: IdentityHeaders.block(
+                for: record, location: location, includeEmpty: empty, tokens: token.map { ProviderTokens(accessToken: $0) }),
+            as: UTF8.self
+        ).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    }
+
+    private var record: SessionRecord {
+        var record = SessionRecord(
+            userID: "u_1", provider: "corp", subject: "1", login: "ann", email: "ann@example.com",
+            identities: ["corp:1"], createdAt: 0, expiresAt: 10, lastSeenAt: 0)
+        record.emailVerified = true
+        record.groups = ["admins", "eng,ops", "100%"]
+        return record
+    }
+
+    func testOAuth2ProxyPresetSendsItsNames() {
+        let sent = lines(record, location(.oauth2Proxy))
+        for expected in [
+            "X-Forwarded-User: ann", "X-Forwarded-Email: ann@example.com", "X-Forwarded-Preferred-Username: ann",
+            "X-Forwarded-Groups: admins,eng%2Cops,100%25", "X-Auth-User-Id: u_1",
+        ] {
+            XCTAssertTrue(sent.contains(expected), "\(expected) in \(sent)")
+        }
+        XCTAssertFalse(sent.contains { $0.hasPrefix("X-Auth-User:") || $0.hasPrefix("X-Auth-Email:") }, "\(sent)")
+        XCTAssertFalse(sent.contains { $0.hasPrefix("X-Forwarded-Access-Token") }, "no token, no header")
+    }
+
+    func testPresetEmailIsVerifiedOnly() {
+        var unverified = record
+        unverified.emailVerified = false
+        let sent = lines(unverified, location(.oauth2Proxy))
+        XCTAssertFalse(sent.contains { $0.contains("ann@example.com") }, "\(sent)")
+    }
+
+    func testAccessTokenHookAndEmptyLinesForVerify() {
+        XCTAssertTrue(lines(record, location(.oauth2Proxy), token: "tok").contains("X-Forwarded-Access-Token: tok"))
+        // Without the preset the token goes only under the gateway's own name.
+        XCTAssertEqual(lines(record, location(.standard), token: "tok").filter { $0.contains("tok") }, ["X-Auth-Access-Token: tok"])
+        var bare = record
+        (bare.login, bare.groups) = (nil, [])
+        let empty = lines(bare, location(.oauth2Proxy), empty: true)
+        for name in ["X-Forwarded-Preferred-Username", "X-Forwarded-Groups", "X-Forwarded-Access-Token"] {
+            XCTAssertTrue(empty.contains(name + ": "), "\(name) in \(empty)")
+        }
+    }
+
+    func testStandardPresetSendsNoExtraHeaders() {
+        XCTAssertFalse(lines(record, location(.standard)).contains { $0.hasPrefix("X-Forwarded-") })
+    }
+}

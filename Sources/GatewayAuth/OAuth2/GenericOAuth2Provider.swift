@@ -18,6 +18,8 @@ public final class GenericOAuth2Provider: OAuth2SignInProvider, Sendable {
     public let client: OAuth2Client
     public let userinfoURL: String
     public let claims: OAuth2ClaimMapping
+    /// Groups and rule claims from the same userinfo document.
+    public let ruleClaims: RuleClaimReader
     public let queue: DispatchQueue
     public var isReady: Bool { true }
 
@@ -32,12 +34,20 @@ public final class GenericOAuth2Provider: OAuth2SignInProvider, Sendable {
             http: http, logger: logger)
         userinfoURL = settings.userinfoURL
         claims = OAuth2ClaimMapping(settings.claims)
+        ruleClaims = RuleClaimReader(settings.claims)
         self.queue = queue
     }
 
     func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
         client.getJSON(userinfoURL, token: token, label: "userinfo") { result in
-            completion(result.flatMap { self.claims.identity(from: $0.json, provider: self.name) })
+            completion(
+                result.flatMap { response in
+                    self.claims.identity(from: response.json, provider: self.name).map { identity in
+                        var identity = identity
+                        self.ruleClaims.read(response.json, into: &identity)
+                        return identity
+                    }
+                })
         }
     }
 }

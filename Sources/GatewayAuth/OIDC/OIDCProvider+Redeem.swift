@@ -97,7 +97,9 @@ extension OIDCProvider {
                 completion(.failure(.invalidIDToken(error)))
                 return
             }
-            let needsProfile = claims.string(self.claimEmail) == nil || claims.string(self.claimName) == nil
+            let needsProfile =
+                claims.string(self.claimEmail) == nil || claims.string(self.claimName) == nil
+                || self.ruleClaims.misses(.object(claims.values))
             guard needsProfile, let userinfoURL = metadata.userinfoEndpoint, let accessToken = tokens.accessToken else {
                 completion(self.identity(claims: claims, userinfo: nil))
                 return
@@ -161,11 +163,12 @@ extension OIDCProvider {
         let login =
             loginClaims.lazy.compactMap { claims.string($0) }.first
             ?? loginClaims.lazy.compactMap { fromUserinfo($0) }.first
-        return .success(
-            VerifiedIdentity(
-                provider: name, subject: subject, email: email, emailVerified: emailVerified,
-                login: login,
-                name: claims.string(claimName) ?? fromUserinfo(claimName),
-                hostedDomain: claims.hostedDomain ?? fromUserinfo("hd")))
+        var identity = VerifiedIdentity(
+            provider: name, subject: subject, email: email, emailVerified: emailVerified,
+            login: login,
+            name: claims.string(claimName) ?? fromUserinfo(claimName),
+            hostedDomain: claims.hostedDomain ?? fromUserinfo("hd"))
+        ruleClaims.read(.object(claims.values), fallback: userinfo, into: &identity)
+        return .success(identity)
     }
 }

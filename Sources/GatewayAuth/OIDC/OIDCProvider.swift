@@ -41,6 +41,8 @@ public final class OIDCProvider: @unchecked Sendable {
     let claimID: String
     let claimEmail: String
     let claimName: String
+    /// Groups and rule claims (`RuleClaimReader`).
+    let ruleClaims: RuleClaimReader
     let http: OutboundHTTP
     let logger: Logger?
     let timing: OIDCTiming
@@ -86,6 +88,7 @@ public final class OIDCProvider: @unchecked Sendable {
         self.claimID = claims.id ?? Self.defaultClaimID
         self.claimEmail = claims.email
         self.claimName = claims.name
+        self.ruleClaims = RuleClaimReader(claims)
         self.http = http
         self.queue = queue
         self.logger = logger

@@ -20,6 +20,12 @@ public struct VerifiedIdentity: Sendable, Equatable {
     /// The ID token as the provider issued it (OIDC only), already validated: kept, sealed,
     /// in the session as RP-Initiated Logout's `id_token_hint`. Never logged.
     public var idToken: String?
+    /// The groups claim's values (OIDC, OAuth 2), when a location's rules or headers need them.
+    public var groups: [String] = []
+    /// GitHub teams as lowercased `org/team`, when a location's rules need them.
+    public var teams: [String] = []
+    /// The claims some rule compares, as text values (`RuleClaimReader`).
+    public var claims: [String: [String]] = [:]
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,

@@ -1,9 +1,13 @@
-// GitHub's REST calls after the token: /user, /user/emails and /user/orgs, into a VerifiedIdentity.
+// GitHub's REST calls after the token: /user, /user/emails, /user/orgs and /user/teams, into a VerifiedIdentity.
 
 extension GitHubProvider {
-    /// `/user` → `/user/emails` → (`/user/orgs`), one after another. Completes once, on `queue`.
+    /// `/user` → `/user/emails` → (`/user/orgs`) → (`/user/teams`), one after another. Completes
+    /// once, on `queue`. A membership list that cannot be read fails the sign-in: a `deny` rule
+    /// must never pass because its list came back empty.
     func fetchIdentity(token: OAuth2AccessToken, completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void) {
-        if readsOrganizations, let granted = token.grantedScopes, !granted.contains(Self.organizationScope) {
+        if readsOrganizations || readsTeams, let granted = token.grantedScopes,
+            !granted.contains(Self.organizationScope)
+        {
             // The user (or an org's app policy) cut the scope: only public memberships show.
             logger?.warning(
                 "GitHub granted no read:org; only public organisation memberships are visible",
@@ -37,16 +41,44 @@ extension GitHubProvider {
                 if identity.email == nil, let publicEmail = profile["email"]?.stringValue, !publicEmail.isEmpty {
                     identity.email = publicEmail
                 }
-                guard self.readsOrganizations else { return completion(.success(identity)) }
-                self.list("/user/orgs", token: token) { orgs in
-                    completion(
-                        orgs.map { orgs in
-                            identity.organizations = orgs.compactMap { $0["login"]?.stringValue?.lowercased() }
-                            return identity
-                        })
-                }
+                self.memberships(identity, token: token, completion: completion)
             }
         }
+    }
+
+    /// The organisations, then the teams, each only when some rule reads them.
+    private func memberships(
+        _ identity: VerifiedIdentity, token: OAuth2AccessToken,
+        completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
+    ) {
+        var identity = identity
+        func teams() {
+            guard readsTeams else { return completion(.success(identity)) }
+            list("/user/teams", token: token) { teams in
+                completion(
+                    teams.map { teams in
+                        identity.teams = teams.compactMap(Self.teamName)
+                        return identity
+                    })
+            }
+        }
+        guard readsOrganizations else { return teams() }
+        list("/user/orgs", token: token) { orgs in
+            switch orgs {
+            case .failure(let error): completion(.failure(error))
+            case .success(let orgs):
+                identity.organizations = orgs.compactMap { $0["login"]?.stringValue?.lowercased() }
+                teams()
+            }
+        }
+    }
+
+    /// `org/team` lowercased, from a `/user/teams` item's `organization.login` and `slug`.
+    static func teamName(_ team: JSONValue) -> String? {
+        guard let org = team["organization"]?["login"]?.stringValue, let slug = team["slug"]?.stringValue,
+            !org.isEmpty, !slug.isEmpty
+        else { return nil }
+        return (org + "/" + slug).lowercased()
     }
 
     /// The primary email, if GitHub marks it verified. Secondary emails, verified or not, are not

@@ -6,7 +6,7 @@ import Logging
 
 /// Signs users in with a GitHub OAuth app: the authorization-code flow with PKCE S256, then the
 /// REST API for the profile (`GET /user`), the emails (`GET /user/emails`) and, when a
-/// location's rules need them, the organisations (`GET /user/orgs`).
+/// location's rules need them, the organisations (`GET /user/orgs`) and teams (`GET /user/teams`).
 ///
 /// Which email counts as verified: only the account's *primary* email, and only when
 /// `/user/emails` marks it `verified`. Without one, the identity carries the profile's public
@@ -15,7 +15,7 @@ import Logging
 /// Built from `GitHubSettings` (defaults there: scopes `read:user user:email`, `token_auth
 /// client_secret_post` as GitHub documents, github.com's URLs). `readsOrganizations`, which the
 /// validator sets when a location has `allow github_org`, adds `read:org` and reads the
-/// organisations.
+/// organisations; `readsTeams` (`allow github_team`) does the same for teams.
 ///
 /// `Sendable`: it holds only constants. Calls and completions happen on `queue`.
 public final class GitHubProvider: OAuth2SignInProvider, Sendable {
@@ -34,6 +34,8 @@ public final class GitHubProvider: OAuth2SignInProvider, Sendable {
     public let apiURL: String
     /// Whether organisations are read (`GitHubSettings.readsOrganizations`).
     public let readsOrganizations: Bool
+    /// Whether teams are read (`GET /user/teams`; `GitHubSettings.readsTeams`).
+    public let readsTeams: Bool
     public let queue: DispatchQueue
     let logger: Logger?
     public var isReady: Bool { true }
@@ -45,10 +47,11 @@ public final class GitHubProvider: OAuth2SignInProvider, Sendable {
         self.name = name
         self.displayName = displayName
         readsOrganizations = settings.readsOrganizations
+        readsTeams = settings.readsTeams
         var client = OAuth2Client(
             name: name, client: settings.client, authorizeURL: settings.authorizeURL, tokenURL: settings.tokenURL,
             http: http, logger: logger)
-        if readsOrganizations, !client.scopes.contains(Self.organizationScope) {
+        if readsOrganizations || readsTeams, !client.scopes.contains(Self.organizationScope) {
             client.scopes.append(Self.organizationScope)
         }
         self.client = client

@@ -8,7 +8,8 @@ Shapes follow the public references: GitHub's "Authorizing OAuth apps" and REST 
 GitHub    GET|POST /login/oauth/authorize, POST /login/oauth/access_token (JSON with
           `Accept: application/json`, else form encoding; errors are HTTP 200 with "error"),
           GET /user, /user/emails (needs user:email), /user/orgs (private memberships need
-          read:org; paged with `per_page` and `Link`, at most --max-per-page items a page)
+          read:org; paged with `per_page` and `Link`, at most --max-per-page items a page),
+          /user/teams (needs read:org or repo, else 403; paged the same way)
 Facebook  GET|POST /dialog/oauth, GET|POST /oauth/access_token (errors are HTTP 400 with an
           "error" object), GET /me?fields=... (needs appsecret_proof; email only if granted).
           An optional version segment (/v19.0/...) is ignored.
@@ -16,10 +17,11 @@ Generic   GET|POST /oauth2/authorize, POST /oauth2/token, GET /userinfo
 
 Authorization endpoints answer GET with a form. Its POST, or a GET with `login=NAME`, answers
 302 to redirect_uri with `code` and `state`; `decision=deny` (or `deny=1`) sends back
-`error=access_denied`. At Facebook, `decline=email` grants every scope but email.
+`error=access_denied`. `decline=SCOPE` grants every scope but that one (Facebook's `decline=email`).
 
 Users: `PUT /users/NAME` with a JSON object, or `--user NAME=JSON` at startup:
   {"github": {/user object}, "emails": [/user/emails items], "orgs": [{"login": "Acme", "public": true}],
+   "teams": [{"org": "Acme", "slug": "platform", "name": "Platform"}],
    "facebook": {"id": "...", "name": "...", "email": "..."}, "userinfo": {any userinfo document}}
 GET /_requests lists the requests seen (method, path, query, headers, form) for assertions.
 """
@@ -166,9 +168,9 @@ class Handler(BaseHTTPRequestHandler):
             if login not in USERS:
                 return self.reply(200, f"<p>No such user: {html.escape(login)}</p>", "text/html")
             granted = scopes_of(p.get("scope"))
-            if kind == "facebook":
-                declined = scopes_of(p.get("decline"))
-                granted = [s for s in granted if s not in declined]
+            # The user unticks a permission (Facebook), or an org policy cuts one (GitHub).
+            declined = scopes_of(p.get("decline"))
+            granted = [s for s in granted if s not in declined]
             code = secrets.token_urlsafe(20)
             CODES[code] = {"kind": kind, "user": login, "scopes": granted, "redirect_uri": p["redirect_uri"],
                            "challenge": p.get("code_challenge"), "method": p.get("code_challenge_method", "plain")}
@@ -263,6 +265,21 @@ class Handler(BaseHTTPRequestHandler):
                 for i, o in enumerate(USERS[grant["user"]].get("orgs", [])) if private or o.get("public", False)]
         self.github_paged(grant, orgs, "/user/orgs")
 
+    def github_teams(self):
+        grant = self.github_grant()
+        if grant is None:
+            return
+        # GitHub lists a user's teams only with read:org (or repo/user); without, 403.
+        if not {"read:org", "repo", "user"} & set(grant["scopes"]):
+            return self.reply(403, {"message": "Resource not accessible by integration",
+                                    "documentation_url": "https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user"})
+        teams = [{"id": i + 1, "node_id": "MDQ6VGVhbTE=", "name": t.get("name", t["slug"]), "slug": t["slug"],
+                  "description": "", "privacy": "closed", "permission": "pull",
+                  "url": f"https://api.github.com/teams/{i + 1}",
+                  "organization": {"login": t["org"], "id": 1, "node_id": "MDEyOk9yZ2FuaXphdGlvbjE="}}
+                 for i, t in enumerate(USERS[grant["user"]].get("teams", []))]
+        self.github_paged(grant, teams, "/user/teams")
+
     # -- Facebook --------------------------------------------------------------------------
     def facebook_error(self, message, code, kind="OAuthException", subcode=None):
         error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEfGhIjK"}
@@ -326,6 +343,7 @@ ROUTES = {
     "/user": Handler.github_user,
     "/user/emails": Handler.github_emails,
     "/user/orgs": Handler.github_orgs,
+    "/user/teams": Handler.github_teams,
     "/dialog/oauth": lambda h: h.authorize("facebook"),
     "/oauth/access_token": Handler.facebook_token,
     "/me": Handler.facebook_me,
