@@ -69,6 +69,7 @@ enum ConfigContext: Sendable, CaseIterable {
             .simple("underscores_in_headers"), .simple("allow_encoded_slashes"),
             DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
             .simple("verify_redirect"), .simple("metrics_listen"),
+            .simple("identity_assertion"), .simple("identity_assertion_key"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),
@@ -112,5 +113,6 @@ enum ConfigContext: Sendable, CaseIterable {
         DirectiveSpec(name: "allow", minArgs: 1, maxArgs: 2, isRepeatable: true),
         .simple("proxy_pass"),
         DirectiveSpec(name: "identity_header", minArgs: 2, maxArgs: 2, isRepeatable: true),
+        DirectiveSpec(name: "accept", minArgs: 3, maxArgs: 3), .simple("identity_assertion"),
     ]
 }

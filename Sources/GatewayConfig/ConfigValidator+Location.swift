@@ -42,6 +42,8 @@ extension ConfigValidator {
         var proxyPass = ""
         var headers: [IdentityField: String] = [:]
         var headerFirsts: [IdentityField: SourceLocation] = [:]
+        var bearer: BearerConfig?
+        var assertion: Bool?
         for child in block.nodes {
             switch child.name {
             case "auth":
@@ -83,6 +85,8 @@ extension ConfigValidator {
                     headerFirsts[field] = child.location
                     headers[field] = header
                 }
+            case "accept": bearer = self.bearer(child, item: item)
+            case "identity_assertion": assertion = boolean(child, item: item)
             default:
                 preconditionFailure("location directive \(child.name) passed screening unhandled")
             }
@@ -97,10 +101,14 @@ extension ConfigValidator {
                 "\"auth required\" needs sign-in, which this build does not support yet; use \"auth off\" for public paths"
             )
         }
+        if bearer != nil && auth == .off, let accept = block.first("accept") {
+            error(accept.location, item, "\"accept bearer\" needs \"auth required\": an \"auth off\" location checks nothing")
+        }
         guard diagnostics.count == errorsBefore, let auth else { return (nil, auth) }
-        let config = LocationConfig(
+        var config = LocationConfig(
             prefix: prefix, auth: auth, allow: allow, proxyPass: proxyPass,
             identityHeaders: headers, location: node.location)
+        (config.bearer, config.identityAssertion) = (bearer, assertion)
         return (config, auth)
     }
 

@@ -37,6 +37,11 @@ public struct GatewayConfiguration: Sendable {
     /// `verify_redirect on|off;` — `/auth/verify` answers a browser with 302 to the sign-in page
     /// instead of 401. Default off (`?rd=` asks for it per request).
     public var verifyRedirect = false
+    /// `identity_assertion on|off;` — send `X-Auth-Assertion` (an ES256 JWT) with every
+    /// authenticated request; locations may override it. Default off.
+    public var identityAssertion = false
+    /// `identity_assertion_key FILE;` — its P-256 key in PEM. Default: derived from `cookie_secret`.
+    public var identityAssertionKeyFile: String?
     /// `tunnel_idle_timeout DURATION;` — a WebSocket tunnel with no bytes either way for this
     /// long is closed. Default 1h.
     public var tunnelIdleTimeout: Duration = ConfigDefaults.tunnelIdleTimeout

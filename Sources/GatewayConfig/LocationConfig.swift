@@ -50,6 +50,10 @@ public struct LocationConfig: Sendable, Hashable {
     /// `identity_header FIELD HEADER;` — header names that replace the defaults for this location.
     public var identityHeaders: [IdentityField: String]
     public var location: SourceLocation
+    /// `accept bearer issuer=URL audience=AUD;` — also admit API clients with such a JWT.
+    public var bearer: BearerConfig? = nil
+    /// `identity_assertion on|off;` here; nil follows the top level.
+    public var identityAssertion: Bool? = nil
     public init(
         prefix: String, auth: AuthMode, allow: [AllowRule], proxyPass: String,
         identityHeaders: [IdentityField: String], location: SourceLocation
