@@ -19,6 +19,7 @@ extension SessionRecord {
         w.field("expiresAt", expiresAt)
         w.field("lastSeenAt", lastSeenAt)
         if !organizations.isEmpty { w.field("organizations", organizations) }
+        if let sid { w.field("sid", sid) }
         w.endObject()
         return w.bytes
     }
@@ -39,6 +40,7 @@ extension SessionRecord {
         var expiresAt: Int64?
         var lastSeenAt: Int64?
         var organizations: [String]?
+        var sid: String?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -53,6 +55,7 @@ extension SessionRecord {
             case "expiresAt": return r.readInteger(into: &expiresAt)
             case "lastSeenAt": return r.readInteger(into: &lastSeenAt)
             case "organizations": return r.readStringArray(into: &organizations)
+            case "sid": return r.readOptionalString(into: &sid)
             default: return r.skipValue()
             }
         }
@@ -64,5 +67,6 @@ extension SessionRecord {
             identities: identities, createdAt: createdAt, expiresAt: expiresAt, lastSeenAt: lastSeenAt)
         self.organizations = organizations ?? []
         self.emailVerified = emailVerified ?? false
+        self.sid = sid
     }
 }

@@ -27,6 +27,8 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var lastSeenAt: Int64
     /// Organisations (GitHub) read at sign-in, lowercased, for `allow github_org`.
     public var organizations: [String] = []
+    /// The provider's session id (OIDC `sid`), for back-channel logout; nil when none was given.
+    public var sid: String? = nil
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -48,7 +50,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 extension SessionRecord {
     private enum CodingKeys: String, CodingKey {
         case userID, provider, subject, login, email, emailVerified, name, identities, createdAt, expiresAt, lastSeenAt
-        case organizations
+        case organizations, sid
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
@@ -66,5 +68,6 @@ extension SessionRecord {
             expiresAt: try c.decode(Int64.self, forKey: .expiresAt), lastSeenAt: try c.decode(Int64.self, forKey: .lastSeenAt))
         organizations = try c.decodeIfPresent([String].self, forKey: .organizations) ?? []
         emailVerified = try c.decodeIfPresent(Bool.self, forKey: .emailVerified) ?? false
+        sid = try c.decodeIfPresent(String.self, forKey: .sid)
     }
 }

@@ -127,6 +127,7 @@ public final class SignInContext: @unchecked Sendable {
             expiresAt: now + lifetime, lastSeenAt: now)
         record.emailVerified = verified
         record.organizations = identity.organizations.map { $0.lowercased() }
+        record.sid = identity.sid
         return record
     }
 

@@ -142,11 +142,12 @@ extension OIDCProvider {
         let login =
             loginClaims.lazy.compactMap { claims.string($0) }.first
             ?? loginClaims.lazy.compactMap { fromUserinfo($0) }.first
-        return .success(
-            VerifiedIdentity(
-                provider: name, subject: subject, email: email, emailVerified: emailVerified,
-                login: login,
-                name: claims.string(claimName) ?? fromUserinfo(claimName),
-                hostedDomain: claims.hostedDomain ?? fromUserinfo("hd")))
+        var identity = VerifiedIdentity(
+            provider: name, subject: subject, email: email, emailVerified: emailVerified,
+            login: login,
+            name: claims.string(claimName) ?? fromUserinfo(claimName),
+            hostedDomain: claims.hostedDomain ?? fromUserinfo("hd"))
+        identity.sid = claims.string("sid")
+        return .success(identity)
     }
 }

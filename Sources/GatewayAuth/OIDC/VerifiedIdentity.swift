@@ -15,6 +15,8 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var hostedDomain: String?
     /// Organisations the user belongs to (GitHub, when a location's rules need them), lowercased.
     public var organizations: [String]
+    /// The OIDC session id (`sid` of the ID token), for back-channel logout.
+    public var sid: String? = nil
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,

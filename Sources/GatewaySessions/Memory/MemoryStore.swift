@@ -13,9 +13,10 @@ import Synchronization
 public final class MemoryStore: SessionStore, IdentityStore {
     public static let defaultMaxSessions = 100_000
 
-    private let sessions: Mutex<MemorySessionTable>
-    private let identities = Mutex(MemoryIdentityTable())
-    private let clock: WallClock
+    let sessions: Mutex<MemorySessionTable>
+    let identities = Mutex(MemoryIdentityTable())
+    let onceKeys = Mutex(MemoryOnceTable())
+    let clock: WallClock
 
     public init(maxSessions: Int = MemoryStore.defaultMaxSessions, clock: WallClock = SystemClock()) {
         sessions = Mutex(MemorySessionTable(capacity: maxSessions))

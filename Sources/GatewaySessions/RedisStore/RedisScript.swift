@@ -18,7 +18,7 @@
 // verified, linked_at}, with "" for absent values; or {"notfound", why}; or {"conflict", why}.
 
 enum RedisScript: Hashable, Sendable, CaseIterable {
-    case signIn, link, unlink, user
+    case signIn, link, unlink, user, userByIdentity
     case saveSession, deleteSessions
 
     var source: String {
@@ -29,6 +29,11 @@ enum RedisScript: Hashable, Sendable, CaseIterable {
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody
         case .user: return Self.prelude + "return reply('ok', ARGV[2])\n"
+        case .userByIdentity:
+            return Self.prelude
+                + "local uid = redis.call('GET', p .. 'identity:' .. ARGV[2])\n"
+                + "if not user_exists(uid) then return {'notfound', 'no such identity'} end\n"
+                + "return reply('ok', uid)\n"
         }
     }
 

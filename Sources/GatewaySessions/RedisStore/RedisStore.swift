@@ -75,7 +75,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         let indexTTL = max(Int64(ttlSeconds), record.expiresAt - clock.unixSeconds(), 1)
         let args = [
             id.value, String(decoding: record.encodedJSON(), as: UTF8.self), String(ttlSeconds),
-            Self.ownerKey(SessionOwner(record)), String(indexTTL),
+            Self.ownerKey(SessionOwner(record)), String(indexTTL), record.sid.map { record.provider + ":" + $0 } ?? "",
         ]
         run(.saveSession, args) { result in
             switch result {
@@ -110,7 +110,12 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
     ) {
         let owner = SessionOwner(userID: userID, provider: provider, subject: subject)
-        run(.deleteSessions, [Self.ownerKey(owner)]) { result in
+        deleteIndexed("identity_sessions:" + Self.ownerKey(owner), completion: completion)
+    }
+
+    /// Deletes the sessions listed in the set `{prefix}{index}`, and the set.
+    func deleteIndexed(_ index: String, completion: @escaping (Result<Int, StoreError>) -> Void) {
+        run(.deleteSessions, [index]) { result in
             switch result {
             case .success(.integer(let n)): completion(.success(Int(n)))
             case .success(let other): completion(.failure(Self.unexpected(other)))
