@@ -9,19 +9,24 @@ import GatewaySessions
 
 extension SignInContext: AccessGate {
     /// `auth required`: a session and the location's rules give the identity header block.
+    /// With `accept bearer`, a request carrying `Authorization: Bearer` is judged by the token
+    /// alone (`SignInContext+Bearer`); without one, by its session.
     public func check(_ head: HTTPRequestHead, location: LocationConfig, completion: @escaping (GateDecision) -> Void) {
+        if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
+            return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)
+        }
         withSession(
             head, answer: { completion(.answer($0)) },
-            onMissing: { [self] in completion(.answer(unauthenticated(head))) }
-        ) { id, record in
+            onMissing: { [self] in completion(.answer(withBearerChallenge(unauthenticated(head), location: location))) }
+        ) { [self] id, record in
             guard AccessPolicy.allows(location.allow, record) else {
                 completion(.answer(LocalResponse.error(403, detail: "Your account may not open this page.", for: head)))
                 return
             }
-            completion(
-                .allow(
-                    identityHeaders: IdentityHeaders.block(for: record, location: location),
-                    session: SessionToken(id.value)))
+            let block =
+                IdentityHeaders.block(for: record, location: location)
+                + assertionHeader(for: record, cacheKey: id.value, location: location)
+            completion(.allow(identityHeaders: block, session: SessionToken(id.value)))
         }
     }
 

@@ -30,6 +30,10 @@ public final class SignInContext: @unchecked Sendable {
     let clock: WallClock
     /// Hears how each sign-in callback ended (provider, outcome word): the metrics' hook.
     public var onSignIn: ((_ provider: String, _ outcome: String) -> Void)?
+    /// `accept bearer` verifiers of this loop, one per issuer and audience (set by the assembly).
+    public var bearerVerifiers: [BearerConfig: BearerTokenVerifier] = [:]
+    /// The signed identity assertion, when any location sends it (set by the assembly).
+    public var assertion: IdentityAssertion?
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
