@@ -45,9 +45,15 @@ extension ConfigValidator {
         }
         if let node = top.first("identity_assertion_key") {
             let path = node.args[0]
+            if let problem = ConfigFileSystem.readProblem(path.value) {
+                error(path.location, nil, "\"identity_assertion_key\" \"\(path.value)\" cannot be read: \(problem)")
+                return
+            }
             switch ConfigFileSystem.readFile(path.value) {
             case .failure(let failure):
-                error(path.location, nil, "\"identity_assertion_key\" \"\(path.value)\" cannot be read: \(failure)")
+                error(
+                    path.location, nil, "\"identity_assertion_key\" \"\(path.value)\" cannot be read: \(failure.reason)"
+                )
             case .success(let text) where !text.contains("PRIVATE KEY-----"):
                 error(path.location, nil, "\"identity_assertion_key\" \"\(path.value)\" holds no PEM private key")
             case .success:

@@ -77,11 +77,11 @@ public final class IdentityAssertion: @unchecked Sendable {
         return key.sign(payload: w.bytes)
     }
 
-    /// The user id; for a bearer identity linked to no user, `provider:subject` (or the token's
-    /// subject alone), which can never be mistaken for a user id (`u_...`).
+    /// The user id; for a bearer identity linked to no user, `provider:subject` (`bearer:subject`
+    /// when the issuer is no provider's): with its `:` it is never a user id (`u_` + base64url).
     static func subject(of record: SessionRecord) -> String {
         if !record.userID.isEmpty { return record.userID }
-        return record.provider.isEmpty ? record.subject : record.provider + ":" + record.subject
+        return (record.provider.isEmpty ? "bearer" : record.provider) + ":" + record.subject
     }
 
     /// The session's groups claim. SessionRecord has no groups in this tree: this is the one

@@ -54,11 +54,14 @@ extension SignInContext {
             switch result {
             case .failure(let error): unavailable(error)
             case .success(let count):
-                log.info("back-channel logout", metadata: ["provider": .string(provider), "sessions": .string(String(count))])
+                log.info(
+                    "back-channel logout",
+                    metadata: ["provider": .string(provider), "sessions": .string(String(count))])
                 done(LocalResponse.json(200, "{\"sessions_ended\":\(count)}\n"))
             }
         }
-        sessions.claimOnce("logout_jti:" + provider + ":" + logout.jti, ttlSeconds: logout.replayWindow) { [self] first in
+        sessions.claimOnce("logout_jti:" + provider + ":" + logout.jti, ttlSeconds: logout.replayWindow) {
+            [self] first in
             switch first {
             case .failure(let error): return unavailable(error)
             case .success(false): return done(Self.logoutError("invalid_request", "this logout token was already used"))

@@ -27,7 +27,9 @@ extension SignInContext {
                 completion(.answer(LocalResponse.json(503, "{\"status\":503,\"error\":\"Service Unavailable\"}\n")))
             case .failure(.invalid(let error)):
                 // The reason only: the token itself is never logged.
-                log.info("bearer token refused", metadata: ["issuer": .string(config.issuer), "reason": .string(error.description)])
+                log.info(
+                    "bearer token refused",
+                    metadata: ["issuer": .string(config.issuer), "reason": .string(error.description)])
                 completion(.answer(bearerRefused(error.description)))
             case .success(let claims):
                 admitBearer(claims, token: token, head: head, location: location, completion: completion)
@@ -46,8 +48,16 @@ extension SignInContext {
             guard AccessPolicy.allows(location.allow, record) else {
                 return completion(
                     .answer(
-                        LocalResponse.json(403, "{\"status\":403,\"error\":\"Forbidden\",\"detail\":\"This token may not open this page.\"}\n")
-                            .adding([("WWW-Authenticate", BearerCredential.challenge(realm: publicURL.description, error: "insufficient_scope"))])))
+                        LocalResponse.json(
+                            403,
+                            "{\"status\":403,\"error\":\"Forbidden\",\"detail\":\"This token may not open this page.\"}\n"
+                        )
+                        .adding([
+                            (
+                                "WWW-Authenticate",
+                                BearerCredential.challenge(realm: publicURL.description, error: "insufficient_scope")
+                            )
+                        ])))
             }
             var block = IdentityHeaders.block(for: record, location: location)
             block += assertionHeader(for: record, cacheKey: Self.bearerCacheKey(token), location: location)
@@ -77,7 +87,10 @@ extension SignInContext {
     func bearerRefused(_ reason: String) -> LocalResponse {
         let body = "{\"status\":401,\"error\":\"invalid_token\",\"detail\":\(JSONWriter.quoted(reason))}\n"
         return LocalResponse.json(401, body).adding([
-            ("WWW-Authenticate", BearerCredential.challenge(realm: publicURL.description, error: "invalid_token", description: reason))
+            (
+                "WWW-Authenticate",
+                BearerCredential.challenge(realm: publicURL.description, error: "invalid_token", description: reason)
+            )
         ])
     }
 

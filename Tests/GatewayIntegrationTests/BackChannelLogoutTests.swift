@@ -62,7 +62,8 @@ final class BackChannelLogoutTests: IntegrationTestCase {
             providers: "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }",
             store: "memory")
         for variant in ["nonce", "no_events", "no_jti", "wrong_aud", "expired_iat"] {
-            let response = try post(gateway, token: try issuer.mint(["kind": "logout", "sid": "s", "variant": variant]))
+            let response = try post(
+                gateway, token: try issuer.mint(["kind": "logout", "sid": "s", "variant": variant]))
             XCTAssertEqual(response.status, 400, "\(variant): \(response.text)")
             XCTAssertNotNil(try response.json()["error_description"], variant)
         }
@@ -73,6 +74,7 @@ final class BackChannelLogoutTests: IntegrationTestCase {
             "POST", "/auth/idp/backchannel_logout", headers: [("Content-Type", "application/x-www-form-urlencoded")],
             body: Array("x=1".utf8))
         XCTAssertEqual(empty.status, 400)
-        XCTAssertEqual(try post(gateway, token: try issuer.mint(["kind": "logout", "sid": "s", "alg": "EdDSA"])).status, 200)
+        XCTAssertEqual(
+            try post(gateway, token: try issuer.mint(["kind": "logout", "sid": "s", "alg": "EdDSA"])).status, 200)
     }
 }

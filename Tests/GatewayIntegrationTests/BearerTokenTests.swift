@@ -23,7 +23,9 @@ final class BearerTokenTests: IntegrationTestCase {
             discoveringProviders: 2)
     }
 
-    private func call(_ path: String = "/api/thing", token: String?, extra: [(String, String)] = []) throws -> TestResponse {
+    private func call(_ path: String = "/api/thing", token: String?, extra: [(String, String)] = []) throws
+        -> TestResponse
+    {
         var headers = [("Accept", "application/json")] + extra
         if let token { headers.append(("Authorization", "Bearer " + token)) }
         return try gateway.client().request("GET", path, headers: headers)
@@ -65,7 +67,8 @@ final class BearerTokenTests: IntegrationTestCase {
         let logs = try gateway.settledLogs()
         for token in tokens {
             XCTAssertFalse(logs.contains(token), "a bearer token reached the logs")
-            XCTAssertFalse(logs.contains(String(token.split(separator: ".").last ?? "")), "a signature reached the logs")
+            XCTAssertFalse(
+                logs.contains(String(token.split(separator: ".").last ?? "")), "a signature reached the logs")
         }
     }
 

@@ -43,7 +43,8 @@ final class IdentityAssertionTests: IntegrationTestCase {
 
         // A forged one from the client is replaced; a second request reuses the signed one.
         let again = try browser.request(
-            "GET", URL(string: "/app/2", relativeTo: base)!.absoluteURL, headers: [("X-Auth-Assertion", "forged"), ("X_Auth_Assertion", "forged")])
+            "GET", URL(string: "/app/2", relativeTo: base)!.absoluteURL,
+            headers: [("X-Auth-Assertion", "forged"), ("X_Auth_Assertion", "forged")])
         let values = headerValues("X-Auth-Assertion", in: try again.response.json())
         XCTAssertEqual(values, [assertion])
         XCTAssertFalse(headers(of: try again.response.json()).contains { $0.1 == "forged" })
@@ -53,7 +54,8 @@ final class IdentityAssertionTests: IntegrationTestCase {
 
         let tampered = assertion.dropLast(4) + "AAAA"
         XCTAssertEqual(
-            try issuer.verifyAssertion(String(tampered), jwksURL: audience + "/auth/jwks.json", audience: audience).status, 400)
+            try issuer.verifyAssertion(String(tampered), jwksURL: audience + "/auth/jwks.json", audience: audience)
+                .status, 400)
     }
 
     func testTheKeySetIsTheSameOnEveryInstanceAndComesFromTheKeyFileWhenGiven() throws {
@@ -64,16 +66,20 @@ final class IdentityAssertionTests: IntegrationTestCase {
         let keysA = try a.client().request("GET", "/auth/jwks.json")
         XCTAssertEqual(keysA.status, 200)
         XCTAssertTrue(keysA.header("Cache-Control")?.contains("max-age") ?? false)
-        XCTAssertEqual(keysA.text, try b.client().request("GET", "/auth/jwks.json").text, "instances disagree on the key")
+        XCTAssertEqual(
+            keysA.text, try b.client().request("GET", "/auth/jwks.json").text, "instances disagree on the key")
 
         let pem = directory.appendingPathComponent("assertion.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", pem]
+        openssl.arguments = [
+            "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", pem,
+        ]
         try openssl.run()
         openssl.waitUntilExit()
         XCTAssertEqual(openssl.terminationStatus, 0)
-        let (c, _) = try start(issuer, upstreamPort: upstream.port, extra: "identity_assertion on;\nidentity_assertion_key \(pem);")
+        let (c, _) = try start(
+            issuer, upstreamPort: upstream.port, extra: "identity_assertion on;\nidentity_assertion_key \(pem);")
         let keysC = try c.client().request("GET", "/auth/jwks.json")
         XCTAssertEqual(keysC.status, 200)
         XCTAssertNotEqual(keysC.text, keysA.text)

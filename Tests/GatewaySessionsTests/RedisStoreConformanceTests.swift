@@ -33,6 +33,9 @@ final class RedisStoreConformanceTests: XCTestCase {
     func testDeleteSessionsEndsOnlyThoseSignedInWithThatIdentity() {
         suite.deleteSessionsEndsOnlyThoseSignedInWithThatIdentity()
     }
+    func testDeleteSessionsBySIDEndsExactlyThoseOfThatSID() { suite.deleteSessionsBySIDEndsExactlyThoseOfThatSID() }
+    func testClaimOnceHoldsAcrossLoopsUntilItsTTL() { suite.claimOnceHoldsAcrossLoopsUntilItsTTL() }
+    func testUserOfAnIdentityIsItsLinkedUser() { suite.userOfAnIdentityIsItsLinkedUser() }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
     func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }

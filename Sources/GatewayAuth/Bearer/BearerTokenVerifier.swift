@@ -58,25 +58,18 @@ public final class BearerTokenVerifier: @unchecked Sendable {
 
     /// The verified claims of `token`, or why not. Completes on `queue`, exactly once.
     public func verify(_ token: String, completion: @escaping (Result<JWTClaims, Failure>) -> Void) {
-        let jws: CompactJWS
-        do throws(JWTError) {
-            jws = try CompactJWS(token)
-        } catch {
-            return completion(.failure(.invalid(error)))
-        }
-        // A refused alg costs no fetch: junk tokens never reach the issuer.
-        guard JWTVerifier.tokenAlgorithms.contains(jws.algorithm) else {
-            return completion(.failure(.invalid(.algorithmNotAllowed(jws.algorithm))))
-        }
         guard discovery.isReady else { return completion(.failure(.unavailable)) }
-        keys.keys(forKeyID: jws.keyID) { [self] result in
-            guard case .success(let set) = result else { return completion(.failure(.unavailable)) }
-            do throws(JWTError) {
-                let claims = try JWTVerifier.verify(jws, keys: set, allowed: JWTVerifier.tokenAlgorithms)
-                try check(claims, now: timing.wallClock())
-                completion(.success(claims))
-            } catch {
-                completion(.failure(.invalid(error)))
+        keys.verify(token, allowed: JWTVerifier.tokenAlgorithms) { [self] result in
+            switch result {
+            case .failure(.keysUnavailable): completion(.failure(.unavailable))
+            case .failure(.invalid(let error)): completion(.failure(.invalid(error)))
+            case .success(let claims):
+                do throws(JWTError) {
+                    try check(claims, now: timing.wallClock())
+                    completion(.success(claims))
+                } catch {
+                    completion(.failure(.invalid(error)))
+                }
             }
         }
     }

@@ -66,7 +66,9 @@ public final class ES256SigningKey: @unchecked Sendable {
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
         var signature = [UInt8](repeating: 0, count: 64)
         let written = Array(input.utf8).withUnsafeBufferPointer { m in
-            signature.withUnsafeMutableBufferPointer { gw_jose_es256_sign(pkey, m.baseAddress, m.count, $0.baseAddress) }
+            signature.withUnsafeMutableBufferPointer {
+                gw_jose_es256_sign(pkey, m.baseAddress, m.count, $0.baseAddress)
+            }
         }
         guard written == 64 else { return nil }
         return input + "." + Base64URL.encode(signature)

@@ -49,25 +49,19 @@ public protocol BackChannelLogoutProvider: AnyObject {
 extension OIDCProvider: BackChannelLogoutProvider {
     public func verifyLogoutToken(_ token: String, completion: @escaping (Result<LogoutToken, AuthError>) -> Void) {
         guard let metadata = discovery.metadata else { return completion(.failure(.notReady)) }
-        let jws: CompactJWS
-        do throws(JWTError) {
-            jws = try CompactJWS(token)
-        } catch {
-            return completion(.failure(.invalidIDToken(error)))
-        }
-        guard JWTVerifier.tokenAlgorithms.contains(jws.algorithm) else {
-            return completion(.failure(.invalidIDToken(.algorithmNotAllowed(jws.algorithm))))
-        }
-        keys.keys(forKeyID: jws.keyID) { [self] result in
-            guard case .success(let set) = result else { return completion(.failure(.keysUnavailable)) }
-            do throws(JWTError) {
-                let claims = try JWTVerifier.verify(jws, keys: set, allowed: JWTVerifier.tokenAlgorithms)
-                let logout = try LogoutToken(
-                    claims: claims, issuerRule: issuerPolicy.tokenRule(discoveredIssuer: metadata.issuer),
-                    clientID: clientID, now: timing.wallClock(), skew: OIDCTiming.seconds(timing.clockSkew))
-                completion(.success(logout))
-            } catch {
-                completion(.failure(.invalidIDToken(error)))
+        keys.verify(token, allowed: JWTVerifier.tokenAlgorithms) { [self] result in
+            switch result {
+            case .failure(.keysUnavailable): completion(.failure(.keysUnavailable))
+            case .failure(.invalid(let error)): completion(.failure(.invalidIDToken(error)))
+            case .success(let claims):
+                do throws(JWTError) {
+                    let logout = try LogoutToken(
+                        claims: claims, issuerRule: issuerPolicy.tokenRule(discoveredIssuer: metadata.issuer),
+                        clientID: clientID, now: timing.wallClock(), skew: OIDCTiming.seconds(timing.clockSkew))
+                    completion(.success(logout))
+                } catch {
+                    completion(.failure(.invalidIDToken(error)))
+                }
             }
         }
     }

@@ -9,15 +9,10 @@ extension RedisStore {
 
     /// `SET {p}once:{key} 1 NX EX ttl`: OK the first time, nil while the key stands.
     public func claimOnce(_ key: String, ttlSeconds: Int, completion: @escaping (Result<Bool, StoreError>) -> Void) {
-        let args = ["SET", keyPrefix + "once:" + key, "1", "NX", "EX", String(max(ttlSeconds, 1))].map { Array($0.utf8) }
-        connection.send(args) { result in
-            switch result {
-            case .success(.status): completion(.success(true))
-            case .success(.null): completion(.success(false))
-            case .success(let other): completion(.failure(Self.unexpected(other)))
-            case .failure(let error): completion(.failure(Self.storeError(error)))
-            }
+        let args = ["SET", keyPrefix + "once:" + key, "1", "NX", "EX", String(max(ttlSeconds, 1))].map {
+            Array($0.utf8)
         }
+        connection.send(args) { result in completion(Self.setOutcome(result)) }
     }
 
     public func user(

@@ -96,13 +96,16 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             return
         }
         let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.xx, Self.ex, Array(String(ttlSeconds).utf8)]
-        connection.send(args) { result in
-            switch result {
-            case .success(.status): completion(.success(true))
-            case .success(.null): completion(.success(false))
-            case .success(let other): completion(.failure(Self.unexpected(other)))
-            case .failure(let error): completion(.failure(Self.storeError(error)))
-            }
+        connection.send(args) { result in completion(Self.setOutcome(result)) }
+    }
+
+    /// A conditional `SET` (XX or NX): OK when it wrote, nil when the condition stopped it.
+    static func setOutcome(_ result: Result<RedisValue, RedisError>) -> Result<Bool, StoreError> {
+        switch result {
+        case .success(.status): .success(true)
+        case .success(.null): .success(false)
+        case .success(let other): .failure(unexpected(other))
+        case .failure(let error): .failure(storeError(error))
         }
     }
 

@@ -44,8 +44,12 @@ final class JWTIssuer {
     }
 
     /// The assertion checked by joserfc against `jwksURL`: its claims, or the fixture's error.
-    func verifyAssertion(_ token: String, jwksURL: String, audience: String) throws -> (status: Int, json: [String: Any]) {
-        let body = try JSONSerialization.data(withJSONObject: ["token": token, "jwks_url": jwksURL, "audience": audience])
+    func verifyAssertion(_ token: String, jwksURL: String, audience: String) throws -> (
+        status: Int, json: [String: Any]
+    ) {
+        let body = try JSONSerialization.data(withJSONObject: [
+            "token": token, "jwks_url": jwksURL, "audience": audience,
+        ])
         let response = try RawHTTPClient(port: port).request(
             "POST", "/verify_assertion", headers: [("Content-Type", "application/json")], body: Array(body),
             host: "127.0.0.1:\(port)")
