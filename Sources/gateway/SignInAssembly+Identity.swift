@@ -33,26 +33,37 @@ extension SignInAssembly {
     /// One verifier per distinct issuer and audience, on `loop`, calling out through `http`.
     /// Started with the loop's other starters; each generation discovers anew.
     static func bearerVerifiers(
-        _ config: GatewayConfiguration, http: OutboundHTTP, loop: EventLoop, log: Logger
+        _ config: GatewayConfiguration, http: OutboundHTTP, loop: EventLoop, log: Logger,
+        limits: [String: RefetchLimit]
     ) -> [BearerConfig: BearerTokenVerifier] {
         var made: [BearerConfig: BearerTokenVerifier] = [:]
         for case let bearer? in config.locations.map(\.bearer) where made[bearer] == nil {
             made[bearer] = BearerTokenVerifier(
-                issuer: bearer.issuer, audience: bearer.audience, http: http, queue: loop.queue, logger: log)
+                issuer: bearer.issuer, audience: bearer.audience, http: http, queue: loop.queue, logger: log,
+                sharedLimit: limits[bearer.issuer])
         }
         return made
+    }
+
+    /// One refetch budget per issuer, shared by every loop's verifiers of it.
+    static func refetchLimits(_ config: GatewayConfiguration) -> [String: RefetchLimit] {
+        var limits: [String: RefetchLimit] = [:]
+        for case let bearer? in config.locations.map(\.bearer) where limits[bearer.issuer] == nil {
+            limits[bearer.issuer] = RefetchLimit(interval: BearerTokenVerifier.refetchInterval)
+        }
+        return limits
     }
 
     /// Hooks both into a loop's context; returns what starts the verifiers on that loop.
     static func attachIdentity(
         to context: SignInContext, config: GatewayConfiguration, key: ES256SigningKey?, http: OutboundHTTP,
-        loop: EventLoop, log: Logger
+        loop: EventLoop, log: Logger, limits: [String: RefetchLimit]
     ) -> () -> Void {
         if let key, let publicURL = config.publicURL {
             context.assertion = IdentityAssertion(
                 key: key, audience: publicURL.description, enabledByDefault: config.identityAssertion)
         }
-        context.bearerVerifiers = bearerVerifiers(config, http: http, loop: loop, log: log)
+        context.bearerVerifiers = bearerVerifiers(config, http: http, loop: loop, log: log, limits: limits)
         let verifiers = Array(context.bearerVerifiers.values)
         return { for verifier in verifiers { verifier.start() } }
     }

@@ -91,6 +91,7 @@ final class SignInAssembly: @unchecked Sendable {
                 }
             }
         let assertionKey = try Self.assertionKey(config)
+        let refetchLimits = Self.refetchLimits(config)
         for (index, loop) in loops.enumerated() {
             let connection = redis.isEmpty ? nil : redis[index]
             let providers = outbound[index]
@@ -116,7 +117,8 @@ final class SignInAssembly: @unchecked Sendable {
                 }
             }
             let startIdentity = Self.attachIdentity(
-                to: context, config: config, key: assertionKey, http: providers.value.clients[0], loop: loop, log: log)
+                to: context, config: config, key: assertionKey, http: providers.value.clients[0], loop: loop, log: log,
+                limits: refetchLimits)
             contexts.append(context)
             // Reused connections and providers are running already.
             let startsRedis = sameStore == nil

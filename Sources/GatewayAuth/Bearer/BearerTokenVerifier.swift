@@ -4,7 +4,7 @@ import GatewayOutbound
 import Logging
 
 /// One issuer and audience of `accept bearer`, on one loop. Discovery finds the JWKS; an
-/// unknown `kid` refetches it at most once a minute. Algorithms come from
+/// unknown `kid` refetches it at most once a minute (across loops with a shared `RefetchLimit`). Algorithms come from
 /// `JWTVerifier.tokenAlgorithms` (never `none`, never HS*), checked before any key is fetched.
 ///
 /// `@unchecked Sendable`: every method and completion runs on `queue`, like `OIDCProvider`.
@@ -34,7 +34,8 @@ public final class BearerTokenVerifier: @unchecked Sendable {
 
     public init(
         issuer: String, audience: String, http: OutboundHTTP, queue: DispatchQueue, logger: Logger? = nil,
-        timing: OIDCTiming = OIDCTiming(), refetchInterval: Duration = BearerTokenVerifier.refetchInterval
+        timing: OIDCTiming = OIDCTiming(), refetchInterval: Duration = BearerTokenVerifier.refetchInterval,
+        sharedLimit: RefetchLimit? = nil
     ) {
         self.issuer = issuer
         self.audience = audience
@@ -43,7 +44,8 @@ public final class BearerTokenVerifier: @unchecked Sendable {
             policy: .exact(issuer), http: http, queue: queue, logger: logger,
             initialBackoff: timing.discoveryInitialBackoff, maxBackoff: timing.discoveryMaxBackoff)
         keys = JWKSCache(
-            http: http, logger: logger, minimumRefetchInterval: refetchInterval, monotonicClock: timing.monotonicClock)
+            http: http, logger: logger, minimumRefetchInterval: refetchInterval, monotonicClock: timing.monotonicClock,
+            sharedLimit: sharedLimit)
     }
 
     /// Discovery (retried until it succeeds), then a first JWKS fetch.
