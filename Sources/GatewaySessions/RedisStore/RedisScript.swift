@@ -10,6 +10,9 @@
 //   {p}identity_sessions:{uid}:{provider}:{subject}  set of session ids signed in with that
 //                                         identity (the last field may hold ':'; user ids and
 //                                         provider names never do), see RedisScript+Sessions
+//   {p}sid_sessions:{provider}:{sid}      set of session ids saved with that provider session id
+//                                         (OIDC `sid`), for back-channel logout, see RedisScript+Sessions
+//   {p}once:{key}                         "1" with a TTL: a logout token's jti, taken once (claimOnce)
 // `identity_info:` is a separate prefix (not `identity:...:info`) because subjects may contain
 // ':', so no subject can make one key collide with the other.
 //
