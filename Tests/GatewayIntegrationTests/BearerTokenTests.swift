@@ -111,6 +111,13 @@ final class BearerTokenTests: IntegrationTestCase {
         XCTAssertEqual(headerValues("X-Auth-Email", in: echo), ["boss@example.com"])
         XCTAssertEqual(try call("/api/admin/x", token: token).status, 200)
 
+        // With a bearer header the token alone decides: a valid session cookie next to a bad
+        // token does not let it through; without the header the same cookie does.
+        let cookie = ("Cookie", "__gateway=" + (browser.cookies(for: base)["__gateway"] ?? ""))
+        let expired = try issuer.mint(["kind": "bearer", "sub": sub, "variant": "expired"])
+        XCTAssertEqual(try call(token: expired, extra: [cookie]).status, 401)
+        XCTAssertEqual(try call(token: nil, extra: [cookie]).status, 200)
+
         let other = try issuer.mint(["kind": "bearer", "sub": "mallory", "email": "mallory@example.com"])
         let refused = try call("/api/admin/x", token: other)
         XCTAssertEqual(refused.status, 403)
