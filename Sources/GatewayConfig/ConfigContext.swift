@@ -70,6 +70,7 @@ enum ConfigContext: Sendable, CaseIterable {
             DirectiveSpec(name: "websocket_origins", minArgs: 1, maxArgs: nil, isRepeatable: true),
             .simple("verify_redirect"), .simple("metrics_listen"), .simple("headers"),
             .simple("end_provider_session"), .simple("post_logout_redirect"),
+            .simple("identity_assertion"), .simple("identity_assertion_key"),
         ] + durations.map { .simple($0) } + [
             .simple("access_log"),
             DirectiveSpec(name: "error_log", minArgs: 1, maxArgs: 2),
@@ -116,5 +117,6 @@ enum ConfigContext: Sendable, CaseIterable {
         DirectiveSpec(name: "identity_header", minArgs: 2, maxArgs: 2, isRepeatable: true),
         .simple("pass_access_token"),
         .simple("headers"),
+        DirectiveSpec(name: "accept", minArgs: 3, maxArgs: 3), .simple("identity_assertion"),
     ]
 }

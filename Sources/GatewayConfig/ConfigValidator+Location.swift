@@ -46,6 +46,8 @@ extension ConfigValidator {
         var headerFirsts: [IdentityField: SourceLocation] = [:]
         var passAccessToken = false
         var passAccessTokenAt: SourceLocation?
+        var bearer: BearerConfig?
+        var assertion: Bool?
         for child in block.nodes {
             switch child.name {
             case "auth":
@@ -96,6 +98,8 @@ extension ConfigValidator {
             case "pass_access_token":
                 passAccessToken = boolean(child, item: item) ?? false
                 if passAccessToken { passAccessTokenAt = child.location }
+            case "accept": bearer = self.bearer(child, item: item)
+            case "identity_assertion": assertion = boolean(child, item: item)
             default:
                 preconditionFailure("location directive \(child.name) passed screening unhandled")
             }
@@ -113,11 +117,15 @@ extension ConfigValidator {
                 "\"auth required\" needs sign-in, which this build does not support yet; use \"auth off\" for public paths"
             )
         }
+        if bearer != nil && auth == .off, let accept = block.first("accept") {
+            error(accept.location, item, "\"accept bearer\" needs \"auth required\": an \"auth off\" location checks nothing")
+        }
         guard diagnostics.count == errorsBefore, let auth else { return (nil, auth) }
         var config = LocationConfig(
             prefix: prefix, auth: auth, allow: allow, deny: deny, proxyPass: proxyPass,
             identityHeaders: headers, headerPreset: preset, location: node.location)
         config.passAccessToken = passAccessToken
+        (config.bearer, config.identityAssertion) = (bearer, assertion)
         return (config, auth)
     }
 

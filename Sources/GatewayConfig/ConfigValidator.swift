@@ -96,6 +96,8 @@ struct ConfigValidator {
         config.locations = locations
         config.providers = Self.readingRuleNeeds(config.providers, locations: locations)
 
+        applyIdentityAssertion(top, to: &config)
+        requireAssertionSettings(top, config: config)
         if signInAvailable, let firstProtected {
             requireSignInSettings(for: firstProtected, top: top)
         }

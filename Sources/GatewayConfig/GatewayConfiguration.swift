@@ -45,6 +45,11 @@ public struct GatewayConfiguration: Sendable {
     /// ending its session (`post_logout_redirect_uri`, under `public_url`). Default: the
     /// sign-in page with "You are signed out."
     public var postLogoutRedirect: String?
+    /// `identity_assertion on|off;` — send `X-Auth-Assertion` (an ES256 JWT) with every
+    /// authenticated request; locations may override it. Default off.
+    public var identityAssertion = false
+    /// `identity_assertion_key FILE;` — its P-256 key in PEM. Default: derived from `cookie_secret`.
+    public var identityAssertionKeyFile: String?
     /// `tunnel_idle_timeout DURATION;` — a WebSocket tunnel with no bytes either way for this
     /// long is closed. Default 1h.
     public var tunnelIdleTimeout: Duration = ConfigDefaults.tunnelIdleTimeout

@@ -64,6 +64,10 @@ public struct LocationConfig: Sendable, Hashable {
     /// `accessTokenSecretHeader` for OAuth 1.0a), renewing it first when it is about to expire.
     public var passAccessToken = false
     public var location: SourceLocation
+    /// `accept bearer issuer=URL audience=AUD;` — also admit API clients with such a JWT.
+    public var bearer: BearerConfig? = nil
+    /// `identity_assertion on|off;` here; nil follows the top level.
+    public var identityAssertion: Bool? = nil
     public init(
         prefix: String, auth: AuthMode, allow: [AllowRule], deny: [AllowRule] = [], proxyPass: String,
         identityHeaders: [IdentityField: String], headerPreset: HeaderPreset = .standard, location: SourceLocation

@@ -49,6 +49,8 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
                 if transport.lingerRead(n) { close() }
             } else if machine.phase == .discarding {
                 discardBody()
+            } else if machine.phase == .collecting {
+                collectBody()
             } else {
                 process()
             }
@@ -100,6 +102,13 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
         if machine.phase == .discarding { transport.wantRead(true) } else { settle() }
     }
 
+    private func collectBody() {
+        let (used, action) = machine.collected(input.readable)
+        input.consume(used)
+        if machine.phase == .collecting { transport.wantRead(true) }
+        apply(action)
+    }
+
     // MARK: Actions
 
     func apply(_ action: ExchangeMachine.Action) {
@@ -111,6 +120,8 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
                 response.serialized(keepAlive: keepAlive, isHead: logged?.head.methodKind == .head, hsts: shared.hstsValue))
             log(logged, status: response.status)
         case .askEndpoint(let endpoint): return ask(endpoint)
+        case .collectBody(let sendContinue):
+            if sendContinue { output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }
         case .askGate(let route): return ask(context.gate, route: route)
         case .forward(let route, let identity): return leg.forward(route, identity: identity)
         case .retry:
@@ -158,39 +169,14 @@ final class ClientConnection: ClientTransportHandler, LoopTickable, @unchecked S
             transport.wantRead(true)
             flush()
             discardBody()
+        case .collecting:
+            transport.wantRead(true)
+            flush()
+            if !input.isEmpty { collectBody() }
         case .closing:
             transport.wantRead(false)
             flush()
         case .waiting, .proxying, .tunnelled: break
-        }
-    }
-
-    /// A request the endpoint claimed (`/auth/*`), or a protected one for the gate: their
-    /// answer, whenever it comes, applies only after the one staleness check.
-    private func ask(_ endpoint: LocalEndpoint) {
-        guard let e = machine.exchange, let target = e.target else { preconditionFailure("an endpoint without a target") }
-        let shared = self.shared
-        let request = LocalRequest(
-            head: e.head, target: target.forwarded, peerHost: peerHost, peerTrusted: peerTrusted,
-            clientAddress: e.clientAddress, locate: { RequestRouting.locate($0, shared: shared) })
-        let serial = machine.serial
-        endpoint.answer(request) { [self] response in
-            guard machine.isCurrent(serial) else { return }
-            apply(machine.localAnswer(response, draining: shared.isDraining, now: MonotonicClock.now()))
-        }
-    }
-
-    private func ask(_ gate: AccessGate?, route: Route) {
-        guard let head = machine.exchange?.head else { preconditionFailure("a gate without an exchange") }
-        guard let gate else {
-            return apply(machine.localAnswer(
-                LocalResponse.error(503, detail: "Sign-in is not configured.", for: head), draining: shared.isDraining,
-                now: MonotonicClock.now()))
-        }
-        let serial = machine.serial
-        gate.check(head, location: route.location) { [self] decision in
-            guard machine.isCurrent(serial) else { return }
-            apply(machine.gateDecided(decision, route: route, draining: shared.isDraining, now: MonotonicClock.now()))
         }
     }
 

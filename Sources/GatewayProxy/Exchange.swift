@@ -38,6 +38,8 @@ struct Exchange {
     var trace: RequestTrace?
     /// The session this exchange was let through with, on protected locations.
     var session: SessionToken?
+    /// The body a local endpoint asked to read (`LocalEndpoint.bodyLimit`), once read.
+    var localBody: [UInt8] = []
 
     init(head: HTTPRequestHead, start: UInt64, clientAddress: String) {
         self.head = head

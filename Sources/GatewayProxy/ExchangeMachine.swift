@@ -13,6 +13,8 @@ struct ExchangeMachine {
         case proxying
         /// Answered; the rest of a small request body is read and dropped.
         case discarding
+        /// A local endpoint's small request body is read before it is asked.
+        case collecting
         /// The last answer is being flushed; then the connection closes.
         case closing
         /// A 101 handed the socket to a tunnel.
@@ -33,6 +35,8 @@ struct ExchangeMachine {
         /// rejected head when nil), end any upstream, then go on in the new phase.
         case answer(LocalResponse, keepAlive: Bool, logged: Exchange?)
         case askEndpoint(LocalEndpoint)
+        /// Read the body for a local endpoint (`collected`); first `100 Continue` if asked for.
+        case collectBody(sendContinue: Bool)
         case askGate(Route)
         /// Forward the exchange's request to its route's upstream, with this identity block.
         case forward(Route, identity: [UInt8]?)
@@ -72,6 +76,8 @@ struct ExchangeMachine {
     /// then be staged, or the kernel's RST may destroy the answer.
     private(set) var inputUnread = false
     var discard: BodyDiscard?
+    /// While collecting: the endpoint that asked for the body (ExchangeMachine+Collect).
+    var collectingFor: LocalEndpoint?
 
     init(timeouts: Timeouts, hsts: [UInt8]? = nil, now: UInt64) {
         self.timeouts = timeouts
@@ -101,6 +107,8 @@ struct ExchangeMachine {
         case .answer(let response): return answer(response, draining: draining, now: now)
         case .refuse(let response): return refuse(response)
         case .local(let endpoint):
+            let limit = e.requestComplete ? 0 : endpoint.bodyLimit(e.head, target: e.target?.forwarded ?? [])
+            if limit > 0 { return startCollecting(for: endpoint, limit: limit, now: now) }
             phase = .waiting
             return .askEndpoint(endpoint)
         case .gate(let route):

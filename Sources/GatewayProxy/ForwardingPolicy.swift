@@ -24,6 +24,8 @@ struct ForwardingPolicy: Sendable {
 
     init(config: GatewayConfiguration) {
         var names = IdentityField.allCases.map(\.defaultHeader)
+        // The signed identity assertion (`identity_assertion on`): only the gateway writes it.
+        names.append("X-Auth-Assertion")
         // Not identities, but no client may send them either: IIS, Symfony and Zend route by
         // X-Original-URL / X-Rewrite-URL, which would reach a path no location matched.
         names += ["X-Original-URL", "X-Rewrite-URL"]

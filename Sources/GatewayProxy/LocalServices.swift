@@ -11,6 +11,13 @@ public protocol LocalEndpoint: AnyObject {
     func answer(_ request: LocalRequest, completion: @escaping (LocalResponse) -> Void)
     /// Paths under this prefix have their query left out of the access log (codes, states).
     var logRedactedPrefix: String? { get }
+    /// How many body bytes `answer` wants to read for this request (0: none; the body is then
+    /// dropped after the answer). A larger body is refused with 413 before `answer` is asked.
+    func bodyLimit(_ head: HTTPRequestHead, target: [UInt8]) -> Int
+}
+
+extension LocalEndpoint {
+    public func bodyLimit(_ head: HTTPRequestHead, target: [UInt8]) -> Int { 0 }
 }
 
 /// Decides protected requests: let through with an identity header block, or answer here.
@@ -34,6 +41,8 @@ public struct LocalRequest {
     /// Finds the location for another request's target (forward-auth), by the proxy's own
     /// canonical form and router.
     public let locate: ([UInt8]) -> LocationLookup
+    /// The request body, when `bodyLimit` asked for it; else empty.
+    public var body: [UInt8] = []
 
     public init(
         head: HTTPRequestHead, target: [UInt8], peerHost: String, peerTrusted: Bool, clientAddress: String? = nil,

@@ -21,4 +21,6 @@ public protocol IdentityStore: AnyObject, Sendable {
         completion: @escaping (Result<UserRecord, StoreError>) -> Void)
     /// The user, or nil.
     func user(_ id: String, completion: @escaping (Result<UserRecord?, StoreError>) -> Void)
+    /// The user that `provider:subject` is linked to, or nil; one round trip.
+    func user(provider: String, subject: String, completion: @escaping (Result<UserRecord?, StoreError>) -> Void)
 }

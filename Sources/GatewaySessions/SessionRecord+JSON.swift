@@ -31,6 +31,7 @@ extension SessionRecord {
             for name in claims.keys.sorted() { w.field(name, claims[name]!) }
             w.endObject()
         }
+        if let sid { w.field("sid", sid) }
         w.endObject()
         return w.bytes
     }
@@ -58,6 +59,7 @@ extension SessionRecord {
         var groups: [String]?
         var teams: [String]?
         var claims: [String: [String]]?
+        var sid: String?
         let ok = r.readObject { key, r in
             switch key {
             case "userID": return r.readString(into: &userID)
@@ -79,6 +81,7 @@ extension SessionRecord {
             case "groups": return r.readStringArray(into: &groups)
             case "teams": return r.readStringArray(into: &teams)
             case "claims": return Self.readClaims(&r, into: &claims)
+            case "sid": return r.readOptionalString(into: &sid)
             default: return r.skipValue()
             }
         }
@@ -97,6 +100,7 @@ extension SessionRecord {
         self.tokenExpiresAt = tokenExpiresAt
         self.clientAddress = clientAddress
         self.sealedIDToken = sealedIDToken
+        self.sid = sid
     }
 
     /// `{"NAME":["value",...],...}`

@@ -47,6 +47,8 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     /// The claims some `allow claim` / `deny claim` rule names, each as its values in text (a
     /// string claim is one value, an array claim each element).
     public var claims: [String: [String]] = [:]
+    /// The provider's session id (OIDC `sid`), for back-channel logout; nil when none was given.
+    public var sid: String? = nil
 
     public init(
         userID: String, provider: String, subject: String, login: String? = nil, email: String? = nil,
@@ -71,6 +73,7 @@ extension SessionRecord {
         case organizations, sealedTokens, tokenExpiresAt
         case clientAddress, sealedIDToken
         case groups, teams, claims
+        case sid
     }
 
     /// The email when it is verified: the only one rules compare and `X-Auth-Email` carries.
@@ -96,5 +99,6 @@ extension SessionRecord {
         tokenExpiresAt = try c.decodeIfPresent(Int64.self, forKey: .tokenExpiresAt)
         clientAddress = try c.decodeIfPresent(String.self, forKey: .clientAddress)
         sealedIDToken = try c.decodeIfPresent(String.self, forKey: .sealedIDToken)
+        sid = try c.decodeIfPresent(String.self, forKey: .sid)
     }
 }

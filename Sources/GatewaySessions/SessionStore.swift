@@ -28,6 +28,12 @@ public protocol SessionStore: AnyObject, Sendable {
     /// user can only ever end their own sessions. Answers how many were deleted.
     func deleteSessions(
         _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void)
+    /// Deletes every session saved with this provider and `sid` (back-channel logout), on every
+    /// instance sharing the store. Answers how many were deleted.
+    func deleteSessions(provider: String, sid: String, completion: @escaping (Result<Int, StoreError>) -> Void)
+    /// Records `key` for `ttlSeconds`: true the first time, false while it is still recorded
+    /// (a logout token's `jti` is taken once). Shared by every instance of the store.
+    func claimOnce(_ key: String, ttlSeconds: Int, completion: @escaping (Result<Bool, StoreError>) -> Void)
 }
 
 /// Which sessions `deleteSessions` finds: the user and the identity they signed in with.

@@ -6,8 +6,14 @@ enum HTTPText {
     /// The query's parameters, percent- and plus-decoded; the first of a repeated name wins.
     static func query(of target: [UInt8]) -> [String: String] {
         guard let q = target.firstIndex(of: 0x3F) else { return [:] }
+        return form(target[(q + 1)...])
+    }
+
+    /// `a=1&b=2` (a query, or an `application/x-www-form-urlencoded` body); the first of a
+    /// repeated name wins.
+    static func form(_ bytes: ArraySlice<UInt8>) -> [String: String] {
         var result: [String: String] = [:]
-        for pair in target[(q + 1)...].split(separator: 0x26) {
+        for pair in bytes.split(separator: 0x26) {
             let parts = pair.split(separator: 0x3D, maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = decode(parts[0]) else { continue }
             let value = parts.count > 1 ? decode(parts[1]) : ""

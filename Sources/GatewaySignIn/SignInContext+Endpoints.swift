@@ -54,6 +54,11 @@ extension SignInContext: LocalEndpoint {
             startSignIn(head, provider: provider(named: name)!, query: query, done: done)
         case (let name, 2, true) where parts[1] == "callback" && provider(named: name) != nil:
             callback(head, provider: provider(named: name)!, query: query, client: request.clientAddress, done: done)
+        case ("jwks.json", 1, true):
+            done(assertionKeySet(head))
+        case (let name, 2, _) where parts[1] == "backchannel_logout" && provider(named: name) != nil:
+            guard head.methodKind == .post else { return done(LocalResponse.error(405, for: head).adding([("Allow", "POST")])) }
+            backChannelLogout(request, provider: provider(named: name)!, done: done)
         case (_, _, false) where ["sign_in", "me", "verify", "sign_out", "account"].contains(parts.first ?? ""):
             done(LocalResponse.error(405, for: head).adding([("Allow", parts.first == "sign_out" ? "POST" : "GET, HEAD")]))
         default:

@@ -9,10 +9,15 @@ import GatewaySessions
 
 extension SignInContext: AccessGate {
     /// `auth required`: a session and the location's rules give the identity header block.
+    /// With `accept bearer`, a request carrying `Authorization: Bearer` is judged by the token
+    /// alone (`SignInContext+Bearer`); without one, by its session.
     public func check(_ head: HTTPRequestHead, location: LocationConfig, completion: @escaping (GateDecision) -> Void) {
+        if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
+            return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)
+        }
         withSession(
             head, answer: { completion(.answer($0)) },
-            onMissing: { [self] in completion(.answer(unauthenticated(head))) }
+            onMissing: { [self] in completion(.answer(withBearerChallenge(unauthenticated(head), location: location))) }
         ) { [self] id, record in
             guard AccessPolicy.admits(location.access, record) else {
                 completion(.answer(refused(head, session: record, next: RedirectTarget.sanitize(head.pathString))))
@@ -21,11 +26,11 @@ extension SignInContext: AccessGate {
             withProviderTokens(
                 head, id, record, location: location, answer: { completion(.answer($0)) },
                 onEnded: { [self] in completion(.answer(unauthenticated(head))) }
-            ) { tokens in
-                completion(
-                    .allow(
-                        identityHeaders: IdentityHeaders.block(for: record, location: location, tokens: tokens),
-                        session: SessionToken(id.value)))
+            ) { [self] tokens in
+                let block =
+                    IdentityHeaders.block(for: record, location: location, tokens: tokens)
+                    + assertionHeader(for: record, cacheKey: id.value, location: location)
+                completion(.allow(identityHeaders: block, session: SessionToken(id.value)))
             }
         }
     }

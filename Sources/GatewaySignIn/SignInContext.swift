@@ -53,6 +53,10 @@ public final class SignInContext: @unchecked Sendable {
         get { tokenRefresher.schedule }
         set { tokenRefresher.schedule = newValue }
     }
+    /// `accept bearer` verifiers of this loop, one per issuer and audience (set by the assembly).
+    public var bearerVerifiers: [BearerConfig: BearerTokenVerifier] = [:]
+    /// The signed identity assertion, when any location sends it (set by the assembly).
+    public var assertion: IdentityAssertion?
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
 
@@ -167,6 +171,7 @@ public final class SignInContext: @unchecked Sendable {
         record.groups = identity.groups
         record.teams = identity.teams.map { $0.lowercased() }
         record.claims = identity.claims
+        record.sid = identity.sid
         return record
     }
 

@@ -12,6 +12,7 @@ import GatewaySessions
 final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
     enum Op: Int, CaseIterable {
         case load, save, delete, update, deleteSessions, userSessions, deleteUserSessions, signIn, link, unlink, user
+        case deleteSID, claimOnce, userByIdentity
         var label: String {
             switch self {
             case .load: "load"
@@ -25,12 +26,15 @@ final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
             case .link: "link"
             case .unlink: "unlink"
             case .user: "user"
+            case .deleteSID: "delete_sid_sessions"
+            case .claimOnce: "claim_once"
+            case .userByIdentity: "user_by_identity"
             }
         }
     }
 
-    private let sessions: SessionStore
-    private let identities: IdentityStore
+    let sessions: SessionStore
+    let identities: IdentityStore
     private let metrics: LoopMetrics
     private let durations: [LoopMetrics.Series]
     private let errors: [LoopMetrics.Series]
@@ -44,7 +48,7 @@ final class MeteredStore: SessionStore, IdentityStore, @unchecked Sendable {
     }
 
     /// Wraps `completion` so the call's time and failure are recorded before it runs.
-    private func timed<T>(_ op: Op, _ completion: @escaping (Result<T, StoreError>) -> Void)
+    func timed<T>(_ op: Op, _ completion: @escaping (Result<T, StoreError>) -> Void)
         -> (Result<T, StoreError>) -> Void
     {
         let start = MonotonicClock.now()

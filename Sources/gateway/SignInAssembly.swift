@@ -90,6 +90,8 @@ final class SignInAssembly: @unchecked Sendable {
                     for client in held.clients { client.close() }
                 }
             }
+        let assertionKey = try Self.assertionKey(config)
+        let refetchLimits = Self.refetchLimits(config)
         for (index, loop) in loops.enumerated() {
             let connection = redis.isEmpty ? nil : redis[index]
             let providers = outbound[index]
@@ -120,6 +122,9 @@ final class SignInAssembly: @unchecked Sendable {
                         loopMetrics.counter(MetricCatalog.signIns, [("provider", provider), ("outcome", outcome)]))
                 }
             }
+            let startIdentity = Self.attachIdentity(
+                to: context, config: config, key: assertionKey, http: providers.value.clients[0], loop: loop, log: log,
+                limits: refetchLimits)
             contexts.append(context)
             // Reused connections and providers are running already.
             let startsRedis = sameStore == nil
@@ -130,6 +135,7 @@ final class SignInAssembly: @unchecked Sendable {
                     {
                         if startsRedis { connection?.value.start() }
                         if startsProviders { for p in providers.value.providers { ProviderCatalog.start(p) } }
+                        startIdentity()
                     }
                 ))
             releases.append {

@@ -32,6 +32,9 @@ final class MemoryStoreConformanceTests: XCTestCase {
     }
     func testListsOnlyTheUsersLiveSessionsOldestFirst() { suite.listsOnlyTheUsersLiveSessionsOldestFirst() }
     func testDeleteByIDEndsOnlyTheUsersOwnSessions() { suite.deleteByIDEndsOnlyTheUsersOwnSessions() }
+    func testDeleteSessionsBySIDEndsExactlyThoseOfThatSID() { suite.deleteSessionsBySIDEndsExactlyThoseOfThatSID() }
+    func testClaimOnceHoldsAcrossLoopsUntilItsTTL() { suite.claimOnceHoldsAcrossLoopsUntilItsTTL() }
+    func testUserOfAnIdentityIsItsLinkedUser() { suite.userOfAnIdentityIsItsLinkedUser() }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
     func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }

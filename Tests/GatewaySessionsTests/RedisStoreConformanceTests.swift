@@ -35,6 +35,9 @@ final class RedisStoreConformanceTests: XCTestCase {
     }
     func testListsOnlyTheUsersLiveSessionsOldestFirst() { suite.listsOnlyTheUsersLiveSessionsOldestFirst() }
     func testDeleteByIDEndsOnlyTheUsersOwnSessions() { suite.deleteByIDEndsOnlyTheUsersOwnSessions() }
+    func testDeleteSessionsBySIDEndsExactlyThoseOfThatSID() { suite.deleteSessionsBySIDEndsExactlyThoseOfThatSID() }
+    func testClaimOnceHoldsAcrossLoopsUntilItsTTL() { suite.claimOnceHoldsAcrossLoopsUntilItsTTL() }
+    func testUserOfAnIdentityIsItsLinkedUser() { suite.userOfAnIdentityIsItsLinkedUser() }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
     func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }

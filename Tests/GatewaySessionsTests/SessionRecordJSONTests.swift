@@ -105,3 +105,16 @@ final class SessionRecordJSONTests: XCTestCase {
         }
     }
 }
+
+extension SessionRecordJSONTests {
+    func testSIDRoundTripsAndIsLeftOutWhenNil() throws {
+        XCTAssertFalse(String(decoding: record.encodedJSON(), as: UTF8.self).contains("sid"))
+        var withSID = record
+        withSID.sid = "op-session \"1\""
+        let text = String(decoding: withSID.encodedJSON(), as: UTF8.self)
+        XCTAssertTrue(text.hasSuffix(#","sid":"op-session \"1\""}"#), text)
+        XCTAssertEqual(SessionRecord(json: withSID.encodedJSON()), withSID)
+        XCTAssertEqual(try JSONDecoder().decode(SessionRecord.self, from: Data(withSID.encodedJSON())), withSID)
+        XCTAssertEqual(SessionRecord(json: Array(try JSONEncoder().encode(withSID))), withSID)
+    }
+}

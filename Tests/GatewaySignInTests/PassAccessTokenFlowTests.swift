@@ -188,4 +188,10 @@ private final class StaleReadStore: SessionStore, @unchecked Sendable {
     func deleteSessions(
         _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void
     ) { store.deleteSessions(ids, ofUser: userID, completion: completion) }
+    func deleteSessions(provider: String, sid: String, completion: @escaping (Result<Int, StoreError>) -> Void) {
+        store.deleteSessions(provider: provider, sid: sid, completion: completion)
+    }
+    func claimOnce(_ key: String, ttlSeconds: Int, completion: @escaping (Result<Bool, StoreError>) -> Void) {
+        store.claimOnce(key, ttlSeconds: ttlSeconds, completion: completion)
+    }
 }

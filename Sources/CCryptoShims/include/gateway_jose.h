@@ -30,4 +30,22 @@ int gw_jose_ec_p256_public_params(const EVP_PKEY *key, uint8_t *x, uint8_t *y);
 /* DER SubjectPublicKeyInfo of a key; the length written, or -1 if it does not fit. */
 int gw_jose_public_key_der(const EVP_PKEY *key, uint8_t *out, size_t cap);
 
+/* Signature schemes for gw_jose_verify. */
+#define GW_JOSE_PS256 1
+#define GW_JOSE_EDDSA 2
+
+/* An Ed25519 public key from its 32 raw bytes (JWK "x"); NULL on failure. */
+EVP_PKEY *gw_jose_ed25519_public_key(const uint8_t *x, size_t x_len);
+/* 1 when this OpenSSL can use Ed25519. */
+int gw_jose_has_ed25519(void);
+/* Verifies RSASSA-PSS with SHA-256 (GW_JOSE_PS256) or Ed25519 (GW_JOSE_EDDSA); 1 when it holds. */
+int gw_jose_verify(const EVP_PKEY *key, int scheme, const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                   size_t sig_len);
+/* A P-256 key pair from a 32-byte big-endian scalar in [1, n-1]; NULL otherwise. */
+EVP_PKEY *gw_jose_p256_private_key(const uint8_t *scalar, size_t len);
+/* A P-256 private key from PEM text (PKCS #8 or SEC 1); NULL unless it is one. */
+EVP_PKEY *gw_jose_p256_private_key_pem(const char *pem, size_t len);
+/* ES256 over msg: writes r || s (64 bytes) to raw64; returns 64, or -1. */
+int gw_jose_es256_sign(const EVP_PKEY *key, const uint8_t *msg, size_t msg_len, uint8_t *raw64);
+
 #endif

@@ -1,9 +1,9 @@
-// One public signing key from a JWKS (RSA or EC P-256), held as an OpenSSL EVP_PKEY.
+// One public signing key from a JWKS (RSA, EC P-256 or Ed25519), held as an OpenSSL EVP_PKEY.
 import CCryptoShims
 import COpenSSL
 import GatewayCrypto
 
-/// A public key that can verify RS256 (RSA) or ES256 (EC P-256) signatures.
+/// A public key that can verify RS256 or PS256 (RSA), ES256 (EC P-256) or EdDSA (Ed25519) signatures.
 ///
 /// Owns its `EVP_PKEY` and frees it in `deinit`. `@unchecked Sendable`: immutable after init,
 /// and OpenSSL 3 allows concurrent verification with one key.
@@ -11,7 +11,11 @@ public final class JSONWebKey: @unchecked Sendable {
     public enum KeyType: String, Sendable, Hashable {
         case rsa = "RSA"
         case ecP256 = "EC"
+        case ed25519 = "OKP"
     }
+
+    /// Whether this OpenSSL build has Ed25519 (OpenSSL 3 always does; checked once).
+    public static let supportsEd25519 = gw_jose_has_ed25519() == 1
 
     /// RSA moduli shorter than this are refused (RFC 7518 §3.3 requires 2048 bits).
     public static let minimumRSABits = 2048
@@ -73,7 +77,19 @@ public final class JSONWebKey: @unchecked Sendable {
         self.init(type: .ecP256, keyID: keyID, algorithm: algorithm, use: use, pkey: made)
     }
 
-    /// One JWK object (RFC 7517): `kty` RSA with `n`/`e`, or `kty` EC with `crv` P-256 and `x`/`y`.
+    /// An Ed25519 public key from its 32 raw bytes (RFC 8037).
+    public convenience init(
+        ed25519X x: [UInt8], keyID: String? = nil, algorithm: String? = nil, use: String? = nil
+    ) throws(JWTError) {
+        guard x.count == 32 else { throw .invalidKey("an Ed25519 key must be 32 bytes") }
+        guard let made = x.withUnsafeBufferPointer({ gw_jose_ed25519_public_key($0.baseAddress, 32) }) else {
+            throw .invalidKey("OpenSSL refused the Ed25519 key")
+        }
+        self.init(type: .ed25519, keyID: keyID, algorithm: algorithm, use: use, pkey: made)
+    }
+
+    /// One JWK object (RFC 7517): `kty` RSA with `n`/`e`, `kty` EC with `crv` P-256 and `x`/`y`,
+    /// or `kty` OKP with `crv` Ed25519 and `x`.
     public convenience init(jwk: JSONValue) throws(JWTError) {
         guard case .object = jwk else { throw .invalidKey("a JWK must be a JSON object") }
         let keyID = try Self.optionalString(jwk, "kid")
@@ -89,6 +105,11 @@ public final class JSONWebKey: @unchecked Sendable {
             let x = try Self.base64URLMember(jwk, "x")
             let y = try Self.base64URLMember(jwk, "y")
             try self.init(p256X: x, y: y, keyID: keyID, algorithm: algorithm, use: use)
+        case "OKP":
+            guard jwk["crv"]?.stringValue == "Ed25519", Self.supportsEd25519 else {
+                throw .invalidKey("only the Ed25519 OKP curve is supported")
+            }
+            try self.init(ed25519X: try Self.base64URLMember(jwk, "x"), keyID: keyID, algorithm: algorithm, use: use)
         case let kty?:
             throw .invalidKey("key type \"\(kty.prefix(16))\" is not supported")
         case nil:
@@ -96,18 +117,20 @@ public final class JSONWebKey: @unchecked Sendable {
         }
     }
 
-    /// The JOSE algorithm this key's type verifies: RS256 for RSA, ES256 for P-256.
-    public var signatureAlgorithm: String {
+    /// The JOSE algorithms this key's type verifies: RS256 and PS256 for RSA, ES256 for P-256,
+    /// EdDSA for Ed25519.
+    public var signatureAlgorithms: Set<String> {
         switch type {
-        case .rsa: "RS256"
-        case .ecP256: "ES256"
+        case .rsa: ["RS256", "PS256"]
+        case .ecP256: ["ES256"]
+        case .ed25519: ["EdDSA"]
         }
     }
 
     /// Whether this key may verify a token signed with `alg`: the type fits and any `alg` of
     /// the key agrees. An RSA key is never an HMAC secret.
     public func canVerify(algorithm alg: String) -> Bool {
-        alg == signatureAlgorithm && (algorithm == nil || algorithm == alg)
+        signatureAlgorithms.contains(alg) && (algorithm == nil || algorithm == alg)
     }
 
     private static func optionalString(_ jwk: JSONValue, _ name: String) throws(JWTError) -> String? {

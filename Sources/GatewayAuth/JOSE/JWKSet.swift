@@ -26,7 +26,7 @@ public struct JWKSet: Sendable {
             }
             keys.append(key)
         }
-        guard !keys.isEmpty else { throw .invalidKey("the JWKS holds no usable RS256 or ES256 key") }
+        guard !keys.isEmpty else { throw .invalidKey("the JWKS holds no usable RSA, P-256 or Ed25519 key") }
         self.keys = keys
         self.skippedCount = skipped
     }

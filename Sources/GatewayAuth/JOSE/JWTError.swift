@@ -48,7 +48,7 @@ public struct JWTError: Error, Sendable, Hashable, CustomStringConvertible {
         switch base {
         case .malformed(let reason): "malformed token: \(reason)"
         case .invalidKey(let reason): "unusable key: \(reason)"
-        case .algorithmNotAllowed(let alg): "algorithm \"\(Self.printable(alg))\" is not allowed (RS256, ES256 only)"
+        case .algorithmNotAllowed(let alg): "algorithm \"\(Self.printable(alg))\" is not allowed"
         case .unknownKeyID(let kid?): "no key with kid \"\(Self.printable(kid))\" in the JWKS"
         case .unknownKeyID(nil): "no key without a kid fits the token"
         case .keyAlgorithmMismatch: "the key does not match the token's algorithm"

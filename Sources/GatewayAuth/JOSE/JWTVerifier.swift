@@ -1,4 +1,4 @@
-// Compact JWS signature verification with OpenSSL's EVP_DigestVerify: RS256 and ES256 only.
+// Compact JWS signature verification with OpenSSL's EVP_DigestVerify, from an allow-list.
 import CCryptoShims
 import COpenSSL
 
@@ -6,7 +6,11 @@ import COpenSSL
 /// from trusting the header: `none`, every HS* (an RSA public key is not an HMAC secret), and
 /// everything else is refused before a key is looked at.
 public enum JWTVerifier {
+    /// ID tokens: what OIDC providers sign with.
     public static let allowedAlgorithms: Set<String> = ["RS256", "ES256"]
+    /// Bearer and logout tokens: also PS256, and EdDSA where OpenSSL has Ed25519.
+    public static let tokenAlgorithms: Set<String> =
+        JSONWebKey.supportsEd25519 ? ["RS256", "PS256", "ES256", "EdDSA"] : ["RS256", "PS256", "ES256"]
 
     /// Verifies `token` and returns its claims.
     public static func verify(_ token: String, keys: JWKSet) throws(JWTError) -> JWTClaims {
@@ -14,9 +18,12 @@ public enum JWTVerifier {
     }
 
     /// Verifies a parsed JWS and returns its claims (the payload must be a JSON object).
-    public static func verify(_ jws: CompactJWS, keys: JWKSet) throws(JWTError) -> JWTClaims {
+    /// `allowed` never holds `none` or an HS* algorithm.
+    public static func verify(
+        _ jws: CompactJWS, keys: JWKSet, allowed: Set<String> = allowedAlgorithms
+    ) throws(JWTError) -> JWTClaims {
         let alg = jws.algorithm
-        guard allowedAlgorithms.contains(alg) else { throw .algorithmNotAllowed(alg) }
+        guard allowed.contains(alg) else { throw .algorithmNotAllowed(alg) }
 
         let candidates: [JSONWebKey]
         if let kid = jws.keyID {
@@ -39,6 +46,10 @@ public enum JWTVerifier {
 
     static func signatureVerifies(_ jws: CompactJWS, with key: JSONWebKey) -> Bool {
         switch key.type {
+        case .rsa where jws.algorithm == "PS256":
+            return schemeVerify(key: key.pkey, scheme: GW_JOSE_PS256, jws: jws)
+        case .ed25519:
+            return schemeVerify(key: key.pkey, scheme: GW_JOSE_EDDSA, jws: jws)
         case .rsa:
             return digestVerify(key: key.pkey, message: jws.signingInput, signature: jws.signature)
         case .ecP256:
@@ -52,6 +63,14 @@ public enum JWTVerifier {
             }
             guard length > 0 else { return false }
             return digestVerify(key: key.pkey, message: jws.signingInput, signature: Array(der.prefix(Int(length))))
+        }
+    }
+
+    private static func schemeVerify(key: OpaquePointer, scheme: Int32, jws: CompactJWS) -> Bool {
+        jws.signingInput.withUnsafeBufferPointer { m in
+            jws.signature.withUnsafeBufferPointer { s in
+                gw_jose_verify(key, scheme, m.baseAddress, m.count, s.baseAddress, s.count) == 1
+            }
         }
     }
 

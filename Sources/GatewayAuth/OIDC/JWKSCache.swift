@@ -22,14 +22,18 @@ public final class JWKSCache: @unchecked Sendable {
     private let logger: Logger?
     private let minimumRefetchInterval: UInt64
     private let monotonicClock: @Sendable () -> UInt64
+    /// The issuer's budget across loops, when several loops cache its keys.
+    private let sharedLimit: RefetchLimit?
     private var waiters: [Completion] = []
     private var inFlight = false
     private var lastFetchStart: UInt64?
 
     public init(
         http: OutboundHTTP, logger: Logger? = nil, minimumRefetchInterval: Duration = .seconds(30),
-        monotonicClock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+        monotonicClock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
+        sharedLimit: RefetchLimit? = nil
     ) {
+        self.sharedLimit = sharedLimit
         self.http = http
         self.logger = logger
         self.minimumRefetchInterval = OIDCTiming.nanoseconds(minimumRefetchInterval)
@@ -47,6 +51,11 @@ public final class JWKSCache: @unchecked Sendable {
             }
             if !inFlight, let last = lastFetchStart, monotonicClock() &- last < minimumRefetchInterval {
                 logger?.debug("unknown kid; JWKS refetch is rate-limited")
+                completion(.success(keySet))
+                return
+            }
+            if !inFlight, let sharedLimit, !sharedLimit.take(now: monotonicClock()) {
+                logger?.debug("unknown kid; another loop refetched the JWKS recently")
                 completion(.success(keySet))
                 return
             }

@@ -169,6 +169,7 @@ extension OIDCProvider {
             name: claims.string(claimName) ?? fromUserinfo(claimName),
             hostedDomain: claims.hostedDomain ?? fromUserinfo("hd"))
         ruleClaims.read(.object(claims.values), fallback: userinfo, into: &identity)
+        identity.sid = claims.string("sid")
         return .success(identity)
     }
 }

@@ -26,6 +26,8 @@ public struct VerifiedIdentity: Sendable, Equatable {
     public var teams: [String] = []
     /// The claims some rule compares, as text values (`RuleClaimReader`).
     public var claims: [String: [String]] = [:]
+    /// The OIDC session id (`sid` of the ID token), for back-channel logout.
+    public var sid: String? = nil
 
     public init(
         provider: String, subject: String, email: String? = nil, emailVerified: Bool = false, login: String? = nil,

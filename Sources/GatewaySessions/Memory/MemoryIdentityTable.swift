@@ -17,6 +17,12 @@ struct MemoryIdentityTable {
     /// Lowercased verified email → user id (`email:{email}`).
     private var emails: [String: String] = [:]
 
+    /// The user `provider:subject` is linked to.
+    func owner(of identity: String) -> String? {
+        guard let owner = owners[identity], users[owner] != nil else { return nil }
+        return owner
+    }
+
     mutating func signIn(_ claims: IdentityClaims, now: Int64, newID: String) -> SignInOutcome {
         let identity = claims.identity
         if let owner = owners[identity], users[owner] != nil {

@@ -14,6 +14,8 @@ struct MemorySessionTable {
     private var byOwner: [SessionOwner: Set<SessionID>] = [:]
     /// Every live entry's id under its user, kept in step the same way.
     private var byUser: [String: Set<SessionID>] = [:]
+    /// Every live entry with a `sid`, under `provider:sid`, kept in step the same way.
+    private var bySID: [String: Set<SessionID>] = [:]
     private var heap = ExpiryHeap()
     private var generation: UInt64 = 0
 
@@ -46,6 +48,7 @@ struct MemorySessionTable {
         entries[id] = Entry(record: record, deadline: deadline, generation: generation)
         byOwner[SessionOwner(record), default: []].insert(id)
         byUser[record.userID, default: []].insert(id)
+        if let key = Self.sidKey(record) { bySID[key, default: []].insert(id) }
         heap.push(ExpiryHeap.Item(deadline: deadline, generation: generation, id: id))
         while entries.count > capacity, let victim = popLive() {
             remove(victim)
@@ -94,6 +97,15 @@ struct MemorySessionTable {
         return owned.count
     }
 
+    /// Deletes the sessions of a provider's `sid`; answers how many there were.
+    mutating func deleteSessions(provider: String, sid: String) -> Int {
+        let ids = bySID[provider + ":" + sid] ?? []
+        for id in ids { remove(id) }
+        return ids.count
+    }
+
+    private static func sidKey(_ record: SessionRecord) -> String? { record.sid.map { record.provider + ":" + $0 } }
+
     /// The one way an entry leaves, so the owner index never holds a stale id.
     private mutating func remove(_ id: SessionID) {
         guard let entry = entries.removeValue(forKey: id) else { return }
@@ -102,6 +114,10 @@ struct MemorySessionTable {
         if byOwner[owner]?.isEmpty == true { byOwner.removeValue(forKey: owner) }
         byUser[entry.record.userID]?.remove(id)
         if byUser[entry.record.userID]?.isEmpty == true { byUser.removeValue(forKey: entry.record.userID) }
+        if let key = Self.sidKey(entry.record) {
+            bySID[key]?.remove(id)
+            if bySID[key]?.isEmpty == true { bySID.removeValue(forKey: key) }
+        }
     }
 
     /// Drops sessions whose TTL ran out, soonest first (amortized: each save pays for a few).

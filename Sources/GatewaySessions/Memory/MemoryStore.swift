@@ -14,9 +14,10 @@ public final class MemoryStore: SessionStore, IdentityStore {
     public static let defaultMaxSessions = 100_000
 
     let sessions: Mutex<MemorySessionTable>
-    private let identities = Mutex(MemoryIdentityTable())
+    let identities = Mutex(MemoryIdentityTable())
     /// Token refresh leases (`MemoryStore+ProviderTokens.swift`), under their own lock.
     let refreshLeases = Mutex(MemoryLeaseTable())
+    let onceKeys = Mutex(MemoryOnceTable())
     let clock: WallClock
 
     public init(maxSessions: Int = MemoryStore.defaultMaxSessions, clock: WallClock = SystemClock()) {

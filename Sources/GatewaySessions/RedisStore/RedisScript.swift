@@ -11,6 +11,9 @@
 //                                         identity (the last field may hold ':'; user ids and
 //                                         provider names never do), see RedisScript+Sessions
 //   {p}user_sessions:{uid}                set of the user's session ids, see RedisScript+UserSessions
+//   {p}sid_sessions:{provider}:{sid}      set of session ids saved with that provider session id
+//                                         (OIDC `sid`), for back-channel logout, see RedisScript+Sessions
+//   {p}once:{key}                         "1" with a TTL: a logout token's jti, taken once (claimOnce)
 // `identity_info:` is a separate prefix (not `identity:...:info`) because subjects may contain
 // ':', so no subject can make one key collide with the other.
 //
@@ -19,7 +22,7 @@
 // verified, linked_at}, with "" for absent values; or {"notfound", why}; or {"conflict", why}.
 
 enum RedisScript: Hashable, Sendable, CaseIterable {
-    case signIn, link, unlink, user
+    case signIn, link, unlink, user, userByIdentity
     case saveSession, deleteSessions, userSessions, deleteUserSessions
     case renewLease, releaseLease, updateIfTokens
 
@@ -36,6 +39,11 @@ enum RedisScript: Hashable, Sendable, CaseIterable {
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody
         case .user: return Self.prelude + "return reply('ok', ARGV[2])\n"
+        case .userByIdentity:
+            return Self.prelude
+                + "local uid = redis.call('GET', p .. 'identity:' .. ARGV[2])\n"
+                + "if not user_exists(uid) then return {'notfound', 'no such identity'} end\n"
+                + "return reply('ok', uid)\n"
         }
     }
 

@@ -76,6 +76,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         let args = [
             id.value, String(decoding: record.encodedJSON(), as: UTF8.self), String(ttlSeconds),
             Self.ownerKey(SessionOwner(record)), String(indexTTL), record.userID,
+            record.sid.map { record.provider + ":" + $0 } ?? "",
         ]
         run(.saveSession, args) { result in
             switch result {
@@ -96,13 +97,16 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             return
         }
         let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.xx, Self.ex, Array(String(ttlSeconds).utf8)]
-        connection.send(args) { result in
-            switch result {
-            case .success(.status): completion(.success(true))
-            case .success(.null): completion(.success(false))
-            case .success(let other): completion(.failure(Self.unexpected(other)))
-            case .failure(let error): completion(.failure(Self.storeError(error)))
-            }
+        connection.send(args) { result in completion(Self.setOutcome(result)) }
+    }
+
+    /// A conditional `SET` (XX or NX): OK when it wrote, nil when the condition stopped it.
+    static func setOutcome(_ result: Result<RedisValue, RedisError>) -> Result<Bool, StoreError> {
+        switch result {
+        case .success(.status): .success(true)
+        case .success(.null): .success(false)
+        case .success(let other): .failure(unexpected(other))
+        case .failure(let error): .failure(storeError(error))
         }
     }
 
@@ -110,7 +114,12 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         userID: String, provider: String, subject: String, completion: @escaping (Result<Int, StoreError>) -> Void
     ) {
         let owner = SessionOwner(userID: userID, provider: provider, subject: subject)
-        run(.deleteSessions, [Self.ownerKey(owner)]) { result in
+        deleteIndexed("identity_sessions:" + Self.ownerKey(owner), completion: completion)
+    }
+
+    /// Deletes the sessions listed in the set `{prefix}{index}`, and the set.
+    func deleteIndexed(_ index: String, completion: @escaping (Result<Int, StoreError>) -> Void) {
+        run(.deleteSessions, [index]) { result in
             switch result {
             case .success(.integer(let n)): completion(.success(Int(n)))
             case .success(let other): completion(.failure(Self.unexpected(other)))
