@@ -38,6 +38,11 @@ public enum ConfigDefaults {
     public static let minimumCookieSecretBytes = 32
     public static let sessionLifetime = Duration.seconds(12 * 3600)
     public static let sessionIdleTimeout = Duration.seconds(2 * 3600)
+    /// `session { cache 5s; }`: how long a loop serves a session it read from Redis.
+    public static let sessionCacheTTL = Duration.seconds(5)
+    /// The longest `cache` accepted: a revoked session is evicted at once through pub/sub, and
+    /// this bounds what an instance that missed the message could still serve.
+    public static let maximumSessionCacheTTL = Duration.seconds(60)
     public static let redisPort = 6379
 
     public static let session = SessionConfig(

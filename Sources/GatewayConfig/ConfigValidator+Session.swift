@@ -31,11 +31,25 @@ extension ConfigValidator {
             case "lifetime": config.lifetime = duration(child, item: item) ?? config.lifetime
             case "idle_timeout":
                 config.idleTimeout = duration(child, item: item) ?? config.idleTimeout
+            case "cache": config.cacheTTL = cacheTTL(child, item: item, current: config.cacheTTL)
             default:
                 preconditionFailure("session directive \(child.name) passed screening unhandled")
             }
         }
         return config
+    }
+
+    /// `cache off;` or a duration up to a minute (`ConfigDefaults.maximumSessionCacheTTL`).
+    private mutating func cacheTTL(_ node: ConfigNode, item: String, current: Duration?) -> Duration? {
+        if node.args[0].value == "off" { return nil }
+        guard let ttl = duration(node, item: item) else { return current }
+        guard ttl > .zero, ttl <= ConfigDefaults.maximumSessionCacheTTL else {
+            error(
+                node.args[0].location, item,
+                "\"cache\" must be \"off\" or between 1ms and 60s, got \"\(node.args[0].value)\"")
+            return current
+        }
+        return ttl
     }
 
     /// `memory` or `redis://[:password@]host[:port][/db]`. The password is everything between

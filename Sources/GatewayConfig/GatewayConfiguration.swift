@@ -237,6 +237,9 @@ public struct SessionConfig: Sendable, Hashable {
     public var lifetime: Duration
     /// `idle_timeout DURATION;` — default 2h.
     public var idleTimeout: Duration
+    /// `cache DURATION|off;` — each loop keeps sessions it read from Redis this long (evicted
+    /// on every instance through Redis pub/sub when one ends); nil: off. Default 5s. Redis only.
+    public var cacheTTL: Duration? = ConfigDefaults.sessionCacheTTL
     public init(
         store: SessionStoreConfig, cookieName: String, cookieSecret: String?, lifetime: Duration,
         idleTimeout: Duration

@@ -20,8 +20,8 @@ final class SignInAssembly: @unchecked Sendable {
     }
 
     private(set) var contexts: [SignInContext] = []
-    private var starters: [(EventLoop, () -> Void)] = []
-    private var releases: [() -> Void] = []
+    var starters: [(EventLoop, () -> Void)] = []
+    var releases: [() -> Void] = []
     /// One flag per loop's Redis connection, read by /readyz from its own queue.
     let redisUp: [AtomicFlag]
     let redisName: String?
@@ -92,6 +92,8 @@ final class SignInAssembly: @unchecked Sendable {
             }
         let assertionKey = try Self.assertionKey(config)
         let refetchLimits = Self.refetchLimits(config)
+        var caches: [(EventLoop, CachedSessionStore)] = []
+        var channel: [UInt8] = []
         for (index, loop) in loops.enumerated() {
             let connection = redis.isEmpty ? nil : redis[index]
             let providers = outbound[index]
@@ -108,6 +110,12 @@ final class SignInAssembly: @unchecked Sendable {
             if let loopMetrics {
                 let metered = MeteredStore(sessions: sessions, identities: identities, metrics: loopMetrics)
                 (sessions, identities) = (metered, metered)
+            }
+            // The cache sits outside the metered store: the store's metrics count Redis calls.
+            if let store = tokenStore as? RedisStore, let ttl = config.session.cacheTTL {
+                let cached = CachedSessionStore(sessions, ttl: ttl, idleTimeout: config.session.idleTimeout)
+                (sessions, channel) = (cached, store.invalidationChannel)
+                caches.append((loop, cached))
             }
             let context = SignInContext(
                 config: config, providers: providers.value.providers, sessions: sessions, identities: identities,
@@ -143,6 +151,7 @@ final class SignInAssembly: @unchecked Sendable {
                 connection?.release()
             }
         }
+        if !caches.isEmpty { listen(caches: caches, channel: channel, config: config, log: log) }
         // Counted only once nothing can throw: a failed build has no releases to balance it.
         for shared in redis { shared.retain() }
         for shared in outbound { shared.retain() }

@@ -31,7 +31,9 @@ extension RedisScript {
         local index = p .. ARGV[2]
         local n = 0
         for _, id in ipairs(redis.call('SMEMBERS', index)) do
-          n = n + redis.call('DEL', p .. 'session:' .. id)
+          local gone = redis.call('DEL', p .. 'session:' .. id)
+          if gone == 1 then redis.call('PUBLISH', p .. 'session_events', id) end
+          n = n + gone
         end
         redis.call('DEL', index)
         return n

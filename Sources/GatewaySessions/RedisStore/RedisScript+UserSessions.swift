@@ -36,6 +36,7 @@ extension RedisScript {
             if ok and type(record) == 'table' and record.userID == uid then
               n = n + redis.call('DEL', key)
               redis.call('SREM', index, ARGV[i])
+              redis.call('PUBLISH', p .. 'session_events', ARGV[i])
             end
           else
             redis.call('SREM', index, ARGV[i])

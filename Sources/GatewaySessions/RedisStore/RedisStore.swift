@@ -98,6 +98,17 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         }
         let args = [Self.set, sessionKey(id), record.encodedJSON(), Self.xx, Self.ex, Array(String(ttlSeconds).utf8)]
         connection.send(args) { result in completion(Self.setOutcome(result)) }
+        announce(id)
+    }
+
+    /// The channel on which every write that ends or changes a session names it, so that each
+    /// instance's session cache drops its copy (`SessionInvalidation`). Pub/sub channels are
+    /// not per database: the key prefix keeps test runs apart, and ids never collide.
+    public var invalidationChannel: [UInt8] { Array((keyPrefix + "session_events").utf8) }
+
+    /// PUBLISH the id, pipelined behind the write; its answer (how many listened) is not needed.
+    private func announce(_ id: SessionID) {
+        connection.send([Self.publish, invalidationChannel, Array(id.value.utf8)]) { _ in }
     }
 
     /// A conditional `SET` (XX or NX): OK when it wrote, nil when the condition stopped it.
@@ -144,6 +155,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             case .failure(let error): completion(.failure(Self.storeError(error)))
             }
         }
+        announce(id)
     }
 
     // MARK: Scripts
@@ -198,6 +210,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     }
 
     private static let get = Array("GET".utf8)
+    private static let publish = Array("PUBLISH".utf8)
     private static let set = Array("SET".utf8)
     private static let del = Array("DEL".utf8)
     private static let ex = Array("EX".utf8)

@@ -60,7 +60,8 @@ extension IntegrationTestCase {
     /// listens on plain http; `publicScheme` "https" only changes what it believes it is.
     func startSignInGateway(
         upstreamPort: Int, providers: String, store: String, port: Int? = nil, extra: String = "", locations: String? = nil,
-        lifetime: String = "1h", discoveringProviders: Int? = nil, publicScheme: String = "http", listenTLS: String? = nil
+        lifetime: String = "1h", discoveringProviders: Int? = nil, publicScheme: String = "http", listenTLS: String? = nil,
+        sessionExtra: String = ""
     ) throws -> (GatewayProcess, URL) {
         let port = port ?? closedPort()
         let config = """
@@ -77,6 +78,7 @@ extension IntegrationTestCase {
                 cookie_secret 0123456789abcdef0123456789abcdef-test;
                 lifetime \(lifetime);
                 idle_timeout 30m;
+                \(sessionExtra)
             }
             \(providers)
             \(locations ?? """
