@@ -132,7 +132,8 @@ final class ReloadTests: IntegrationTestCase {
         XCTAssertEqual(try requests(a) - aBefore, 1, "only a's /stats: the slow request was counted before")
     }
 
-    /// Redis connections open from the gateway (CLIENT LIST, less redis-cli's own).
+    /// Redis connections open from the gateway (CLIENT LIST, less redis-cli's own): per loop one
+    /// for commands, plus one subscriber per process for the session cache's invalidations.
     private func redisClients(_ port: Int) throws -> Int {
         let cli = try FixtureProcess(
             executable: "/usr/bin/env", arguments: ["redis-cli", "-p", String(port), "client", "list"],
@@ -160,7 +161,10 @@ final class ReloadTests: IntegrationTestCase {
             try reload(gateway, text, expect: "configuration reloaded", count: round)
             XCTAssertEqual(try browser.request("GET", page).response.status, 200, "round \(round): still signed in")
         }
-        XCTAssertEqual(try redisClients(redis), 1, "one loop, one Redis connection, reused by every reload")
+        // The subscriber of each generation closes with it; the loop's command connection is reused.
+        XCTAssertTrue(
+            waitUntil(timeout: 10, interval: 0.2) { (try? redisClients(redis)) == 2 },
+            "one loop: one command connection reused by every reload, and the newest generation's subscriber")
         let discoveries = gateway.child.stderr.components(separatedBy: "OIDC discovery succeeded").count - 1
         XCTAssertEqual(discoveries, 1, "unchanged providers are reused, not discovered again")
         let start = URL(string: "/auth/sign_in", relativeTo: base)!.absoluteURL
@@ -178,7 +182,8 @@ final class ReloadTests: IntegrationTestCase {
             }, "the new store never came up")
         XCTAssertEqual(status, 302, "database 1 has no such session")
         XCTAssertTrue(
-            waitUntil(timeout: 10, interval: 0.2) { (try? redisClients(redis)) == 1 }, "the old connection closed")
+            waitUntil(timeout: 10, interval: 0.2) { (try? redisClients(redis)) == 2 },
+            "the old connections closed: one command connection and one subscriber remain")
     }
 
     func testReloadCommandChecksTheFileBeforeSignalling() throws {
