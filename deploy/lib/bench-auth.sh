@@ -107,7 +107,8 @@ CONF
 redis_line() {
     [[ -n $1 && -n ${row_redis_calls[$1]:-} ]] || return 0
     awk -v l="$2" -v c="${row_redis_calls[$1]}" -v n="${row_requests[$1]}" 'BEGIN {
-        printf "Redis commands per authenticated request%s: %.3f (%d commands / %d requests)\n", l, n > 0 ? c / n : 0, c, n }'
+        r = n > 0 ? c / n : 0
+        printf "Redis commands per authenticated request%s: %.3f (%d commands / %d requests)\n", l, r, c, n }'
 }
 
 # Prints the authenticated rows against the nginx proxy, and Redis commands per request.

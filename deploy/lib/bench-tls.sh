@@ -32,7 +32,7 @@ bench_tls() {
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_set_header X-Forwarded-Host \$host;
         }
-    }"
+    }" "$main_logs"
     local nginx_tls_pid=${STARTED_PIDS[-1]}
     check_target "nginx proxy (TLS 1.3)" "https://127.0.0.1:$nginx_tls_port/index.html" "$nginx_tls_pid"
     cpu_pids=("$nginx_tls_pid")

@@ -6,23 +6,24 @@
 
 bench_workers() {
     [[ ${SKIP_WORKERS:-} != 1 ]] || return 0
-    local n nport gport npid gpid nrow
+    local n label nport gport npid gpid nrow
     for n in 1 2; do
+        label="$n worker$( ((n == 1)) || echo s)"
         read -r nport gport < <(free_ports 2)
         start_nginx "proxy-$n-workers" "$(nginx_proxy_server "$nport")" "$main_logs" "$n"
         npid=${STARTED_PIDS[-1]}
         check_target "nginx proxy ($n workers)" "http://127.0.0.1:$nport/index.html" "$npid"
         cpu_pids=("$npid")
         nrow=${#row_names[@]}
-        bench_target "nginx proxy ($n worker(s), logs $main_logs)" "http://127.0.0.1:$nport/index.html"
+        bench_target "nginx proxy ($label, logs $main_logs)" "http://127.0.0.1:$nport/index.html"
         stop_pid "$npid"
         [[ -n $gateway_bin ]] || continue
         gateway_config "$gport" "$main_logs" "$n" "gateway-$n-workers-access.log" >"$tmp/gateway-$n-workers.conf"
         start_gateway "gateway-$n-workers" "$tmp/gateway-$n-workers.conf" "$gport"
         gpid=$started_pid
         cpu_pids=("$gpid")
-        compare "public, $n worker(s)" "${#row_names[@]}" "$nrow"
-        bench_target "gateway ($n worker(s), logs $main_logs)" "http://127.0.0.1:$gport/index.html"
+        compare "public, $label" "${#row_names[@]}" "$nrow"
+        bench_target "gateway ($label, logs $main_logs)" "http://127.0.0.1:$gport/index.html"
         alive "$gpid" || { echo "deploy/bench: the gateway ($n workers) died during the run" >&2; exit 1; }
         stop_pid "$gpid"
     done
