@@ -23,7 +23,7 @@ bench_memory() {
 
 # idle_connections NAME PORT PID: sets bench_memory's idle to (OPENED WITH_MIB AFTER_CLOSE_MIB).
 idle_connections() {
-    local name=$1 port=$2 pid=$3 out=$tmp/idle-$1.txt n=${IDLE_CONNECTIONS:-10000}
+    local name=$1 port=$2 pid=$3 out=$tmp/idle-$1.txt n=$idle_n
     echo "deploy/bench: $name: $n idle keep-alive connections" >&2
     "$PYTHON" deploy/lib/bench-idle-connections.py "$port" /index.html "$n" 60 60 >"$out" 2>&1 &
     local client=$!
