@@ -32,32 +32,30 @@ bench_auth() {
     wait_for_url "http://127.0.0.1:$idp_port/.well-known/openid-configuration" "${STARTED_PIDS[-1]}" 30
     local redis="store redis://127.0.0.1:$redis_port/0;"
 
-    start_auth_gateway auth-cache "$redis" "$(rules_location)"
-    cpu_pids=("$auth_pid")
     redis_stats_port=$redis_port
-    auth_cache_row=${#row_names[@]} auth_row=${#row_names[@]}
-    compare "authenticated, Redis, cache 5s" "$auth_row" "$nginx_row"
-    bench_target "gateway (authenticated, Redis, cache 5s: the default)" "http://127.0.0.1:$auth_port/index.html" \
-        -H "Cookie: __gateway=$auth_cookie"
+    auth_gateway_row auth-cache "$redis" "$(rules_location)" "Redis, cache 5s" "Redis, cache 5s: the default"
+    auth_cache_row=$auth_last_row auth_row=$auth_last_row
     bench_rules "$auth_port" "$auth_pid" "$auth_cookie"
     stop_pid "$auth_pid"
-
-    start_auth_gateway auth-nocache "$redis cache off;" ""
-    cpu_pids=("$auth_pid")
-    auth_nocache_row=${#row_names[@]}
-    compare "authenticated, Redis, cache off" "$auth_nocache_row" "$nginx_row"
-    bench_target "gateway (authenticated, Redis, cache off)" "http://127.0.0.1:$auth_port/index.html" \
-        -H "Cookie: __gateway=$auth_cookie"
+    auth_gateway_row auth-nocache "$redis cache off;" "" "Redis, cache off" "Redis, cache off"
+    auth_nocache_row=$auth_last_row
     redis_stats_port=
     stop_pid "$auth_pid"
-
-    start_auth_gateway auth-memory "store memory;" ""
-    cpu_pids=("$auth_pid")
-    auth_memory_row=${#row_names[@]}
-    compare "authenticated, memory store" "$auth_memory_row" "$nginx_row"
-    bench_target "gateway (authenticated, memory store)" "http://127.0.0.1:$auth_port/index.html" \
-        -H "Cookie: __gateway=$auth_cookie"
+    auth_gateway_row auth-memory "store memory;" "" "memory store" "memory store"
+    auth_memory_row=$auth_last_row
     stop_pid "$auth_pid"
+}
+
+# auth_gateway_row NAME SESSION_DIRECTIVES EXTRA_CONFIG COMPARISON ROW: an authenticated gateway
+# (left running for the caller to stop) and its row, compared to the nginx proxy; sets
+# auth_last_row.
+auth_last_row=''
+auth_gateway_row() {
+    start_auth_gateway "$1" "$2" "$3"
+    cpu_pids=("$auth_pid")
+    auth_last_row=${#row_names[@]}
+    compare "authenticated, $4" "$auth_last_row" "$nginx_row"
+    bench_target "gateway (authenticated, $5)" "http://127.0.0.1:$auth_port/index.html" -H "Cookie: __gateway=$auth_cookie"
 }
 
 # start_auth_gateway NAME SESSION_DIRECTIVES EXTRA_CONFIG: an authenticated gateway signed in
