@@ -2,7 +2,7 @@
 # deploy/bench's metrics rows: the plain gateway again, with `metrics_listen` on and scraped once
 # a second while wrk runs (Prometheus scrapes every 15 s or so; once a second is the harder case).
 # On a shared machine one pair of runs says little, so METRICS_ROUNDS (default 3) alternates
-# off and on runs (the first off run is the gateway row) and the summary takes the medians.
+# off and on runs (the first off run is the gateway row with the first log mode) and the summary takes the medians.
 # Sourced by deploy/bench after its gateway row; uses its variables and bench_target.
 
 metrics_pairs=() # "off_row on_row" per round
@@ -28,7 +28,7 @@ bench_metrics() {
     STARTED_PIDS+=("$scraper")
     local rounds=${METRICS_ROUNDS:-3} round off_row
     for ((round = 1; round <= rounds; round++)); do
-        off_row=2
+        off_row=$gateway_row
         if ((round > 1)); then
             off_row=${#row_names[@]}
             cpu_pids=("$gateway_pid")

@@ -32,7 +32,7 @@ bench_tls() {
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_set_header X-Forwarded-Host \$host;
         }
-    }"
+    }" "$main_logs"
     local nginx_tls_pid=${STARTED_PIDS[-1]}
     check_target "nginx proxy (TLS 1.3)" "https://127.0.0.1:$nginx_tls_port/index.html" "$nginx_tls_pid"
     cpu_pids=("$nginx_tls_pid")
@@ -47,6 +47,7 @@ bench_tls() {
     check_target "gateway (TLS 1.3)" "https://127.0.0.1:$gateway_tls_port/index.html" "$pid"
     cpu_pids=("$pid")
     tls_rows+=("$nginx_row ${#row_names[@]}")
+    compare "TLS 1.3" "${#row_names[@]}" "$nginx_row"
     bench_target "gateway (TLS 1.3)" "https://127.0.0.1:$gateway_tls_port/index.html"
     alive "$pid" || { echo "deploy/bench: the TLS gateway died during the run" >&2; cat "$tmp/gateway-tls.log" >&2; exit 1; }
 }
