@@ -3,11 +3,11 @@
 import GatewayCore
 import GatewayHTTP
 
-// Each event moves the exchange out (`take()`), changes it and moves it back: a copy would retain
-// and release every array and string it holds, on every event of every request.
+// Each event takes the exchange out (`take()`), changes it and puts it back, or hands it on in
+// the action: the machine holds it only while it is the current one.
 extension ExchangeMachine {
     mutating func startForwarding(_ route: Route, identity: [UInt8]?, now: UInt64) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("forwarding without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("forwarding without an exchange") }
         e.route = route
         e.proxy.startProxy()
         exchange = e
@@ -28,7 +28,7 @@ extension ExchangeMachine {
 
     /// The client's request body is invalid: refused before a response head, broken off after.
     mutating func requestBodyInvalid(_ error: HTTPParseError) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("a request body without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("a request body without an exchange") }
         let outcome = e.proxy.requestBodyInvalid(status: error.status)
         exchange = e
         if case .respond(let status, _) = outcome {
@@ -39,7 +39,7 @@ extension ExchangeMachine {
 
     /// A response head (a final one, or a 101). `pooling`: the upstream keeps connections alive.
     mutating func upstreamHead(_ response: HTTPResponseHead, pooling: Bool, draining: Bool, now: UInt64) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("a response head without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("a response head without an exchange") }
         e.forwardedHead = []
         if response.status == 101 {
             // A 101 opens the tunnel only as the answer to a checked handshake, with the right
@@ -74,7 +74,7 @@ extension ExchangeMachine {
 
     /// The whole response was read; `reusable`: the upstream connection has nothing left unread.
     mutating func responseComplete(upstreamReusable reusable: Bool) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("a complete response without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("a complete response without an exchange") }
         let outcome = e.proxy.responseComplete(keepAlive: e.keepAlive && e.requestComplete && e.clientFraming != .untilClose)
         guard case .finish(let keepAlive) = outcome else { preconditionFailure("a complete response gave \(outcome)") }
         exchange = e
@@ -86,7 +86,7 @@ extension ExchangeMachine {
 
     /// The upstream failed before a response head: 502, or 504 for a timeout.
     mutating func upstreamFailed(_ error: UpstreamError, draining: Bool, now: UInt64) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("an upstream failure without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("an upstream failure without an exchange") }
         let outcome = e.proxy.upstreamFailed(timedOut: error.isTimeout, requestComplete: e.requestComplete)
         exchange = e
         return failureAnswer(outcome, error: error, draining: draining, now: now)
@@ -94,7 +94,7 @@ extension ExchangeMachine {
 
     /// The upstream connection ended. `sentNothing`: no byte of a response arrived on it.
     mutating func upstreamClosed(_ error: UpstreamError?, sentNothing: Bool, draining: Bool, now: UInt64) -> Action {
-        guard var e = exchange.take() else { preconditionFailure("an upstream close without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("an upstream close without an exchange") }
         let outcome = e.proxy.upstreamClosed(
             error: error, retryable: e.canRetry && sentNothing, requestComplete: e.requestComplete)
         switch outcome {
@@ -115,7 +115,7 @@ extension ExchangeMachine {
 
     /// The response could not be read after its head (an invalid body).
     mutating func responseInvalid() -> Action {
-        guard var e = exchange.take() else { preconditionFailure("an invalid body without an exchange") }
+        guard let e = exchange.take() else { preconditionFailure("an invalid body without an exchange") }
         _ = e.proxy.responseInvalid()
         exchange = e
         return endBroken()

@@ -178,7 +178,7 @@ struct ExchangeMachine {
 
     /// The client hung up or failed.
     mutating func clientEnded() -> Action {
-        guard phase == .proxying, var e = exchange else { return .close(logged: nil) }
+        guard phase == .proxying, let e = exchange else { return .close(logged: nil) }
         if !e.responseHeadDone { e.status = 499 }
         return .close(logged: e)
     }
@@ -224,7 +224,7 @@ struct ExchangeMachine {
     /// it so the connection stays open; a large one (or one the client waits to be asked for
     /// with `Expect: 100-continue`) ends the connection after the answer.
     mutating func answer(_ response: LocalResponse, draining: Bool, now: UInt64) -> Action {
-        guard var e = exchange else { preconditionFailure("an answer without an exchange") }
+        guard let e = exchange else { preconditionFailure("an answer without an exchange") }
         let canDiscard = e.requestComplete || (BodyDiscard.mayFit(e.head.framing) && !e.head.expectsContinue)
         let keepAlive = e.head.keepAlive && canDiscard && !draining
         e.status = response.status
@@ -242,7 +242,7 @@ struct ExchangeMachine {
 
     /// An answer after which the connection closes.
     mutating func refuse(_ response: LocalResponse) -> Action {
-        guard var e = exchange else { return headInvalid(response) }
+        guard let e = exchange else { return headInvalid(response) }
         e.status = response.status
         nextRequest(keepAlive: false)
         return .answer(response, keepAlive: false, logged: e)
