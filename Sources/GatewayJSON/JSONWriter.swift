@@ -33,6 +33,27 @@ public struct JSONWriter {
         string(String(decoding: utf8, as: UTF8.self))
     }
 
+    /// The same from contiguous bytes, without making a String when they are all ASCII (a
+    /// request target, a request id: the common case on every access-log line).
+    public mutating func string(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard !buffer.contains(where: { $0 >= 0x80 }) else { return string(utf8: buffer) }
+            separate()
+            appendQuoted(buffer)
+        }
+    }
+
+    /// `value / 1000` with exactly three decimals (`12.034`), for milliseconds from microseconds.
+    public mutating func thousandths(_ value: UInt64) {
+        separate()
+        bytes.append(contentsOf: String(value / 1000).utf8)
+        let fraction = value % 1000
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
     public mutating func number(_ n: Int64) {
         separate()
         bytes.append(contentsOf: String(n).utf8)
@@ -103,6 +124,21 @@ public struct JSONWriter {
     public mutating func field(_ name: String, _ value: String?) {
         key(name)
         if let value { string(value) } else { null() }
+    }
+
+    public mutating func field(_ name: StaticString, bytes value: [UInt8]) {
+        key(name)
+        string(bytes: value)
+    }
+
+    /// A key known when the program was written: copied as it is, not scanned for escapes (it
+    /// must need none, as every field name of the gateway's own lines).
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     public mutating func field(_ name: String, _ value: Int64) {

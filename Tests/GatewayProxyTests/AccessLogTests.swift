@@ -26,7 +26,7 @@ final class AccessLogTests: XCTestCase {
         for (method, path) in hostile {
             let text = line(
                 AccessLog.Entry(
-                    client: "127.0.0.1", method: method, path: path, status: 200, bytes: 5, durationNanos: 1_234_567,
+                    client: "127.0.0.1", method: method, path: Array(path.utf8), status: 200, bytes: 5, durationNanos: 1_234_567,
                     upstream: nil, upstreamNanos: nil))
             XCTAssertTrue(text.hasSuffix("}\n"), text)
             let one = String(text.dropLast())
@@ -43,8 +43,8 @@ final class AccessLogTests: XCTestCase {
         var clock = LogTimestamp()
         var w = JSONWriter()
         let e = AccessLog.Entry(
-            client: "192.0.2.1", method: "GET", path: "/a?b=1", status: 502, bytes: 17, durationNanos: 12_000_000,
-            upstream: "127.0.0.1:3000", upstreamNanos: 3_456_000, requestID: "r1", traceID: "t1")
+            client: "192.0.2.1", method: "GET", path: Array("/a?b=1".utf8), status: 502, bytes: 17, durationNanos: 12_000_000,
+            upstream: "127.0.0.1:3000", upstreamNanos: 3_456_000, requestID: Array("r1".utf8), traceID: Array("t1".utf8))
         AccessLog.append(e, time: &clock, to: &w)
         AccessLog.append(AccessLog.Entry.rejected(client: "192.0.2.2", status: 400), time: &clock, to: &w)
         let lines = w.text.split(separator: "\n").map(String.init)
