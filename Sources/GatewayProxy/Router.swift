@@ -3,12 +3,19 @@ import GatewayConfig
 import GatewayHTTP
 
 /// A location ready for the hot path: its prefix as bytes and its upstream as an index.
-struct Route: Sendable {
+/// A class, made once per location when the router is: a request's route is handed around
+/// (the exchange, the gate, the upstream leg, the actions), and a struct holding a whole
+/// `LocationConfig` retained and released each of its fields at every hand-off.
+final class Route: Sendable {
     let prefix: [UInt8]
     let location: LocationConfig
     let upstreamIndex: Int
     /// The location's place in the config (the metrics' location label).
     let locationIndex: Int
+
+    init(prefix: [UInt8], location: LocationConfig, upstreamIndex: Int, locationIndex: Int) {
+        (self.prefix, self.location, self.upstreamIndex, self.locationIndex) = (prefix, location, upstreamIndex, locationIndex)
+    }
 }
 
 struct Router: Sendable {
