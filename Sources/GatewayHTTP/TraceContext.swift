@@ -26,14 +26,26 @@ public enum TraceContext {
     /// A version-00 `traceparent` for a new trace: `trace` and `parent` as lowercase hex, not sampled
     /// (the gateway records no spans of its own).
     public static func traceParent(trace: (UInt64, UInt64), parent: UInt64) -> [UInt8] {
-        var out = Array("00-".utf8)
-        out.reserveCapacity(55)
-        appendHex(trace.0, to: &out)
-        appendHex(trace.1, to: &out)
-        out.append(0x2D)
-        appendHex(parent, to: &out)
-        out.append(contentsOf: "-00".utf8)
-        return out
+        // `00-` 32 hex `-` 16 hex `-00`: written in place, one allocation.
+        [UInt8](unsafeUninitializedCapacity: 55) { out, count in
+            let p = out.baseAddress!
+            (p[0], p[1], p[2]) = (0x30, 0x30, 0x2D)
+            writeHex(trace.0, to: p + 3)
+            writeHex(trace.1, to: p + 19)
+            p[35] = 0x2D
+            writeHex(parent, to: p + 36)
+            (p[52], p[53], p[54]) = (0x2D, 0x30, 0x30)
+            count = 55
+        }
+    }
+
+    /// 32 lowercase hex digits of a 128-bit id.
+    public static func hex(_ value: (UInt64, UInt64)) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            writeHex(value.0, to: out.baseAddress!)
+            writeHex(value.1, to: out.baseAddress! + 16)
+            count = 32
+        }
     }
 
     /// A request id a trusted proxy may hand on: 1 to 128 bytes of letters, digits and
@@ -50,11 +62,11 @@ public enum TraceContext {
         }
     }
 
-    /// 16 lowercase hex digits of `value`, most significant first.
-    public static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let nibble = UInt8((value >> UInt64(shift)) & 0xF)
-            out.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+    /// 16 lowercase hex digits of `value`, most significant first, at `out`.
+    static func writeHex(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<16 {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * i)) & 0xF
+            out[i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
         }
     }
 }

@@ -37,14 +37,7 @@ struct RequestTrace {
             if let tp = traceParent, !TraceContext.isValidTraceParent(tp) { traceParent = nil }
         }
         let random = ids.next()
-        var id: [UInt8] = []
-        if let requestID {
-            id = Array(requestID)
-        } else {
-            id.reserveCapacity(32)
-            TraceContext.appendHex(random.0, to: &id)
-            TraceContext.appendHex(random.1, to: &id)
-        }
+        let id = requestID.map { Array($0) } ?? TraceContext.hex(random)
         guard let traceParent else {
             return RequestTrace(
                 requestID: id, traceParent: TraceContext.traceParent(trace: random, parent: ids.next().0), traceState: nil)

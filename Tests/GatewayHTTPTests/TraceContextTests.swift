@@ -32,6 +32,13 @@ final class TraceContextTests: XCTestCase {
         XCTAssertTrue(TraceContext.isValidTraceParent(tp[...]))
     }
 
+    func testA128BitIdIsThirtyTwoLowercaseHexDigits() {
+        XCTAssertEqual(
+            String(decoding: TraceContext.hex((0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)), as: UTF8.self),
+            "0123456789abcdeffedcba9876543210")
+        XCTAssertEqual(String(decoding: TraceContext.hex((0, 15)), as: UTF8.self), String(repeating: "0", count: 31) + "f")
+    }
+
     func testRequestIdsMayBeCommonIdFormatsButNothingThatBreaksALineOrAHeader() {
         for ok in ["a", "3f2a9c1e-8b4d-4e6f-9a7b-1c2d3e4f5a6b", "Root=1-5759e988-bd862e3fe1be46a994272793", "req_1/2:3+4=5@x.y"] {
             XCTAssertTrue(TraceContext.isAcceptableRequestID(Array(ok.utf8)[...]), ok)
