@@ -28,7 +28,7 @@ struct DifferentialMessage: Codable, Equatable {
     }
 }
 
-struct DifferentialVerdict: Codable {
+struct DifferentialVerdict: Codable, Equatable {
     var messages: [DifferentialMessage]
     /// "complete" (every byte used), "incomplete" (a message needs more bytes), "error", or "closed"
     /// (bytes after a message that ends the connection).
@@ -38,13 +38,19 @@ struct DifferentialVerdict: Codable {
 
 extension DifferentialVerdict {
     /// Runs the gateway's parser over `bytes` the way a client connection does: head, body, next head.
-    static func ours(_ bytes: [UInt8]) -> DifferentialVerdict {
+    /// With `split`, only the first `split` bytes have arrived at first and the rest comes in a second read.
+    static func ours(_ bytes: [UInt8], split: Int? = nil) -> DifferentialVerdict {
         var verdict = DifferentialVerdict(messages: [], state: "complete", error: nil)
         var parser = HTTPRequestParser()
         var offset = 0
         bytes.withUnsafeBytes { all in
+            var available = min(split ?? all.count, all.count)
             while offset < all.count {
-                let result = parser.parse(UnsafeRawBufferPointer(rebasing: all[offset...]))
+                let result = parser.parse(UnsafeRawBufferPointer(rebasing: all[offset..<max(offset, available)]))
+                if case .needMore = result, available < all.count {
+                    available = all.count
+                    continue
+                }
                 guard case .complete(let head, let consumed) = result else {
                     if case .failure(let error) = result {
                         verdict.state = "error"
@@ -57,10 +63,15 @@ extension DifferentialVerdict {
                 }
                 var decoder = HTTPBodyDecoder(framing: head.framing)
                 var body = 0
-                let bodyStart = offset + consumed
-                let used: Int
+                var end = offset + consumed
                 do throws(HTTPParseError) {
-                    used = try decoder.decode(UnsafeRawBufferPointer(rebasing: all[bodyStart...])) { body += $0.count }
+                    while true {
+                        end += try decoder.decode(UnsafeRawBufferPointer(rebasing: all[end..<available])) {
+                            body += $0.count
+                        }
+                        if decoder.isComplete || available == all.count { break }
+                        available = all.count
+                    }
                 } catch {
                     verdict.state = "error"
                     verdict.error = error.description
@@ -70,7 +81,7 @@ extension DifferentialVerdict {
                     verdict.state = "incomplete"
                     return
                 }
-                offset = bodyStart + used
+                offset = end
                 let upgrade = head.isUpgrade || head.methodKind == .connect
                 verdict.messages.append(message(head, body: body, end: offset, upgrade: upgrade))
                 if upgrade { return }

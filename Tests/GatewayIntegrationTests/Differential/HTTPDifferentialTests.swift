@@ -26,8 +26,14 @@ final class HTTPDifferentialTests: XCTestCase {
         var counts: [String: Int] = [:]
         var stricterSeen = Set<String>()
         var unlisted: [String] = []
-        for item in corpus.cases {
-            let outcome = DifferentialOutcome(bytes: Self.bytes(hex: item.hex), llhttp: item.llhttp)
+        for (index, item) in corpus.cases.enumerated() {
+            let bytes = Self.bytes(hex: item.hex)
+            let outcome = DifferentialOutcome(bytes: bytes, llhttp: item.llhttp)
+            // The same verdict when the bytes arrive in two reads, split at a point fixed by the case's index.
+            let split = (index &* 7919) % (bytes.count + 1)
+            let whole = DifferentialVerdict.ours(bytes)
+            let twoReads = DifferentialVerdict.ours(bytes, split: split)
+            XCTAssertEqual(twoReads, whole, "\(item.id) split at \(split): \(twoReads) vs \(whole)")
             counts[outcome.kind, default: 0] += 1
             switch outcome {
             case .agree, .rejectsAtLineEnd:
