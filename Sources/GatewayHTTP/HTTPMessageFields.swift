@@ -14,8 +14,10 @@ struct HTTPMessageFields: Sendable {
     var expectsContinue = false
 
     /// Checks the fields whose grammar matters to framing or routing; the rest pass through as is.
+    /// `lineEnd` is where the field line ends (before its CRLF): `value` is trimmed, the framing fields
+    /// also look at what the trimming dropped.
     mutating func observe(
-        _ buffer: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, isRequest: Bool
+        _ buffer: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, lineEnd: Int, isRequest: Bool
     ) throws(HTTPParseError) {
         // Dispatch on length first: most fields fail here without touching their bytes.
         switch name.count {
@@ -31,16 +33,25 @@ struct HTTPMessageFields: Sendable {
         case 10 where HTTPBytes.equalsLowercased(buffer, name, "connection"):
             try observeConnection(buffer, value)
         case 14 where HTTPBytes.equalsLowercased(buffer, name, "content-length"):
+            // llhttp (Node) refuses an HTAB after a framing value, though it is OWS: refuse it too, so
+            // no hop behind us reads a framing we accepted as invalid.
+            guard !Self.hasTrailingTab(buffer, value, lineEnd) else { throw .invalidContentLength }
             try observeContentLength(buffer, value)
         case 17 where HTTPBytes.equalsLowercased(buffer, name, "transfer-encoding"):
             // Only a single "chunked" has one meaning to every hop (RFC 9112 §6.1, §6.3).
-            guard !sawTransferEncoding, HTTPBytes.equalsLowercased(buffer, value, "chunked") else {
+            guard !sawTransferEncoding, HTTPBytes.equalsLowercased(buffer, value, "chunked"),
+                !Self.hasTrailingTab(buffer, value, lineEnd)
+            else {
                 throw .unsupportedTransferEncoding
             }
             sawTransferEncoding = true
         default:
             break
         }
+    }
+
+    private static func hasTrailingTab(_ buffer: UnsafeRawBufferPointer, _ value: Range<Int>, _ lineEnd: Int) -> Bool {
+        buffer[value.upperBound..<lineEnd].contains(HTTPBytes.htab)
     }
 
     private mutating func observeContentLength(_ buffer: UnsafeRawBufferPointer, _ value: Range<Int>)

@@ -31,7 +31,7 @@ public struct HTTPRequestParser: Sendable {
                         continue
                     }
                     let (name, value) = try HTTPFieldLine.parse(buffer, line, controlsChecked: true)
-                    try message.observe(buffer, name: name, value: value, isRequest: true)
+                    try message.observe(buffer, name: name, value: value, lineEnd: line.upperBound, isRequest: true)
                     fields.append(
                         HTTPHeaderField(
                             name: (name.lowerBound &- headStart)..<(name.upperBound &- headStart),

@@ -30,7 +30,7 @@ public struct HTTPResponseParser: Sendable {
                         continue
                     }
                     let (name, value) = try HTTPFieldLine.parse(buffer, line, controlsChecked: true)
-                    try message.observe(buffer, name: name, value: value, isRequest: false)
+                    try message.observe(buffer, name: name, value: value, lineEnd: line.upperBound, isRequest: false)
                     fields.append(
                         HTTPHeaderField(name: name, value: value, line: line.lowerBound..<(line.upperBound &+ 2)))
                 case .end(let end):

@@ -30,6 +30,25 @@ final class HTTPRequestRuleTests: XCTestCase {
         }
     }
 
+    /// Found by HTTPDifferentialTests: llhttp (Node) refuses an HTAB after a framing value, so we do too.
+    func testRejectsTabAfterFramingValues() {
+        for value in ["5\t", "5 \t", "5\t "] {
+            assertRequestError(request("Content-Length: \(value)\r\n"), .invalidContentLength)
+        }
+        for value in ["chunked\t", "chunked \t"] {
+            assertRequestError(request("Transfer-Encoding: \(value)\r\n"), .unsupportedTransferEncoding)
+        }
+        // Before the value it is plain OWS, and llhttp agrees.
+        guard case .complete(let head, _) = parseRequest(bytes(request("Content-Length:\t5 \r\n"))) else {
+            return XCTFail("Content-Length:<HTAB>5 is valid")
+        }
+        XCTAssertEqual(head.framing, .length(5))
+        guard case .complete(let chunked, _) = parseRequest(bytes(request("Transfer-Encoding:\tchunked\r\n"))) else {
+            return XCTFail("Transfer-Encoding:<HTAB>chunked is valid")
+        }
+        XCTAssertEqual(chunked.framing, .chunked)
+    }
+
     func testRejectsTransferEncodingOtherThanSingleChunked() {
         for value in ["gzip, chunked", "chunked, chunked", "identity", "gzip", "chunked;q=1", "chunked,", ""] {
             assertRequestError(request("Transfer-Encoding: \(value)\r\n"), .unsupportedTransferEncoding)

@@ -10,6 +10,7 @@ GATEWAY_APT_PACKAGES=(
     systemd binutils
     prometheus  # promtool, which checks the /metrics exposition in the tests
     logrotate  # runs deploy/logrotate/gateway in the tests
+    python3-dev gcc  # build the llhttp wheel (HTTPDifferentialTests)
 )
 
 # Installs whatever of GATEWAY_APT_PACKAGES is missing; runs `apt-get update` only if needed.
