@@ -26,8 +26,11 @@ struct HTTPRequestLine: Sendable {
         guard !method.isEmpty, !version.isEmpty, buffer[target.lowerBound] != HTTPBytes.sp,
             buffer[target.upperBound &- 1] != HTTPBytes.sp
         else { throw malformed }
-        // The scanner let only HTAB through among controls; it is still a control here.
-        for i in method where !HTTPBytes.isTokenChar(buffer[i]) {
+        // The scanner let only HTAB through among controls; it is still a control here. Methods
+        // are case-sensitive tokens; like nginx, only upper-case letters, `-` and `_` are taken:
+        // `get` is not GET to every upstream, and lower-case bytes before a method are what a
+        // body that overran its framing looks like (`helloGET`).
+        for i in method where !Self.isMethodChar(buffer[i]) {
             throw HTTPBytes.isControl(buffer[i]) ? .controlCharacterInHead : .invalidMethod
         }
         self.version = try HTTPVersion.parse(buffer, version)
@@ -98,5 +101,10 @@ struct HTTPRequestLine: Sendable {
         let count = prefix.utf8CodeUnitCount
         guard range.count >= count else { return false }
         return HTTPBytes.equalsLowercased(buffer, range.lowerBound..<(range.lowerBound &+ count), prefix)
+    }
+
+    /// `A`-`Z`, `-`, `_`: the method characters nginx accepts (every registered method fits).
+    static func isMethodChar(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
     }
 }

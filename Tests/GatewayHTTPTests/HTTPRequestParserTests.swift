@@ -28,7 +28,7 @@ final class HTTPRequestParserTests: XCTestCase {
     func testMapsMethodsCaseSensitively() throws {
         let kinds: [(String, HTTPMethodKind)] = [
             ("GET", .get), ("HEAD", .head), ("POST", .post), ("PUT", .put), ("DELETE", .delete),
-            ("OPTIONS", .options), ("TRACE", .trace), ("PATCH", .patch), ("PROPFIND", .other), ("get", .other),
+            ("OPTIONS", .options), ("TRACE", .trace), ("PATCH", .patch), ("PROPFIND", .other), ("VERSION-CONTROL", .other),
         ]
         for (method, kind) in kinds {
             let head = try XCTUnwrap(requestHead("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n"))

@@ -129,6 +129,17 @@ final class HTTPRequestRuleTests: XCTestCase {
         }
     }
 
+    /// Tokens, but not methods the gateway takes (nginx's rule: A-Z, `-`, `_`): a lower-case
+    /// `get` is not GET to every upstream, and `helloGET` is a body that overran its framing.
+    func testRejectsMethodsWithLowerCaseOrOtherTokenCharacters() {
+        for method in ["get", "Get", "helloGET", "GET1", "G.ET", "G!T", "M~S"] {
+            assertRequestError("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n", .invalidMethod)
+        }
+        for method in ["PROPFIND", "VERSION-CONTROL", "M-SEARCH", "X_CUSTOM"] {
+            XCTAssertEqual(requestHead("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n")?.methodString, method)
+        }
+    }
+
     func testRejectsRequestLinesWithoutExactlyOneSpaceBetweenParts() {
         for line in [
             "GET  / HTTP/1.1", "GET /  HTTP/1.1", "GET / HTTP/1.1 ", " GET / HTTP/1.1", "GET /", "GET", "GET/ HTTP/1.1",
