@@ -75,7 +75,7 @@ final class TemporaryDirectory {
         let directory = (full as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: true, encoding: .utf8)
+        try text.write(toFile: full, atomically: false, encoding: .utf8)
         return full
     }
 

@@ -82,7 +82,7 @@ extension AccessLogFileTests {
         let config = shipped.replacingOccurrences(of: "/var/log/gateway/", with: directory.path + "/")
             .replacingOccurrences(of: signal, with: "kill -USR1 \(gateway.child.pid)")
         let configURL = directory.appendingPathComponent("logrotate.conf")
-        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        try config.write(to: configURL, atomically: false, encoding: .utf8)
         let rotate = Process()
         rotate.executableURL = URL(fileURLWithPath: "/usr/sbin/logrotate")
         rotate.arguments = ["-f", "-s", directory.appendingPathComponent("logrotate.state").path, configURL.path]

@@ -17,7 +17,7 @@ final class LifecycleTests: IntegrationTestCase {
         listen 127.0.0.1:99999;
         upstrem app { server 127.0.0.1:1; }
         location / { auth off; proxy_pass nowhere; }
-        """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: false, encoding: .utf8)
         let result = try run(["--check", "-c", file.path])
         XCTAssertEqual(result.status, 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
@@ -29,7 +29,7 @@ final class LifecycleTests: IntegrationTestCase {
 
     func testCheckAcceptsAValidFile() throws {
         let file = directory.appendingPathComponent("good.conf")
-        try GatewayProcess.publicConfig(upstreamPort: 3000).write(to: file, atomically: true, encoding: .utf8)
+        try GatewayProcess.publicConfig(upstreamPort: 3000).write(to: file, atomically: false, encoding: .utf8)
         let result = try run(["--check", "-c", file.path])
         XCTAssertEqual(result.status, 0, result.stderr)
     }
@@ -40,7 +40,7 @@ final class LifecycleTests: IntegrationTestCase {
         listen 127.0.0.1:0;
         upstream app { server 127.0.0.1:3000; }
         location / { proxy_pass app; }
-        """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: false, encoding: .utf8)
         for arguments in [["--check", "-c", file.path], ["-c", file.path]] {
             let result = try run(arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")

@@ -131,7 +131,7 @@ final class MetricsTests: IntegrationTestCase {
         let port = try gateway.metricsPort()
         let before = try GatewayProcess.scrape(port)
         func reload(_ config: String, _ outcome: String, count: Int) throws {
-            try config.write(to: gateway.configURL, atomically: true, encoding: .utf8)
+            try config.write(to: gateway.configURL, atomically: false, encoding: .utf8)
             gateway.child.signal(SIGHUP)
             _ = try gateway.child.waitFor(outcome, timeout: 15, in: { gateway.child.stderr }) {
                 $0.components(separatedBy: "\"msg\":\"\(outcome)").count - 1 >= count ? true : nil

@@ -34,7 +34,7 @@ final class ReloadTests: IntegrationTestCase {
 
     /// Rewrites the file, sends SIGHUP and waits for the reload's outcome line (the `count`th).
     private func reload(_ gateway: GatewayProcess, _ text: String, expect outcome: String, count: Int) throws {
-        try text.write(to: gateway.configURL, atomically: true, encoding: .utf8)
+        try text.write(to: gateway.configURL, atomically: false, encoding: .utf8)
         gateway.child.signal(SIGHUP)
         _ = try gateway.child.waitFor("reload \(count): \(outcome)", timeout: 10, in: { gateway.child.stderr }) {
             text in
@@ -200,14 +200,14 @@ final class ReloadTests: IntegrationTestCase {
         XCTAssertTrue(missing.stderr.contains("--pid"), missing.stderr)
         // An invalid file: the problems on stderr, exit 1, and the gateway is not signalled.
         try (config(a: a, b: b, moved: true) + "\nbogus;\n").write(
-            to: gateway.configURL, atomically: true, encoding: .utf8)
+            to: gateway.configURL, atomically: false, encoding: .utf8)
         let invalid = try run(["--reload", "--pid", pid, "-c", gateway.configURL.path])
         XCTAssertEqual(invalid.waitForExit(), 1)
         XCTAssertTrue(invalid.stderr.contains("\(gateway.configURL.path):10:1: "), invalid.stderr)
         Thread.sleep(forTimeInterval: 0.3)
         XCTAssertFalse(gateway.child.stderr.contains("reloading the configuration"), gateway.child.stderr)
         // A valid one: checked, signalled, reloaded.
-        try config(a: a, b: b, moved: true).write(to: gateway.configURL, atomically: true, encoding: .utf8)
+        try config(a: a, b: b, moved: true).write(to: gateway.configURL, atomically: false, encoding: .utf8)
         let valid = try run(["--reload", "--pid", pid, "-c", gateway.configURL.path])
         XCTAssertEqual(valid.waitForExit(), 0, valid.stderr)
         _ = try gateway.child.waitFor("the reload", timeout: 10, in: { gateway.child.stderr }) {

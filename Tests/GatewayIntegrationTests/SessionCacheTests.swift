@@ -91,7 +91,7 @@ final class SessionCacheTests: IntegrationTestCase {
         upstream app { server 127.0.0.1:\(upstream.port); }
         session { store memory; cache 2m; cookie_secret 0123456789abcdef0123456789abcdef-test; }
         location / { auth off; proxy_pass app; }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: false, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.gatewayBinary)
         process.arguments = ["--check", "-c", config.path]

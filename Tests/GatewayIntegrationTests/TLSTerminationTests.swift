@@ -112,7 +112,7 @@ final class TLSTerminationTests: IntegrationTestCase {
         listen 127.0.0.1:0 tls cert=\(tls.path("a.pem")) key=\(tls.path("b.key"));
         upstream app { server 127.0.0.1:1; }
         location / { auth off; proxy_pass app; }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: false, encoding: .utf8)
         let check = try TLSFixture.run(TestPaths.gatewayBinary, ["--check", "-c", config.path], in: directory)
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stderr.contains("\(config.path):1:") && check.stderr.contains("b.key"), check.stderr)
@@ -159,7 +159,7 @@ final class TLSTerminationTests: IntegrationTestCase {
         let gateway = try startGateway(config(tls.pair("a")))
         XCTAssertTrue(try sClient(gateway, ["-noservername"]).contains("CN = a.test"))
         func reload(_ text: String, expect outcome: String, count: Int) throws {
-            try text.write(to: gateway.configURL, atomically: true, encoding: .utf8)
+            try text.write(to: gateway.configURL, atomically: false, encoding: .utf8)
             gateway.child.signal(SIGHUP)
             _ = try gateway.child.waitFor("reload \(count)", timeout: 15, in: { gateway.child.stderr }) {
                 $0.components(separatedBy: "\"msg\":\"\(outcome)").count - 1 >= count ? true : nil

@@ -29,7 +29,7 @@ final class TLSServerContextTests: TLSTestCase {
 
     func testRefusesFilesThatAreNotPEM() throws {
         let garbage = certs.directory + "/garbage.pem"
-        try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+        try "not a certificate\n".write(toFile: garbage, atomically: false, encoding: .utf8)
         let cert = loadError([(garbage, certs.alphaKey)])
         XCTAssertEqual(cert?.kind, .invalidCertificate)
         XCTAssertEqual(

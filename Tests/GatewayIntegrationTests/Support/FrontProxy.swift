@@ -61,7 +61,7 @@ extension IntegrationTestCase {
         switch kind {
         case .nginx:
             let site = dir.appendingPathComponent("site.conf")
-            try example("nginx-auth-request.conf", replacing: ports).write(to: site, atomically: true, encoding: .utf8)
+            try example("nginx-auth-request.conf", replacing: ports).write(to: site, atomically: false, encoding: .utf8)
             // One process (no master/worker pair), so stopping it by PID stops all of nginx.
             let main = """
                 master_process off;
@@ -80,14 +80,14 @@ extension IntegrationTestCase {
                 }
                 """
             let conf = dir.appendingPathComponent("nginx.conf")
-            try main.write(to: conf, atomically: true, encoding: .utf8)
+            try main.write(to: conf, atomically: false, encoding: .utf8)
             child = try FixtureProcess(
                 executable: "/usr/sbin/nginx",
                 arguments: ["-p", dir.path, "-e", dir.path + "/error.log", "-c", conf.path],
                 directory: directory, name: "nginx")
         case .caddy:
             let file = dir.appendingPathComponent("Caddyfile")
-            try example("Caddyfile-forward-auth", replacing: ports).write(to: file, atomically: true, encoding: .utf8)
+            try example("Caddyfile-forward-auth", replacing: ports).write(to: file, atomically: false, encoding: .utf8)
             // env execs caddy, so the PID is caddy's; its data and config dirs stay in the temp dir.
             child = try FixtureProcess(
                 executable: "/usr/bin/env",

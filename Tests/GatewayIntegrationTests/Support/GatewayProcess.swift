@@ -14,7 +14,7 @@ final class GatewayProcess {
     init(config: String, directory: URL, environment: [String: String] = [:], fileLimit: Int? = nil) throws {
         self.directory = directory
         configURL = directory.appendingPathComponent("gateway-\(UUID().uuidString.prefix(8)).conf")
-        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        try config.write(to: configURL, atomically: false, encoding: .utf8)
         var executable = TestPaths.gatewayBinary
         var arguments = ["-c", configURL.path]
         if let fileLimit {

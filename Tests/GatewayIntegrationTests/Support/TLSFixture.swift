@@ -27,7 +27,7 @@ struct TLSFixture {
         try Self.openssl(
             ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name).test", "-keyout", path("\(name).key"),
              "-out", path("\(name).csr")], in: directory)
-        try "subjectAltName=\(names)\n".write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+        try "subjectAltName=\(names)\n".write(toFile: path("\(name).ext"), atomically: false, encoding: .utf8)
         try Self.openssl(
             ["x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
              "-CAcreateserial", "-days", "2", "-extfile", path("\(name).ext"), "-out", path("\(name).pem")], in: directory)
