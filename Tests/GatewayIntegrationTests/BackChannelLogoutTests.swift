@@ -17,6 +17,12 @@ final class BackChannelLogoutTests: IntegrationTestCase {
         try browser.request("GET", URL(string: "/app/", relativeTo: base)!.absoluteURL).response.status
     }
 
+    /// The other instance's session cache drops the session when the store's invalidation
+    /// reaches it: within a second (issue 11), not before the logout's answer.
+    private func endsWithinASecond(_ browser: Browser, _ base: URL) -> Bool {
+        waitUntil(timeout: 1, interval: 0.02) { (try? status(browser, base)) == 302 }
+    }
+
     func testALogoutTokenEndsExactlyTheNamedSessionOnEveryInstanceAndIsTakenOnce() throws {
         let issuer = try startJWTIssuer()
         let upstream = try startUpstream()
@@ -38,7 +44,7 @@ final class BackChannelLogoutTests: IntegrationTestCase {
         let answer = try post(b, token: token)
         XCTAssertEqual(answer.status, 200, answer.text)
         XCTAssertEqual(answer.header("Cache-Control"), "no-store")
-        XCTAssertEqual(try status(first, baseA), 302, "the named session still stands on the other instance")
+        XCTAssertTrue(endsWithinASecond(first, baseA), "the named session still stands on the other instance")
         XCTAssertEqual(try status(second, baseA), 200, "a session that was not named ended")
 
         // The same jti again, on either instance: refused.
@@ -50,7 +56,7 @@ final class BackChannelLogoutTests: IntegrationTestCase {
 
         // Only a sub: every session of that identity ends.
         XCTAssertEqual(try post(a, token: try issuer.mint(["kind": "logout", "sub": sub])).status, 200)
-        XCTAssertEqual(try status(second, baseA), 302)
+        XCTAssertTrue(endsWithinASecond(second, baseA))
         XCTAssertFalse(try b.settledLogs().contains(token), "a logout token reached the logs")
     }
 
