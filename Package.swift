@@ -9,7 +9,6 @@ let package = Package(
         .executable(name: "gateway", targets: ["gateway"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -90,7 +89,6 @@ let package = Package(
             dependencies: [
                 "GatewayProxy", "GatewaySignIn", "GatewayAuth", "GatewayOutbound", "GatewaySessions", "GatewayConfig",
                 "GatewayCore", "GatewayLogging", "GatewayMetrics",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -8,9 +8,10 @@
     import Darwin
 #endif
 
-enum ConfigFileSystem {
-    /// The whole file as text, or the system's reason it cannot be read.
-    static func readFile(_ path: String) -> Result<String, ReadFailure> {
+public enum ConfigFileSystem {
+    /// The whole file as text, or the system's reason it cannot be read. Public for the
+    /// executable's few reads (the assertion key), so it needs no Foundation.
+    public static func readFile(_ path: String) -> Result<String, ReadFailure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(ReadFailure(errno: errno)) }
         defer { close(fd) }
@@ -76,8 +77,8 @@ enum ConfigFileSystem {
         return directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
     }
 
-    struct ReadFailure: Error {
-        var reason: String
+    public struct ReadFailure: Error {
+        public var reason: String
         init(errno code: Int32) {
             reason = String(cString: strerror(code))
         }

@@ -1,11 +1,5 @@
 // The entry points: read gateway.conf, parse, validate, and freeze it, or report every problem.
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 public enum ConfigLoader {
     /// Whether this build can sign users in. While it is false, every `auth required`
     /// location (the default) is an error, so a configuration is never served unprotected.
@@ -15,7 +9,7 @@ public enum ConfigLoader {
 
     /// Loads the file at `path`; relative `include`s resolve against its directory.
     public static func load(
-        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        path: String, environment: [String: String] = ProcessEnvironment.current()
     ) throws(ConfigErrors) -> GatewayConfiguration {
         try load(
             path: path, environment: environment, signInAvailable: signInAvailable,

@@ -1,5 +1,4 @@
 // `gateway`: argument parsing and wiring only (sign-in's wiring: SignInAssembly).
-import ArgumentParser
 import Dispatch
 import GatewayConfig
 import GatewayCore
@@ -8,33 +7,31 @@ import Glibc
 import Logging
 
 @main
-struct GatewayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gateway",
-        abstract: "An authentication gateway: a reverse proxy that signs users in before the app sees them.",
-        version: GatewayVersion.current)
+enum GatewayCommand {
+    static let abstract = "An authentication gateway: a reverse proxy that signs users in before the app sees them."
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
-    var configPath = "./gateway.conf"
-
-    @Flag(name: .long, help: "Validate the configuration, print every problem, and exit.")
-    var check = false
-
-    @Flag(name: .long, help: "Check the configuration like --check, then send SIGHUP to the running gateway (--pid).")
-    var reload = false
-
-    @Option(name: .long, help: "With --reload: the process id of the running gateway.")
-    var pid: Int32?
-
-    func validate() throws {
-        if reload && pid == nil {
-            throw ValidationError(
-                "--reload needs --pid PID, the running gateway's process id (or send it SIGHUP: kill -HUP PID)")
+    static func main() {
+        switch CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst())) {
+        case .failure(let problem):
+            FileOutput.standardError(
+                "Error: \(problem)\nUsage: \(CommandLineOptions.usage)\n  See 'gateway --help' for more information.\n")
+            exit(64)
+        case .success(let options):
+            switch options.action {
+            case .help: print(CommandLineOptions.help(abstract: abstract), terminator: "")
+            case .version: print(GatewayVersion.current)
+            default: exit(run(options))
+            }
         }
-        if pid != nil && !reload { throw ValidationError("--pid is only used with --reload") }
     }
 
-    mutating func run() throws {
+    /// Checks, reloads or runs (never returning from a run); the exit status otherwise.
+    static func run(_ options: CommandLineOptions) -> Int32 {
+        let configPath = options.configPath
+        let check = options.action == .check
+        var reloadPID: Int32?
+        if case .reload(let pid) = options.action { reloadPID = pid }
+        let reload = reloadPID != nil
         let config: GatewayConfiguration
         do {
             config = try ConfigLoader.load(path: configPath)
@@ -42,7 +39,7 @@ struct GatewayCommand: ParsableCommand {
             for diagnostic in error.diagnostics {
                 FileOutput.standardError("\(diagnostic)\n")
             }
-            throw ExitCode(1)
+            return 1
         }
         for warning in config.warnings {
             FileOutput.standardError("\(warning.location): warning: \(warning.message)\n")
@@ -58,18 +55,18 @@ struct GatewayCommand: ParsableCommand {
                 tlsProblems += 1
             }
         }
-        if tlsProblems > 0 { throw ExitCode(1) }
+        if tlsProblems > 0 { return 1 }
         if check {
             print("\(configPath): the configuration is valid")
-            return
+            return 0
         }
-        if reload, let pid { return try sendReload(to: pid) }
+        if let reloadPID { return sendReload(to: reloadPID) }
         let logs: Logs
         do {
             logs = try Logs(config: config)
         } catch {
             FileOutput.standardError("gateway: \(error)\n")
-            throw ExitCode(1)
+            return 1
         }
         signal(SIGPIPE, SIG_IGN)
         checkFileLimit(config: config, log: logs.error)
@@ -89,7 +86,7 @@ struct GatewayCommand: ParsableCommand {
             logs.error.critical("cannot start", metadata: ["error": .string("\(error)")])
             logs.flush()
             FileOutput.standardError("gateway: \(error)\n")
-            throw ExitCode(1)
+            return 1
         }
         let reloader = ConfigReloader(path: configPath, server: server, logs: logs, assembly: assembly)
         if let metrics = server.metrics { reloader.onResult = { metrics.configReloaded(success: $0 == .success) } }
@@ -99,12 +96,13 @@ struct GatewayCommand: ParsableCommand {
 }
 
 /// `--reload`: the file was checked; the running gateway re-reads its own `-c` file on SIGHUP.
-private func sendReload(to pid: Int32) throws {
+private func sendReload(to pid: Int32) -> Int32 {
     guard kill(pid, SIGHUP) == 0 else {
         FileOutput.standardError("gateway: cannot signal process \(pid): \(String(cString: strerror(errno)))\n")
-        throw ExitCode(1)
+        return 1
     }
     print("the configuration is valid; sent SIGHUP to process \(pid)")
+    return 0
 }
 
 /// Raises the open-file limit and warns when `max_connections` could still exhaust it: accepts

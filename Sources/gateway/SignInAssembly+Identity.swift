@@ -1,5 +1,4 @@
 // The assembly's part for `accept bearer` verifiers and the signed identity assertion.
-import Foundation
 import GatewayAuth
 import GatewayConfig
 import GatewayCore
@@ -17,10 +16,10 @@ extension SignInAssembly {
         guard wanted else { return nil }
         do throws(JWTError) {
             if let file = config.identityAssertionKeyFile {
-                guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw .invalidKey("cannot be read")
+                switch ConfigFileSystem.readFile(file) {
+                case .success(let pem): return try ES256SigningKey(pem: pem)
+                case .failure(let failure): throw .invalidKey("cannot be read: \(failure.reason)")
                 }
-                return try ES256SigningKey(pem: pem)
             }
             guard let secret = config.session.cookieSecret else { return nil }
             return try ES256SigningKey(derivedFrom: secret)
