@@ -7,6 +7,10 @@
 #include <sys/epoll.h>
 #include <stdlib.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 int gw_errno(void) { return errno; }
 
@@ -58,3 +62,42 @@ int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeo
 }
 
 int gw_malloc_trim(void) { return malloc_trim(0); }
+
+int gw_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void gw_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof(one));
+    (void)ignored;
+}
+
+struct gw_thread_start {
+    void (*fn)(void *);
+    void *context;
+};
+
+static void *gw_thread_main(void *raw) {
+    struct gw_thread_start start = *(struct gw_thread_start *)raw;
+    free(raw);
+    start.fn(start.context);
+    return NULL;
+}
+
+int gw_start_thread(const char *name, void (*fn)(void *), void *context) {
+    struct gw_thread_start *start = malloc(sizeof(*start));
+    if (start == NULL) return ENOMEM;
+    start->fn = fn;
+    start->context = context;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t thread;
+    int rc = pthread_create(&thread, &attr, gw_thread_main, start);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        free(start);
+        return rc;
+    }
+    pthread_setname_np(thread, name);
+    return 0;
+}

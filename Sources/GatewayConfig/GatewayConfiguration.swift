@@ -20,8 +20,8 @@ public struct GatewayConfiguration: Sendable {
     public var authPrefix: String
     /// `workers N;` — event loops. Default: the number of online cores.
     public var workers: Int
-    /// `event_backend epoll|dispatch;` — how loops learn of ready sockets. Default epoll: one
-    /// Dispatch source per loop over an epoll set. `dispatch`: a Dispatch source per socket.
+    /// `event_backend epoll|dispatch;` — how loops learn of ready sockets. Default epoll: an epoll
+    /// set per loop, waited on by the loop's own thread. `dispatch`: a Dispatch source per socket.
     public var eventBackend: EventBackendKind = .epoll
     /// `trusted_proxies CIDR ...;` — peers whose `X-Forwarded-*`, `Forwarded` and `X-Real-IP`
     /// are believed (repeatable; the lists add up). Default: none.

@@ -1,33 +1,34 @@
-// The `epoll` backend's loop half: one epoll set per loop, watched by a single Dispatch read source.
+// The `epoll` backend's loop half: one epoll set per loop, waited on by the loop's EpollWaiter.
 import CCoreShims
 import Dispatch
 import Glibc
 
-/// Every socket of a loop registers here; one Dispatch event drains every ready socket.
+/// Every socket of a loop registers here; each ready batch is delivered on the loop's queue.
 ///
 /// Why: with a Dispatch source per socket, libdispatch's manager thread hands each event to a
-/// worker thread, so every readiness costs a thread wake-up. One source over the epoll set
-/// costs one hand-off per batch, and the loop's queue then runs the whole batch.
+/// worker thread, so every readiness costs a thread wake-up. One epoll set per loop, waited on
+/// by its own thread (`EpollWaiter`), costs one wake-up per batch.
 ///
 /// Thread-safety: `@unchecked Sendable` because it is touched only on its loop's queue.
 final class EpollPoller: @unchecked Sendable {
     private let epfd: Int32
-    private var source: DispatchSourceRead?
-    /// Registered sockets by fd; the generation in each event's data guards against fd reuse.
+    private let wakeFD: Int32
+    /// Registered sockets by fd; the generation in each event's data guards against fd reuse
+    /// (the waiter collects a batch off the queue, so a socket may close before it is delivered).
     private var sockets: [EpollSocketIO?] = []
     private var generation: UInt32 = 0
-    private var readyEvents = [UInt32](repeating: 0, count: 256)
-    private var readyData = [UInt64](repeating: 0, count: 256)
-    /// At most this many epoll_wait batches per Dispatch event, so timers and accepts get a turn.
-    private static let batchesPerEvent = 4
 
-    init(queue: DispatchQueue) {
+    init(queue: DispatchQueue, name: String) {
         epfd = gw_epoll_create()
         precondition(epfd >= 0, "epoll_create1 failed: \(SystemError("epoll_create1"))")
-        let source = DispatchSource.makeReadSource(fileDescriptor: epfd, queue: queue)
-        source.setEventHandler { [unowned self] in self.drain() }
-        source.resume()
-        self.source = source
+        wakeFD = gw_eventfd()
+        precondition(wakeFD >= 0, "eventfd failed: \(SystemError("eventfd"))")
+        EpollWaiter.start(epfd: epfd, wakeFD: wakeFD, queue: queue, poller: self, name: name)
+    }
+
+    /// Ends the waiter's thread, which closes the epoll set and the wake fd.
+    deinit {
+        gw_eventfd_signal(wakeFD)
     }
 
     func makeSocket(fd: Int32, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) -> EpollSocketIO {
@@ -59,22 +60,15 @@ final class EpollPoller: @unchecked Sendable {
         if index < sockets.count, sockets[index] === io { sockets[index] = nil }
     }
 
-    private func drain() {
-        for _ in 0..<Self.batchesPerEvent {
-            let n = readyEvents.withUnsafeMutableBufferPointer { ev in
-                readyData.withUnsafeMutableBufferPointer { data in
-                    gw_epoll_wait(epfd, ev.baseAddress, data.baseAddress, Int32(ev.count), 0)
-                }
-            }
-            if n <= 0 { return }
-            for i in 0..<Int(n) {
-                let data = readyData[i]
-                let fd = Int(UInt32(truncatingIfNeeded: data))
-                let generation = UInt32(truncatingIfNeeded: data >> 32)
-                guard fd < sockets.count, let io = sockets[fd], io.generation == generation else { continue }
-                io.deliver(readyEvents[i])
-            }
-            if Int(n) < readyEvents.count { return }
+    /// One batch from the waiter, on the loop's queue. Level-triggered: a handler that leaves
+    /// data unread is called again with the next batch.
+    func deliver(events: [UInt32], data: [UInt64], count: Int) {
+        for i in 0..<count {
+            let data = data[i]
+            let fd = Int(UInt32(truncatingIfNeeded: data))
+            let generation = UInt32(truncatingIfNeeded: data >> 32)
+            guard fd < sockets.count, let io = sockets[fd], io.generation == generation else { continue }
+            io.deliver(events[i])
         }
     }
 }

@@ -36,7 +36,7 @@ public final class EventLoop: @unchecked Sendable {
         case .dispatch:
             return DispatchSocketIO(fd: fd, queue: queue, onReadable: onReadable, onWritable: onWritable)
         case .epoll:
-            if poller == nil { poller = EpollPoller(queue: queue) }
+            if poller == nil { poller = EpollPoller(queue: queue, name: "gateway-loop-\(index)") }
             return poller!.makeSocket(fd: fd, onReadable: onReadable, onWritable: onWritable)
         }
     }

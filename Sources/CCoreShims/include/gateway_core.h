@@ -23,6 +23,11 @@ int gw_epoll_create(void);
 int gw_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /* Waits up to timeout ms; fills events[i] and data[i] for each ready fd; returns the count. */
 int gw_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout);
+/* An eventfd (non-blocking, close-on-exec), and adding 1 to one: wakes an epoll_wait on it. */
+int gw_eventfd(void);
+void gw_eventfd_signal(int fd);
+/* Starts a detached thread named `name` (at most 15 bytes) running fn(context); 0 or an errno. */
+int gw_start_thread(const char *name, void (*fn)(void *), void *context);
 extern const int GW_EPOLL_CTL_ADD, GW_EPOLL_CTL_MOD, GW_EPOLL_CTL_DEL;
 extern const uint32_t GW_EPOLLIN, GW_EPOLLOUT, GW_EPOLLRDHUP, GW_EPOLLERR, GW_EPOLLHUP;
 

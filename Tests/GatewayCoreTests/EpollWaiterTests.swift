@@ -1,0 +1,83 @@
+// The epoll backend's own thread: handlers run as the loop's queue (exclusive with its other
+// work), and the thread and its two fds end with the loop.
+import Dispatch
+import Glibc
+import XCTest
+
+@testable import GatewayCore
+
+final class EpollWaiterTests: XCTestCase {
+    private final class Probe: @unchecked Sendable {
+        var insideQueueWork = false
+        var overlapped = false
+        var threadName = ""
+        var reads = 0  // bytes
+    }
+
+    private static func threadNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return names.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    private static func openFDs() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
+    }
+
+    func testHandlersRunOnTheLoopsQueueOnItsOwnThreadNeverBesideOtherQueueWork() throws {
+        let pair = try SocketPair()
+        defer { Glibc.close(pair.a) }
+        let loop = EventLoop(index: 91, backend: .epoll)
+        let key = DispatchSpecificKey<Int>()
+        loop.queue.setSpecific(key: key, value: 91)
+        let probe = Probe()
+        let done = expectation(description: "20 bytes read")
+        var io: SocketIO!
+        loop.queue.sync {
+            io = loop.makeSocketIO(
+                fd: pair.b,
+                onReadable: {
+                    XCTAssertEqual(DispatchQueue.getSpecific(key: key), 91, "a handler ran off the loop's queue")
+                    if probe.insideQueueWork { probe.overlapped = true }
+                    probe.threadName = ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "")
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                    let before = probe.reads
+                    probe.reads += pair.readAvailable(pair.b).count
+                    if before < 20 && probe.reads >= 20 { done.fulfill() }
+                }, onWritable: {})
+            io.wantRead(true)
+        }
+        // Work queued on the loop (as timers and accepts are) while bytes keep arriving: the
+        // waiter's batches must wait for it, never run beside it.
+        for round in 0..<20 {
+            loop.execute {
+                probe.insideQueueWork = true
+                usleep(2000)
+                probe.insideQueueWork = false
+            }
+            XCTAssertEqual(pair.write([UInt8(round)], to: pair.a), 1)
+            usleep(3000)
+        }
+        wait(for: [done], timeout: 10)
+        loop.queue.sync {
+            XCTAssertFalse(probe.overlapped, "a batch ran while other work held the queue")
+            XCTAssertEqual(probe.threadName, "gateway-loop-91")
+            io.close()
+        }
+    }
+
+    func testTheThreadAndItsFdsEndWithTheLoop() throws {
+        let pair = try SocketPair()
+        defer { for fd in [pair.a, pair.b] { Glibc.close(fd) } }
+        let fdsBefore = Self.openFDs()
+        var loop: EventLoop? = EventLoop(index: 92, backend: .epoll)
+        loop!.queue.sync { _ = loop!.makeSocketIO(fd: pair.b, onReadable: {}, onWritable: {}) }
+        XCTAssertTrue(Self.threadNames().contains("gateway-loop-92"))
+        XCTAssertEqual(Self.openFDs(), fdsBefore + 2, "the epoll set and the wake fd")
+        loop = nil
+        let deadline = Date().addingTimeInterval(5)
+        while Self.threadNames().contains("gateway-loop-92") && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(Self.threadNames().contains("gateway-loop-92"), "the waiter outlived its loop")
+        XCTAssertEqual(Self.openFDs(), fdsBefore)
+    }
+}
