@@ -256,4 +256,6 @@ public enum SessionStoreConfig: Sendable, Hashable {
     case memory
     /// `redis://[:password@]host:port[/db]`
     case redis(host: String, port: Int, database: Int, password: String?)
+    /// `redis-sentinel://[:password@]host:port,host:port,.../master[/db]`
+    case redisSentinel(SentinelStoreConfig)
 }

@@ -7,11 +7,10 @@ import Logging
 extension SignInAssembly {
     /// Starts listening with the loops (its own Redis connection), and stops once every loop
     /// of this generation let go of its sign-in (a reload's successor has its own caches).
-    func listen(caches: [(EventLoop, CachedSessionStore)], channel: [UInt8], config: GatewayConfiguration, log: Logger) {
-        guard case .redis(let host, let port, let database, let password) = config.session.store else { return }
+    func listen(caches: [(EventLoop, CachedSessionStore)], channel: [UInt8]) {
+        guard let endpoint = redisEndpoint else { return }
         let invalidation = SessionInvalidation(
-            host: host, port: port, database: database, password: password, channel: channel, caches: caches,
-            logger: log)
+            connection: endpoint.make(SessionInvalidation.makeQueue(), nil), channel: channel, caches: caches)
         let shared = SharedResource(invalidation) { $0.close() }
         for i in releases.indices {
             shared.retain()

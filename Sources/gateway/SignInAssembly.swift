@@ -32,6 +32,7 @@ final class SignInAssembly: @unchecked Sendable {
     private let providerSettings: [ProviderConfig]
     private let memory: MemoryStore?
     private let redis: [SharedResource<RedisConnection>]
+    let redisEndpoint: RedisEndpoint?
     private let outbound: [SharedResource<LoopProviders>]
 
     /// Whether this config signs anybody in at all.
@@ -61,19 +62,19 @@ final class SignInAssembly: @unchecked Sendable {
         if let memory, previous == nil, let metrics = metrics?.first?.shared {
             metrics.gauge(MetricCatalog.sessionsActive) { Double(memory.sessionCount) }
         }
-        if case .redis(let host, let port, let database, let password) = store {
-            redisName = "\(host):\(port)"
+        let endpoint = sameStore?.redisEndpoint ?? Self.redisEndpoint(store, log: log)
+        redisEndpoint = endpoint
+        if let endpoint {
+            redisName = endpoint.name
             if let sameStore {
                 (redisUp, redis) = (sameStore.redisUp, sameStore.redis)
             } else {
                 let redisUp = loops.map { _ in AtomicFlag() }
                 self.redisUp = redisUp
                 redis = loops.enumerated().map { index, loop in
-                    let connection = RedisConnection(
-                        queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
-                        socketIO: { [unowned loop] fd, onReadable, onWritable in
-                            loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
-                        })
+                    let connection = endpoint.make(loop.queue) { [unowned loop] fd, onReadable, onWritable in
+                        loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
+                    }
                     connection.onConnectionChange = { up in redisUp[index].set(up) }
                     return SharedResource(connection) { $0.close() }
                 }
@@ -146,14 +147,20 @@ final class SignInAssembly: @unchecked Sendable {
                         startIdentity()
                     }
                 ))
+            let failover = endpoint?.failover
             releases.append {
                 providers.release()
                 connection?.release()
+                failover?.release()
             }
         }
-        if !caches.isEmpty { listen(caches: caches, channel: channel, config: config, log: log) }
+        if sameStore == nil, let failover = endpoint?.failover {
+            starters.append((loops[0], { failover.value.start() }))
+        }
+        if !caches.isEmpty { listen(caches: caches, channel: channel) }
         // Counted only once nothing can throw: a failed build has no releases to balance it.
         for shared in redis { shared.retain() }
+        for _ in loops { endpoint?.failover?.retain() }
         for shared in outbound { shared.retain() }
     }
 

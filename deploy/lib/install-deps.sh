@@ -1,11 +1,12 @@
 # shellcheck shell=bash
 # Installs the Debian packages that building, testing, the demo and the benchmark need
-# (systemd for `systemd-analyze verify`, binutils for `readelf`: DeployFilesTests).
+# (systemd for `systemd-analyze verify`, binutils for `readelf`: DeployFilesTests; redis-sentinel
+# for SentinelFailoverTests).
 # Sourced by deploy/test, deploy/demo and deploy/bench; call `install_deps`.
 
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
-    nginx-light caddy wrk redis-server python3 python3-venv curl openssl
+    nginx-light caddy wrk redis-server redis-sentinel python3 python3-venv curl openssl
     chromium chromium-driver ca-certificates
     systemd binutils
     prometheus  # promtool, which checks the /metrics exposition in the tests

@@ -14,14 +14,20 @@ public final class SessionInvalidation: @unchecked Sendable {
     private let connection: RedisConnection
     private let caches: [(EventLoop, CachedSessionStore)]
 
-    public init(
+    public convenience init(
         host: String, port: Int, database: Int, password: String?, channel: [UInt8],
         caches: [(EventLoop, CachedSessionStore)], logger: Logger?
     ) {
+        let connection = RedisConnection(
+            queue: Self.makeQueue(), host: host, port: port, database: database, password: password, logger: logger)
+        self.init(connection: connection, channel: channel, caches: caches)
+    }
+
+    /// Over `connection` (not started yet; say one that follows a Sentinel primary, on a queue
+    /// of its own from `makeQueue()`), which this takes over.
+    public init(connection: RedisConnection, channel: [UInt8], caches: [(EventLoop, CachedSessionStore)]) {
         self.caches = caches
-        connection = RedisConnection(
-            queue: DispatchQueue(label: "gateway.session-invalidation"), host: host, port: port, database: database,
-            password: password, logger: logger)
+        self.connection = connection
         connection.subscribe(to: channel) { [caches] payload in
             guard let id = SessionID(String(decoding: payload, as: UTF8.self)) else { return }
             for (loop, cache) in caches { loop.execute { cache.invalidate(id) } }
@@ -30,6 +36,8 @@ public final class SessionInvalidation: @unchecked Sendable {
             for (loop, cache) in caches { loop.execute { cache.channelUp(up) } }
         }
     }
+
+    public static func makeQueue() -> DispatchQueue { DispatchQueue(label: "gateway.session-invalidation") }
 
     public func start() { connection.start() }
 

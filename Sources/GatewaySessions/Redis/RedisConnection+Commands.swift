@@ -68,13 +68,21 @@ extension RedisConnection {
         }
         guard let completion = pending.popFirst(id: id) else { return }  // it timed out already
         switch RedisValue(reply: reply) {
-        case .error(let message)?: completion(.failure(.replyError(message)))
+        case .error(let message)?:
+            completion(.failure(.replyError(message)))
+            // The primary this connection found was turned into a replica: find the new one.
+            if locator?.primaryOnly == true, message.hasPrefix("READONLY") { abandon("the primary became a replica") }
         case let value?: completion(.success(value))
         case nil: completion(.failure(.protocolError))
         }
     }
 
     // MARK: Timeouts
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
 
     private func armTimer() {
         guard let deadline = pending.nextDeadline, phase != .closed else {

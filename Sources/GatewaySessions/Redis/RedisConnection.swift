@@ -25,8 +25,9 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     public let queue: DispatchQueue
-    public let host: String
-    public let port: Int
+    /// Where it connects; a `locator` (Sentinel) sets them before each attempt.
+    public internal(set) var host: String
+    public internal(set) var port: Int
     public let database: Int
     private let password: String?
     let logger: Logger?
@@ -51,13 +52,18 @@ public final class RedisConnection: @unchecked Sendable {
     var timerDeadline: UInt64?
     /// Why we dropped the connection ourselves, for the log line when its context ends.
     var abandonReason: String?
-    private var attempt = 0
-    private var backoff = RedisConnection.initialBackoff
+    var attempt = 0
+    var backoff = RedisConnection.initialBackoff
     private var handshakeRemaining = 0
     /// A failure was logged; the next success is logged as a recovery, and repeats stay quiet.
     private var reportedDown = false
     /// Set by `subscribe(to:onMessage:)`: the connection then only listens on one channel.
     var subscription: Subscription?
+    /// Where to connect, asked before every attempt (Sentinel/RedisConnection+Primary.swift);
+    /// nil: `host` and `port` as given.
+    var locator: RedisLocator?
+    /// Called on `queue` with the reason whenever an attempt fails or the connection is lost.
+    public var onFailure: ((String) -> Void)?
 
     struct Subscription {
         var channel: [UInt8]
@@ -115,10 +121,16 @@ public final class RedisConnection: @unchecked Sendable {
 
     // MARK: Connecting
 
-    private func connect() {
+    func connect() {
         phase = .connecting
         attempt += 1
         let generation = attempt
+        if locator != nil { return locate(generation) }
+        connect(generation)
+    }
+
+    /// Connects to `host` and `port`, within the connect timeout.
+    func connect(_ generation: Int) {
         queue.asyncAfter(deadline: .now() + .nanoseconds(Int(connectTimeout))) { [weak self] in
             guard let self, attempt == generation, phase == .connecting || phase == .handshaking else { return }
             if adapter == nil {
@@ -186,6 +198,8 @@ public final class RedisConnection: @unchecked Sendable {
         var handshake: [(name: String, args: [[UInt8]])] = []
         if let password { handshake.append(("AUTH", [Array("AUTH".utf8), Array(password.utf8)])) }
         if database != 0 { handshake.append(("SELECT", [Array("SELECT".utf8), Array(String(database).utf8)])) }
+        // A sentinel's answer may be stale: only a server that says it is the primary will do.
+        if locator?.primaryOnly == true { handshake.append(("ROLE", [Array("ROLE".utf8)])) }
         // Without AUTH or SELECT, a PING: a socket the kernel accepted is not yet a Redis
         // that answers (it may be busy in a script), and "connected" should mean it answers.
         if handshake.isEmpty { handshake.append(("PING", [Array("PING".utf8)])) }
@@ -194,6 +208,8 @@ public final class RedisConnection: @unchecked Sendable {
             enqueue(command.args, on: context) { [self] result in
                 guard phase == .handshaking, self.adapter === adapter else { return }
                 switch result {
+                case .success(let value) where command.name == "ROLE" && !Self.isPrimaryRole(value):
+                    abandon("not the primary (ROLE says \(Self.roleName(value)))")
                 case .success:
                     handshakeRemaining -= 1
                     guard handshakeRemaining == 0 else { break }
@@ -246,7 +262,7 @@ public final class RedisConnection: @unchecked Sendable {
         scheduleReconnect()
     }
 
-    private func attemptFailed(_ reason: String) {
+    func attemptFailed(_ reason: String) {
         guard phase != .closed else { return }
         reportDown("redis unavailable", reason)
         scheduleReconnect()
@@ -263,6 +279,7 @@ public final class RedisConnection: @unchecked Sendable {
 
     /// Logs the first failure of a run of failures; the retries after it stay at debug level.
     private func reportDown(_ message: Logger.Message, _ reason: String) {
+        onFailure?(reason)
         var fields = metadata
         fields["reason"] = .string(reason)
         if reportedDown {
@@ -275,11 +292,8 @@ public final class RedisConnection: @unchecked Sendable {
 
     /// Never includes the password.
     private var metadata: Logger.Metadata {
-        ["redis": .string("\(host):\(port)/\(database)")]
-    }
-
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        var fields: Logger.Metadata = ["redis": .string("\(host):\(port)/\(database)")]
+        if let locator { fields["sentinel_master"] = .string(locator.master) }
+        return fields
     }
 }
