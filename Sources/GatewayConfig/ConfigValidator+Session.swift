@@ -56,6 +56,7 @@ extension ConfigValidator {
     /// `redis://:` and the last `@`, taken as written (no percent-decoding).
     private mutating func store(_ arg: ConfigArgument) -> SessionStoreConfig? {
         if arg.value == "memory" { return .memory }
+        if arg.value.lowercased().hasPrefix("redis-cluster://") { return clusterStore(arg) }
         let shown = Self.redactingPassword(arg.value)
         let expected =
             "\"store\" must be \"memory\" or \"redis://[:password@]host[:port][/db]\", got \"\(shown)\""

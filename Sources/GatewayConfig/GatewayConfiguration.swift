@@ -256,4 +256,6 @@ public enum SessionStoreConfig: Sendable, Hashable {
     case memory
     /// `redis://[:password@]host:port[/db]`
     case redis(host: String, port: Int, database: Int, password: String?)
+    /// `redis-cluster://[:password@]host:port,host:port,.../`: the seeds of a Redis Cluster.
+    case redisCluster(nodes: [RedisClusterNode], password: String?)
 }

@@ -31,7 +31,7 @@ final class SignInAssembly: @unchecked Sendable {
     private let store: SessionStoreConfig
     private let providerSettings: [ProviderConfig]
     private let memory: MemoryStore?
-    private let redis: [SharedResource<RedisConnection>]
+    private let redis: [SharedResource<any RedisClient>]
     private let outbound: [SharedResource<LoopProviders>]
 
     /// Whether this config signs anybody in at all.
@@ -61,19 +61,15 @@ final class SignInAssembly: @unchecked Sendable {
         if let memory, previous == nil, let metrics = metrics?.first?.shared {
             metrics.gauge(MetricCatalog.sessionsActive) { Double(memory.sessionCount) }
         }
-        if case .redis(let host, let port, let database, let password) = store {
-            redisName = "\(host):\(port)"
+        if let name = Self.redisName(store) {
+            redisName = name
             if let sameStore {
                 (redisUp, redis) = (sameStore.redisUp, sameStore.redis)
             } else {
                 let redisUp = loops.map { _ in AtomicFlag() }
                 self.redisUp = redisUp
                 redis = loops.enumerated().map { index, loop in
-                    let connection = RedisConnection(
-                        queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
-                        socketIO: { [unowned loop] fd, onReadable, onWritable in
-                            loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
-                        })
+                    let connection = Self.redisClient(store, loop: loop, log: log)
                     connection.onConnectionChange = { up in redisUp[index].set(up) }
                     return SharedResource(connection) { $0.close() }
                 }
