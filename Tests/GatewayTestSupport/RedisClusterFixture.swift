@@ -63,13 +63,14 @@ public final class RedisClusterFixture: @unchecked Sendable {
         if !done { throw TestFailure("the cluster did not reach cluster_state:ok in \(timeout)s") }
     }
 
-    /// The running primaries' ports, from CLUSTER NODES as `asking` (any running node) sees it.
+    /// The running primaries that serve slots, from CLUSTER NODES as the first running node sees
+    /// it (a line with slot ranges after its 8 fixed fields).
     public func primaries() throws -> [Int] {
         let asking = servers.keys.sorted()[0]
         let nodes = try Self.cli(port: asking, ["CLUSTER", "NODES"])
         return nodes.split(separator: "\n").compactMap { line -> Int? in
             let fields = line.split(separator: " ")
-            guard fields.count >= 8, fields[2].contains("master"), !fields[2].contains("fail"),
+            guard fields.count > 8, fields[2].contains("master"), !fields[2].contains("fail"),
                 let port = fields[1].split(separator: "@").first?.split(separator: ":").last.flatMap({ Int($0) }),
                 servers[port] != nil
             else { return nil }

@@ -1,0 +1,119 @@
+// The cluster client against a real three-primary cluster: spread, MOVED, ASK, a slot with no
+// reachable node, and the invalidation channel heard from another node.
+import Dispatch
+import Foundation
+import GatewaySessions
+import GatewayTestSupport
+import XCTest
+
+final class RedisClusterClientTests: XCTestCase {
+    nonisolated(unsafe) static var cluster: RedisClusterFixture?
+    private var clients: [RedisClusterClient] = []
+
+    override class func setUp() {
+        super.setUp()
+        cluster = try? RedisClusterFixture()
+    }
+
+    override class func tearDown() {
+        cluster?.stop()
+        cluster = nil
+        super.tearDown()
+    }
+
+    override func tearDown() {
+        for client in clients { client.close() }
+        for client in clients { client.queue.sync {} }
+        clients = []
+    }
+
+    private func client(seeds: [Int], wait: Bool = true) throws -> RedisClusterClient {
+        let client = RedisClusterClient(
+            queue: DispatchQueue(label: "test.cluster.\(clients.count)"),
+            seeds: seeds.map { ClusterNodeAddress(host: "127.0.0.1", port: $0) })
+        clients.append(client)
+        client.start()
+        if wait { eventually(on: client.queue, "cluster connected") { client.isConnected } }
+        return client
+    }
+
+    private func send(_ client: RedisClusterClient, _ args: [String]) -> Result<RedisValue, RedisError>? {
+        waitFor(on: client.queue) { (done: @escaping @Sendable (Result<RedisValue, RedisError>) -> Void) in
+            client.send(args, completion: done)
+        }
+    }
+
+    private func redirects(_ client: RedisClusterClient) -> Int { client.queue.sync { client.redirectsFollowed } }
+
+    func testDiscoversEveryPrimaryFromOneSeedAndSpreadsKeys() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        let c = try client(seeds: [cluster.ports[5]])
+        let primaries = try cluster.primaries()
+        XCTAssertEqual(primaries.count, 3)
+        XCTAssertEqual(Set(c.queue.sync { c.slotCounts }.keys.map(\.port)), Set(primaries))
+        let before = try cluster.keyCounts()
+        for n in 0..<300 { XCTAssertEqual(try send(c, ["SET", "spread:\(n)", "v"])?.get(), .status("OK")) }
+        for n in 0..<300 { XCTAssertEqual(try send(c, ["GET", "spread:\(n)"])?.get(), .string(Array("v".utf8))) }
+        let after = try cluster.keyCounts()
+        for port in primaries { XCTAssertGreaterThan(after[port]! - before[port]!, 50, "primary \(port)") }
+        XCTAssertEqual(redirects(c), 0, "a fresh map needs no redirect")
+    }
+
+    func testFollowsASKDuringAMigrationAndMOVEDAfterIt() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        let c = try client(seeds: [cluster.ports[0]])
+        let key = "migrating:\(UUID().uuidString)"
+        XCTAssertEqual(try send(c, ["SET", key, "here"])?.get(), .status("OK"))
+        let slot = ClusterHashSlot.slot(Array(key.utf8))
+        let source = try XCTUnwrap(cluster.owner(ofSlot: slot))
+        let target = try XCTUnwrap(cluster.primaries().first { $0 != source })
+
+        let sourceSlots = c.queue.sync { c.slotCounts }[ClusterNodeAddress(host: "127.0.0.1", port: source)]
+        try cluster.migrate(slot: slot, from: source, to: target, finish: false)
+        XCTAssertEqual(try send(c, ["GET", key])?.get(), .string(Array("here".utf8)), "ASK followed")
+        XCTAssertEqual(redirects(c), 1)
+        XCTAssertEqual(
+            c.queue.sync { c.slotCounts }[ClusterNodeAddress(host: "127.0.0.1", port: source)], sourceSlots,
+            "an ASK leaves the map alone")
+
+        try cluster.migrate(slot: slot, from: source, to: target, finish: true)
+        XCTAssertEqual(try send(c, ["GET", key])?.get(), .string(Array("here".utf8)), "MOVED followed")
+        XCTAssertEqual(redirects(c), 2)
+        XCTAssertEqual(try send(c, ["GET", key])?.get(), .string(Array("here".utf8)))
+        XCTAssertEqual(redirects(c), 2, "the MOVED updated the map")
+        try cluster.migrate(slot: slot, from: target, to: source, finish: true)
+    }
+
+    func testASlotWithoutAReachableNodeFailsAtOnce() throws {
+        let dead = try LoopbackPort.unused()
+        let c = try client(seeds: [dead], wait: false)
+        let started = Date()
+        let result = send(c, ["GET", "anything"])
+        guard case .failure(let error)? = result else { return XCTFail("expected a failure, got \(String(describing: result))") }
+        XCTAssertEqual(error, .unavailable)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5, "no hang")
+        XCTAssertFalse(c.queue.sync { c.isConnected })
+    }
+
+    func testInvalidationPublishedOnAnyNodeReachesTheSubscriber() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        let primaries = try cluster.primaries()
+        let heard = Box<String>()
+        let up = Box<Bool>()
+        let queue = DispatchQueue(label: "test.cluster.subscriber")
+        let subscriber = ClusterSubscriber(
+            queue: queue, seeds: [ClusterNodeAddress(host: "127.0.0.1", port: primaries[0])], password: nil,
+            channel: Array("chan:test".utf8), logger: nil
+        ) { payload in heard.append(String(decoding: payload, as: UTF8.self)) }
+        subscriber.onConnectionChange = { up.append($0) }
+        subscriber.start()
+        defer {
+            subscriber.close()
+            queue.sync {}
+        }
+        eventually(on: queue, "subscribed") { up.all.last == true }
+        for port in primaries[1...] { try RedisClusterFixture.cli(port: port, ["PUBLISH", "chan:test", "from-\(port)"]) }
+        eventually(on: queue, "both messages") { heard.all.count == 2 }
+        XCTAssertEqual(Set(heard.all), Set(primaries[1...].map { "from-\($0)" }))
+    }
+}
