@@ -24,10 +24,21 @@ extension RedisClusterFixture {
             guard reply.contains("OK") || reply.contains("NOKEY") else { throw TestFailure("MIGRATE: \(reply)") }
         }
         if finish {
-            for port in try primaries() {
+            // The target first, then the source, as the cluster spec and redis-cli do: the
+            // other order lets the two send MOVED to each other for a moment.
+            let others = try primaries().filter { $0 != source && $0 != target }
+            for port in [target, source] + others {
                 try expectOK(port, ["CLUSTER", "SETSLOT", String(slot), "NODE", targetID])
             }
         }
+    }
+
+    /// `CLUSTER KEYSLOT key`: the server's own answer.
+    public func keySlot(_ key: String) throws -> Int {
+        let port = try primaries()[0]
+        let text = try Self.cli(port: port, ["CLUSTER", "KEYSLOT", key]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let slot = Int(text) else { throw TestFailure("CLUSTER KEYSLOT \(key): \(text)") }
+        return slot
     }
 
     /// Keys on each running primary (DBSIZE).

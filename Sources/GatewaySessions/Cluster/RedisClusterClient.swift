@@ -137,7 +137,16 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
                         case .moved(let slot, let address):
                             map.assign(slot, to: address)
                             refreshSoon()
-                            route(args, redirectsLeft: redirectsLeft - 1, asking: nil, completion: completion)
+                            // A second MOVED for one command: nodes that disagree for a moment
+                            // (mid-resharding) bounce it, so give them 25, 50, 75 ms.
+                            let bounced = Self.maximumRedirects - redirectsLeft
+                            guard bounced > 0 else {
+                                return route(args, redirectsLeft: redirectsLeft - 1, asking: nil, completion: completion)
+                            }
+                            nonisolated(unsafe) let completion = completion
+                            queue.asyncAfter(deadline: .now() + .milliseconds(25 * bounced)) { [self] in
+                                route(args, redirectsLeft: redirectsLeft - 1, asking: nil, completion: completion)
+                            }
                         case .ask(_, let address):
                             route(args, redirectsLeft: redirectsLeft - 1, asking: address, completion: completion)
                         }
