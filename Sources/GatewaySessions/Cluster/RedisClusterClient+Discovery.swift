@@ -19,7 +19,7 @@ extension RedisClusterClient {
 
     private func tickFired() {
         let since = DispatchTime.now().uptimeNanoseconds &- lastRefresh
-        if !isConnected || since >= RedisConnection.nanoseconds(Self.steadyRefresh) { refresh() }
+        if isDegraded || since >= RedisConnection.nanoseconds(Self.steadyRefresh) { refresh() }
     }
 
     /// Asks for the map now, or at the next tick if one was asked for less than a tick ago.
@@ -79,11 +79,17 @@ extension RedisClusterClient {
         updateState()
     }
 
-    /// Up when every slot has a primary and every primary answers.
+    /// Up when every slot has a primary and at least one primary answers. Not "every": while
+    /// one primary fails over, every instance of the gateway sees the same gap, and a
+    /// readiness check that took them all out of a load balancer would turn a partial outage
+    /// (503 for that primary's slots only) into a full one.
     func updateState() {
-        let up = map.coversEverySlot && map.nodes.allSatisfy { nodes[$0]?.isConnected == true }
+        let up = map.coversEverySlot && map.nodes.contains { nodes[$0]?.isConnected == true }
         setConnected(up)
     }
+
+    /// True while some slot's primary does not answer: the ticker then asks for the map often.
+    var isDegraded: Bool { !map.coversEverySlot || map.nodes.contains { nodes[$0]?.isConnected != true } }
 
     private static let clusterSlots = [Array("CLUSTER".utf8), Array("SLOTS".utf8)]
 }

@@ -29,6 +29,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     let commandTimeout: Duration
     let makeSocketIO: SocketIOFactory?
 
+    /// The slot map covers every slot and some primary answers (RedisClusterClient+Discovery).
     public private(set) var isConnected = false
     public var onConnectionChange: ((Bool) -> Void)?
     public var isCluster: Bool { true }

@@ -5,7 +5,8 @@ import Dispatch
 /// Thread-safety: as `RedisConnection`: `start()`/`close()` from anywhere, the rest on `queue`.
 public protocol RedisClient: AnyObject, Sendable {
     var queue: DispatchQueue { get }
-    /// True while commands can be sent (the node answers; for a cluster, every slot's node does).
+    /// True while commands can be sent (the node answers; for a cluster: the slot map is
+    /// complete and a primary answers, see `RedisClusterClient.updateState`).
     var isConnected: Bool { get }
     /// Called on `queue` when `isConnected` changes.
     var onConnectionChange: ((Bool) -> Void)? { get set }
