@@ -6,7 +6,7 @@ import GatewayTestSupport
 import XCTest
 
 final class RedisClusterTests: IntegrationTestCase {
-    private var cluster: RedisClusterFixture!
+    var cluster: RedisClusterFixture!
     private var gateway: GatewayProcess?
 
     /// The gateway's log lines about the store, for a failure message.
@@ -64,7 +64,7 @@ final class RedisClusterTests: IntegrationTestCase {
         return found
     }
 
-    private func status(_ base: URL, _ cookie: String) throws -> Int {
+    func status(_ base: URL, _ cookie: String) throws -> Int {
         try RawHTTPClient(port: base.port!).request(
             "GET", "/app/x", headers: [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")]
         ).status
@@ -135,5 +135,47 @@ final class RedisClusterTests: IntegrationTestCase {
         XCTAssertGreaterThanOrEqual(moved, 20)
         XCTAssertEqual(during.count, 0, "requests failed during the resharding: \(ClusterLoad.summary(samples))\n\(storeErrors)")
         for cookie in cookies { XCTAssertEqual(try status(base, cookie), 200) }
+    }
+}
+
+extension RedisClusterTests {
+    /// Two gateways with the session cache on one cluster: a sign-out on one ends the session
+    /// on the other within a second (the PUBLISH reaches the other's subscriber on its node).
+    func testASignOutOnOneInstanceEndsTheCachedSessionOnAnotherWithinASecond() throws {
+        cluster = try RedisClusterFixture()
+        let issuer = try startJWTIssuer()
+        let upstream = try startUpstream()
+        let provider = "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }"
+        let store = { (ports: ArraySlice<Int>) in "redis-cluster://" + ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "/" }
+        let (_, baseA) = try startSignInGateway(upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[0...1]))
+        let (_, baseB) = try startSignInGateway(
+            upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[2...3]), sessionExtra: "cache 5s;")
+        for base in [baseA, baseB] {
+            XCTAssertTrue(waitUntil(timeout: 15, interval: 0.05) {
+                (try? RawHTTPClient(port: base.port!).request("GET", "/readyz").status) == 200
+            })
+        }
+        let browser = Browser()
+        try issuer.loginAs(sub: "cache-\(UUID().uuidString.prefix(8))")
+        try signInThroughIssuer(browser, base: baseA)
+        let cookie = try XCTUnwrap(browser.cookies(for: baseA)["__gateway"])
+        XCTAssertEqual(try status(baseB, cookie), 200)
+        // Delete the session behind the caches' back (no PUBLISH): B still serves its copy, so
+        // the cache is on and its channel up; only the sign-out's announcement can evict it.
+        let sessionKeys = try keys("session:*").values.flatMap { $0 }
+        XCTAssertEqual(sessionKeys.count, 1)
+        try RedisClusterFixture.cli(port: cluster.ports[0], ["-c", "DEL", sessionKeys[0]])
+        XCTAssertEqual(try keys("session:*").values.flatMap { $0 }.count, 0)
+        XCTAssertEqual(try status(baseB, cookie), 200, "cached on B")
+        let out = try browser.request(
+            "POST", URL(string: "/auth/sign_out", relativeTo: baseA)!.absoluteURL,
+            headers: [("Origin", baseA.absoluteString), ("Sec-Fetch-Site", "same-origin")])
+        XCTAssertEqual(out.response.status, 302)
+        let start = Date()
+        let ended = waitUntil(timeout: 5, interval: 0.02) { (try? self.status(baseB, cookie)) == 401 }
+        let elapsed = Date().timeIntervalSince(start)
+        print("cluster: sign-out on one instance refused on the other after \(Int(elapsed * 1000)) ms")
+        XCTAssertTrue(ended)
+        XCTAssertLessThan(elapsed, 1.0)
     }
 }

@@ -96,13 +96,22 @@ final class RedisClusterClientTests: XCTestCase {
     }
 
     func testInvalidationPublishedOnAnyNodeReachesTheSubscriber() throws {
+        try checkSubscriber(deadFirstSeed: false)
+    }
+
+    func testTheSubscriberMovesOnFromASeedThatDoesNotAnswer() throws {
+        try checkSubscriber(deadFirstSeed: true)
+    }
+
+    private func checkSubscriber(deadFirstSeed: Bool) throws {
         let cluster = try XCTUnwrap(Self.cluster)
         let primaries = try cluster.primaries()
+        let seeds = (deadFirstSeed ? [try LoopbackPort.unused()] : []) + [primaries[0]]
         let heard = Box<String>()
         let up = Box<Bool>()
         let queue = DispatchQueue(label: "test.cluster.subscriber")
         let subscriber = ClusterSubscriber(
-            queue: queue, seeds: [ClusterNodeAddress(host: "127.0.0.1", port: primaries[0])], password: nil,
+            queue: queue, seeds: seeds.map { ClusterNodeAddress(host: "127.0.0.1", port: $0) }, password: nil,
             channel: Array("chan:test".utf8), logger: nil
         ) { payload in heard.append(String(decoding: payload, as: UTF8.self)) }
         subscriber.onConnectionChange = { up.append($0) }
@@ -112,6 +121,7 @@ final class RedisClusterClientTests: XCTestCase {
             queue.sync {}
         }
         eventually(on: queue, "subscribed") { up.all.last == true }
+        XCTAssertEqual(queue.sync { subscriber.address?.port }, primaries[0])
         for port in primaries[1...] { try RedisClusterFixture.cli(port: port, ["PUBLISH", "chan:test", "from-\(port)"]) }
         eventually(on: queue, "both messages") { heard.all.count == 2 }
         XCTAssertEqual(Set(heard.all), Set(primaries[1...].map { "from-\($0)" }))
