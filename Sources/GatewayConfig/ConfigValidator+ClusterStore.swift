@@ -13,7 +13,9 @@ extension ConfigValidator {
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
             guard userInfo.hasPrefix(":") else {
-                error(arg.location, item, "\"store\" supports only a password (\"redis-cluster://:PASSWORD@host:port\"), not a user name")
+                error(
+                    arg.location, item,
+                    "\"store\" supports only a password (\"redis-cluster://:PASSWORD@host:port\"), not a user name")
                 return nil
             }
             password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
@@ -24,7 +26,8 @@ extension ConfigValidator {
         if path.count > 1 {
             error(
                 arg.location, item,
-                "\"store\": a Redis Cluster has only database 0, so a cluster URL takes no database (remove \"\(path)\")")
+                "\"store\": a Redis Cluster has only database 0, so a cluster URL takes no database (remove \"\(path)\")"
+            )
             return nil
         }
         var nodes: [RedisClusterNode] = []

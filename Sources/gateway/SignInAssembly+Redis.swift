@@ -10,7 +10,8 @@ extension SignInAssembly {
         switch store {
         case .memory: return nil
         case .redis(let host, let port, _, _): return "\(host):\(port)"
-        case .redisCluster(let nodes, _): return "cluster " + nodes.map { "\($0.host):\($0.port)" }.joined(separator: ",")
+        case .redisCluster(let nodes, _):
+            return "cluster " + nodes.map { "\($0.host):\($0.port)" }.joined(separator: ",")
         }
     }
 

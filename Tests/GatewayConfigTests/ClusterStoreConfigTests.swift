@@ -13,7 +13,9 @@ final class ClusterStoreConfigTests: XCTestCase {
         XCTAssertEqual(
             try store("redis-cluster://10.0.0.1:7000,10.0.0.2:7001/"),
             .redisCluster(
-                nodes: [RedisClusterNode(host: "10.0.0.1", port: 7000), RedisClusterNode(host: "10.0.0.2", port: 7001)],
+                nodes: [
+                    RedisClusterNode(host: "10.0.0.1", port: 7000), RedisClusterNode(host: "10.0.0.2", port: 7001),
+                ],
                 password: nil))
         XCTAssertEqual(
             try store("redis-cluster://:s3cr@t@r1.internal,[::1]:7002"),

@@ -37,7 +37,8 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
         var onVictim = 0
         let victim = try XCTUnwrap(
             primaries.first { port in
-                onVictim = (try? RedisClusterFixture.cli(port: port, ["--scan", "--pattern", "session:*"]))?
+                onVictim =
+                    (try? RedisClusterFixture.cli(port: port, ["--scan", "--pattern", "session:*"]))?
                     .split(separator: "\n").count ?? 0
                 return onVictim > 0
             })
@@ -50,7 +51,8 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
         cluster.kill(victim)
         // The replica is promoted after the node timeout; then give the load a moment more.
         let promoted = waitUntil(timeout: 30, interval: 0.1) {
-            (try? self.cluster.primaries().count) == 3 && (try? self.cluster.waitForState(ok: true, timeout: 0.1)) != nil
+            (try? self.cluster.primaries().count) == 3
+                && (try? self.cluster.waitForState(ok: true, timeout: 0.1)) != nil
         }
         XCTAssertTrue(promoted, "no replica took over from \(victim)")
         Thread.sleep(forTimeInterval: 2)
@@ -61,7 +63,8 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
         let slowest = samples.map(\.seconds).max() ?? 0
         print(
             "cluster failover: \(onVictim) sessions on the killed primary; \(ClusterLoad.summary(samples)); "
-                + "failures from \(Int((gapStart - killedAt) * 1000)) to \(Int((gapEnd - killedAt) * 1000)) ms after the kill")
+                + "failures from \(Int((gapStart - killedAt) * 1000)) to \(Int((gapEnd - killedAt) * 1000)) ms after the kill"
+        )
         XCTAssertTrue(Set(failures.map(\.status)).isSubset(of: [503]), "only 503s: \(ClusterLoad.summary(samples))")
         XCTAssertLessThan(slowest, 3, "a request hung")
         XCTAssertLessThan(gapEnd - killedAt, 20, "the gap never closed")

@@ -133,7 +133,8 @@ final class RedisClusterTests: IntegrationTestCase {
         let during = samples.filter { $0.status != 200 }
         print("cluster resharding: \(moved) slots moved; \(ClusterLoad.summary(samples))")
         XCTAssertGreaterThanOrEqual(moved, 20)
-        XCTAssertEqual(during.count, 0, "requests failed during the resharding: \(ClusterLoad.summary(samples))\n\(storeErrors)")
+        XCTAssertEqual(
+            during.count, 0, "requests failed during the resharding: \(ClusterLoad.summary(samples))\n\(storeErrors)")
         for cookie in cookies { XCTAssertEqual(try status(base, cookie), 200) }
     }
 }
@@ -146,14 +147,19 @@ extension RedisClusterTests {
         let issuer = try startJWTIssuer()
         let upstream = try startUpstream()
         let provider = "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }"
-        let store = { (ports: ArraySlice<Int>) in "redis-cluster://" + ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "/" }
-        let (_, baseA) = try startSignInGateway(upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[0...1]))
+        let store = { (ports: ArraySlice<Int>) in
+            "redis-cluster://" + ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "/"
+        }
+        let (_, baseA) = try startSignInGateway(
+            upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[0...1]))
         let (_, baseB) = try startSignInGateway(
-            upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[2...3]), sessionExtra: "cache 5s;")
+            upstreamPort: upstream.port, providers: provider, store: store(cluster.ports[2...3]),
+            sessionExtra: "cache 5s;")
         for base in [baseA, baseB] {
-            XCTAssertTrue(waitUntil(timeout: 15, interval: 0.05) {
-                (try? RawHTTPClient(port: base.port!).request("GET", "/readyz").status) == 200
-            })
+            XCTAssertTrue(
+                waitUntil(timeout: 15, interval: 0.05) {
+                    (try? RawHTTPClient(port: base.port!).request("GET", "/readyz").status) == 200
+                })
         }
         let browser = Browser()
         try issuer.loginAs(sub: "cache-\(UUID().uuidString.prefix(8))")

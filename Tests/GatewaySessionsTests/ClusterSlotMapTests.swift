@@ -6,7 +6,8 @@ import XCTest
 final class ClusterSlotMapTests: XCTestCase {
     private func range(_ start: Int, _ end: Int, _ host: String, _ port: Int) -> RedisValue {
         .array([
-            .integer(start), .integer(end), .array([.string(Array(host.utf8)), .integer(port), .string(Array("id".utf8))]),
+            .integer(start), .integer(end),
+            .array([.string(Array(host.utf8)), .integer(port), .string(Array("id".utf8))]),
             .array([.string(Array("127.0.0.1".utf8)), .integer(port + 100), .string(Array("replica".utf8))]),
         ])
     }

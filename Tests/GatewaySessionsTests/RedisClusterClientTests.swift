@@ -89,7 +89,9 @@ final class RedisClusterClientTests: XCTestCase {
         let c = try client(seeds: [dead], wait: false)
         let started = Date()
         let result = send(c, ["GET", "anything"])
-        guard case .failure(let error)? = result else { return XCTFail("expected a failure, got \(String(describing: result))") }
+        guard case .failure(let error)? = result else {
+            return XCTFail("expected a failure, got \(String(describing: result))")
+        }
         XCTAssertEqual(error, .unavailable)
         XCTAssertLessThan(Date().timeIntervalSince(started), 1.5, "no hang")
         XCTAssertFalse(c.queue.sync { c.isConnected })
@@ -122,7 +124,9 @@ final class RedisClusterClientTests: XCTestCase {
         }
         eventually(on: queue, "subscribed") { up.all.last == true }
         XCTAssertEqual(queue.sync { subscriber.address?.port }, primaries[0])
-        for port in primaries[1...] { try RedisClusterFixture.cli(port: port, ["PUBLISH", "chan:test", "from-\(port)"]) }
+        for port in primaries[1...] {
+            try RedisClusterFixture.cli(port: port, ["PUBLISH", "chan:test", "from-\(port)"])
+        }
         eventually(on: queue, "both messages") { heard.all.count == 2 }
         XCTAssertEqual(Set(heard.all), Set(primaries[1...].map { "from-\($0)" }))
     }

@@ -23,9 +23,10 @@ public final class RedisClusterFixture: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
             for port in ports { try startNode(port) }
-            let create = ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + [
-                "--cluster-replicas", "1", "--cluster-yes",
-            ]
+            let create =
+                ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + [
+                    "--cluster-replicas", "1", "--cluster-yes",
+                ]
             let output = try Self.cli(port: ports[0], create, timeout: 60)
             guard output.contains("[OK] All 16384 slots covered") else {
                 throw TestFailure("redis-cli --cluster create failed:\n\(output)")

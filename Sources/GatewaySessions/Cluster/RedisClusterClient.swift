@@ -142,7 +142,8 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
                             // (mid-resharding) bounce it, so give them 25, 50, 75 ms.
                             let bounced = Self.maximumRedirects - redirectsLeft
                             guard bounced > 0 else {
-                                return route(args, redirectsLeft: redirectsLeft - 1, asking: nil, completion: completion)
+                                return route(
+                                    args, redirectsLeft: redirectsLeft - 1, asking: nil, completion: completion)
                             }
                             nonisolated(unsafe) let completion = completion
                             queue.asyncAfter(deadline: .now() + .milliseconds(25 * bounced)) { [self] in

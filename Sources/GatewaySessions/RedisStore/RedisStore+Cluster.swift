@@ -25,7 +25,9 @@ extension RedisStore {
             guard case .success(.integer) = result else {
                 return completion(.failure(Self.failure(result)))
             }
-            let write = [Self.set, Array(sessionKeyText(id).utf8), record.encodedJSON(), Self.ex, Array(String(ttlSeconds).utf8)]
+            let write = [
+                Self.set, Array(sessionKeyText(id).utf8), record.encodedJSON(), Self.ex, Array(String(ttlSeconds).utf8),
+            ]
             connection.send(write) { result in
                 completion(Self.setOutcome(result).map { _ in () })
             }
@@ -56,15 +58,21 @@ extension RedisStore {
             let ids = items.compactMap { $0.text.flatMap(SessionID.init) }
             var found: [SessionID: [UInt8]] = [:]
             var gone: [String] = []
-            gather(ids, completion: { [self] (outcome: Result<Int, StoreError>) in
-                if case .failure(let error) = outcome { return completion(.failure(error)) }
-                if !gone.isEmpty {
-                    run(.listIndex, keys: [userIndex(userID)], [index] + gone, prefix: graphPrefix) { _ in }
+            gather(
+                ids,
+                completion: { [self] (outcome: Result<Int, StoreError>) in
+                    if case .failure(let error) = outcome { return completion(.failure(error)) }
+                    if !gone.isEmpty {
+                        run(.listIndex, keys: [userIndex(userID)], [index] + gone, prefix: graphPrefix) { _ in }
+                    }
+                    completion(
+                        .success(
+                            .array(
+                                ids.flatMap { id in
+                                    found[id].map { [RedisValue.string(Array(id.value.utf8)), .string($0)] } ?? []
+                                })))
                 }
-                completion(.success(.array(ids.flatMap { id in
-                    found[id].map { [RedisValue.string(Array(id.value.utf8)), .string($0)] } ?? []
-                })))
-            }) { [self] id, done in
+            ) { [self] id, done in
                 connection.send([Self.get, Array(sessionKeyText(id).utf8)]) { result in
                     switch result {
                     case .success(.string(let json)): found[id] = json
@@ -81,13 +89,16 @@ extension RedisStore {
         _ ids: [SessionID], ofUser userID: String, completion: @escaping (Result<Int, StoreError>) -> Void
     ) {
         var unlisted: [String] = []
-        gather(ids, completion: { [self] (outcome: Result<Int, StoreError>) in
-            if !unlisted.isEmpty {
-                let index = "user_sessions:" + userID
-                run(.listIndex, keys: [userIndex(userID)], [index] + unlisted, prefix: graphPrefix) { _ in }
+        gather(
+            ids,
+            completion: { [self] (outcome: Result<Int, StoreError>) in
+                if !unlisted.isEmpty {
+                    let index = "user_sessions:" + userID
+                    run(.listIndex, keys: [userIndex(userID)], [index] + unlisted, prefix: graphPrefix) { _ in }
+                }
+                completion(outcome)
             }
-            completion(outcome)
-        }) { [self] id, done in
+        ) { [self] id, done in
             run(.deleteOwnedSession, keys: [sessionKeyText(id)], [id.value, userID]) { result in
                 guard case .success(.integer(let n)) = result else { return done(.failure(Self.failure(result))) }
                 if n >= 0 { unlisted.append(id.value) }

@@ -42,7 +42,8 @@ extension RedisStore: ProviderTokenStore {
             return
         }
         let json = String(decoding: record.encodedJSON(), as: UTF8.self)
-        run(.updateIfTokens, keys: [sessionKeyText(id)], [id.value, expectedTokens ?? "", json, String(ttlSeconds)]) { result in
+        run(.updateIfTokens, keys: [sessionKeyText(id)], [id.value, expectedTokens ?? "", json, String(ttlSeconds)]) {
+            result in
             completion(Self.flag(result))
         }
     }

@@ -26,7 +26,9 @@ final class ClusterLoad: @unchecked Sendable {
                 let status =
                     (try? RawHTTPClient(port: port, timeout: 10).request(
                         "GET", "/app/x",
-                        headers: [("Cookie", "__gateway=\(cookies[n % cookies.count])"), ("Accept", "application/json")]
+                        headers: [
+                            ("Cookie", "__gateway=\(cookies[n % cookies.count])"), ("Accept", "application/json"),
+                        ]
                     ).status) ?? 0
                 let sample = Sample(
                     at: begin.timeIntervalSince(started), status: status, seconds: Date().timeIntervalSince(begin))
@@ -52,6 +54,7 @@ final class ClusterLoad: @unchecked Sendable {
     static func summary(_ samples: [Sample]) -> String {
         let counts = Dictionary(samples.map { ($0.status, 1) }, uniquingKeysWith: +)
         let slowest = samples.map(\.seconds).max() ?? 0
-        return "\(samples.count) requests, statuses \(counts.sorted { $0.key < $1.key }), slowest \(Int(slowest * 1000)) ms"
+        return
+            "\(samples.count) requests, statuses \(counts.sorted { $0.key < $1.key }), slowest \(Int(slowest * 1000)) ms"
     }
 }
