@@ -6,17 +6,14 @@
 public enum RedisCommandKey {
     public static func key(of args: [[UInt8]]) -> [UInt8]? {
         guard let name = args.first else { return nil }
-        switch uppercased(name) {
-        case "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO":
+        if scripted.contains(where: { matches(name, $0) }) {
             guard args.count > 3, let count = Int(String(decoding: args[2], as: UTF8.self)), count > 0 else {
                 return nil
             }
             return args[3]
-        case "PUBLISH", "SCRIPT", "PING", "CLUSTER", "ASKING", "INFO", "AUTH", "SUBSCRIBE":
-            return nil
-        default:
-            return args.count > 1 ? args[1] : nil
         }
+        if keyless.contains(where: { matches(name, $0) }) { return nil }
+        return args.count > 1 ? args[1] : nil
     }
 
     /// The slot of `args`' key, or nil for any node.
@@ -24,7 +21,14 @@ public enum RedisCommandKey {
         key(of: args).map(ClusterHashSlot.slot)
     }
 
-    private static func uppercased(_ name: [UInt8]) -> String {
-        String(decoding: name.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+    /// Case-insensitive on bytes, no String per command (this runs for every GET): `& 0xDF`
+    /// upper-cases ASCII letters and keeps `_`.
+    private static func matches(_ name: [UInt8], _ word: [UInt8]) -> Bool {
+        name.count == word.count && zip(name, word).allSatisfy { $0 & 0xDF == $1 }
+    }
+
+    private static let scripted = ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"].map { Array($0.utf8) }
+    private static let keyless = ["PUBLISH", "SCRIPT", "PING", "CLUSTER", "ASKING", "INFO", "AUTH", "SUBSCRIBE"].map {
+        Array($0.utf8)
     }
 }
