@@ -84,6 +84,34 @@ final class RedisClusterClientTests: XCTestCase {
         try cluster.migrate(slot: slot, from: target, to: source, finish: true)
     }
 
+    func testRidesOutTwoNodesBouncingMOVEDForAMoment() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        let c = try client(seeds: [cluster.ports[0]])
+        let key = "bounce:\(UUID().uuidString)"
+        XCTAssertEqual(try send(c, ["SET", key, "v"])?.get(), .status("OK"))
+        let slot = ClusterHashSlot.slot(Array(key.utf8))
+        let source = try XCTUnwrap(cluster.owner(ofSlot: slot))
+        let target = try XCTUnwrap(cluster.primaries().first { $0 != source })
+        // The order the spec warns against: the source hands the slot over while the target
+        // still only imports it, so each sends the command to the other until the target is told.
+        try cluster.migrate(slot: slot, from: source, to: target, finish: false)
+        try RedisClusterFixture.cli(
+            port: source, ["CLUSTER", "SETSLOT", String(slot), "NODE", try cluster.nodeID(target)])
+        let told = DispatchSemaphore(value: 0)
+        let targetID = try cluster.nodeID(target)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(40)) {
+            _ = try? RedisClusterFixture.cli(port: target, ["CLUSTER", "SETSLOT", String(slot), "NODE", targetID])
+            told.signal()
+        }
+        XCTAssertEqual(try send(c, ["GET", key])?.get(), .string(Array("v".utf8)))
+        XCTAssertGreaterThanOrEqual(redirects(c), 2, "the nodes bounced it")
+        told.wait()
+        for port in try cluster.primaries() {
+            try RedisClusterFixture.cli(port: port, ["CLUSTER", "SETSLOT", String(slot), "NODE", targetID])
+        }
+        try cluster.migrate(slot: slot, from: target, to: source, finish: true)
+    }
+
     func testASlotWithoutAReachableNodeFailsAtOnce() throws {
         let dead = try LoopbackPort.unused()
         let c = try client(seeds: [dead], wait: false)
