@@ -8,7 +8,7 @@ import XCTest
 
 final class RedisClusterClientTests: XCTestCase {
     nonisolated(unsafe) static var cluster: RedisClusterFixture?
-    private var clients: [RedisClusterClient] = []
+    var clients: [RedisClusterClient] = []
 
     override class func setUp() {
         super.setUp()
@@ -37,7 +37,7 @@ final class RedisClusterClientTests: XCTestCase {
         return client
     }
 
-    private func send(_ client: RedisClusterClient, _ args: [String]) -> Result<RedisValue, RedisError>? {
+    func send(_ client: RedisClusterClient, _ args: [String]) -> Result<RedisValue, RedisError>? {
         waitFor(on: client.queue) { (done: @escaping @Sendable (Result<RedisValue, RedisError>) -> Void) in
             client.send(args, completion: done)
         }
@@ -157,5 +157,30 @@ final class RedisClusterClientTests: XCTestCase {
         }
         eventually(on: queue, "both messages") { heard.all.count == 2 }
         XCTAssertEqual(Set(heard.all), Set(primaries[1...].map { "from-\($0)" }))
+    }
+}
+
+extension RedisClusterClientTests {
+    /// `requirepass` on every node: the one password reaches each primary the map names (and
+    /// the subscriber's node); without it nothing connects.
+    func testAuthenticatesToEveryNodeWithTheOnePassword() throws {
+        let cluster = try RedisClusterFixture(password: "s3cret-cluster")
+        defer { cluster.stop() }
+        let seeds = [ClusterNodeAddress(host: "127.0.0.1", port: cluster.ports[0])]
+        let queue = DispatchQueue(label: "test.cluster.auth")
+        let c = RedisClusterClient(queue: queue, seeds: seeds, password: "s3cret-cluster")
+        let wrong = RedisClusterClient(queue: DispatchQueue(label: "test.cluster.noauth"), seeds: seeds)
+        clients += [c, wrong]
+        c.start()
+        wrong.start()
+        eventually(on: queue, "cluster connected") { c.isConnected }
+        for n in 0..<60 { XCTAssertEqual(try send(c, ["SET", "auth:\(n)", "v"])?.get(), .status("OK")) }
+        XCTAssertEqual(Set(c.queue.sync { c.slotCounts }.keys).count, 3)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertFalse(wrong.queue.sync { wrong.isConnected })
+        guard case .failure(let error)? = send(wrong, ["GET", "auth:1"]) else {
+            return XCTFail("no password, no answer")
+        }
+        XCTAssertEqual(error, .unavailable)
     }
 }

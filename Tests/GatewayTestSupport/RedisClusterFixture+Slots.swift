@@ -4,7 +4,8 @@ import Foundation
 
 extension RedisClusterFixture {
     public func nodeID(_ port: Int) throws -> String {
-        try Self.cli(port: port, ["CLUSTER", "MYID"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.cli(port: port, ["CLUSTER", "MYID"], password: password).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// Marks `slot` as moving from `source` to `target` (both primaries), and moves its keys.
@@ -16,11 +17,16 @@ extension RedisClusterFixture {
         try expectOK(target, ["CLUSTER", "SETSLOT", String(slot), "IMPORTING", sourceID])
         try expectOK(source, ["CLUSTER", "SETSLOT", String(slot), "MIGRATING", targetID])
         while true {
-            let keys = try Self.cli(port: source, ["CLUSTER", "GETKEYSINSLOT", String(slot), "100"])
-                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            let keys = try Self.cli(
+                port: source, ["CLUSTER", "GETKEYSINSLOT", String(slot), "100"], password: password
+            )
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             if keys.isEmpty { break }
+            let auth = password.map { ["AUTH", $0] } ?? []
             let reply = try Self.cli(
-                port: source, ["MIGRATE", "127.0.0.1", String(target), "", "0", "5000", "REPLACE", "KEYS"] + keys)
+                port: source,
+                ["MIGRATE", "127.0.0.1", String(target), "", "0", "5000", "REPLACE"] + auth + ["KEYS"] + keys,
+                password: password)
             guard reply.contains("OK") || reply.contains("NOKEY") else { throw TestFailure("MIGRATE: \(reply)") }
         }
         if finish {
@@ -36,7 +42,8 @@ extension RedisClusterFixture {
     /// `CLUSTER KEYSLOT key`: the server's own answer.
     public func keySlot(_ key: String) throws -> Int {
         let port = try primaries()[0]
-        let text = try Self.cli(port: port, ["CLUSTER", "KEYSLOT", key]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try Self.cli(port: port, ["CLUSTER", "KEYSLOT", key], password: password).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         guard let slot = Int(text) else { throw TestFailure("CLUSTER KEYSLOT \(key): \(text)") }
         return slot
     }
@@ -45,13 +52,15 @@ extension RedisClusterFixture {
     public func keyCounts() throws -> [Int: Int] {
         var counts: [Int: Int] = [:]
         for port in try primaries() {
-            counts[port] = Int(try Self.cli(port: port, ["DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines))
+            counts[port] = Int(
+                try Self.cli(port: port, ["DBSIZE"], password: password).trimmingCharacters(in: .whitespacesAndNewlines)
+            )
         }
         return counts
     }
 
     private func expectOK(_ port: Int, _ args: [String]) throws {
-        let reply = try Self.cli(port: port, args)
+        let reply = try Self.cli(port: port, args, password: password)
         guard reply.contains("OK") else { throw TestFailure("\(args.joined(separator: " ")) on \(port): \(reply)") }
     }
 }

@@ -6,12 +6,15 @@ import Foundation
 public final class RedisClusterFixture: @unchecked Sendable {
     public let ports: [Int]
     public let directory: URL
+    /// `requirepass` (and `masterauth`) on every node, when set.
+    public let password: String?
     private var servers: [Int: FixtureProcess] = [:]
     /// Short, so that a killed primary's replica takes over within a few seconds.
     public static let nodeTimeoutMilliseconds = 1_500
 
     /// Starts `count` nodes and makes a cluster with one replica per primary.
-    public init(count: Int = 6) throws {
+    public init(count: Int = 6, password: String? = nil) throws {
+        self.password = password
         var ports: [Int] = []
         while ports.count < count {
             let port = try LoopbackPort.unused()
@@ -27,7 +30,7 @@ public final class RedisClusterFixture: @unchecked Sendable {
                 ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + [
                     "--cluster-replicas", "1", "--cluster-yes",
                 ]
-            let output = try Self.cli(port: ports[0], create, timeout: 60)
+            let output = try Self.cli(port: ports[0], create, password: password, timeout: 60)
             guard output.contains("[OK] All 16384 slots covered") else {
                 throw TestFailure("redis-cli --cluster create failed:\n\(output)")
             }
@@ -48,17 +51,18 @@ public final class RedisClusterFixture: @unchecked Sendable {
                 dir.appendingPathComponent("nodes.conf").path, "--cluster-node-timeout",
                 String(Self.nodeTimeoutMilliseconds), "--dir", dir.path, "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--loglevel", "warning",
-            ], directory: dir, name: "redis-\(port)")
+            ] + (password.map { ["--requirepass", $0, "--masterauth", $0] } ?? []), directory: dir,
+            name: "redis-\(port)")
         servers[port] = server
         try server.waitFor("redis-server on \(port)", timeout: 10, in: { "" }) { _ in
-            (try? Self.cli(port: port, ["PING"]))?.contains("PONG") == true ? true : nil
+            (try? Self.cli(port: port, ["PING"], password: password))?.contains("PONG") == true ? true : nil
         }
     }
 
     /// Waits until every running node says `cluster_state:ok` (or, `ok` false, any says not).
     public func waitForState(ok: Bool, timeout: TimeInterval) throws {
         let done = waitUntil(timeout: timeout, interval: 0.1) {
-            let states = servers.keys.map { (try? Self.cli(port: $0, ["CLUSTER", "INFO"])) ?? "" }
+            let states = servers.keys.map { (try? Self.cli(port: $0, ["CLUSTER", "INFO"], password: password)) ?? "" }
             return ok ? states.allSatisfy { $0.contains("cluster_state:ok") } : true
         }
         if !done { throw TestFailure("the cluster did not reach cluster_state:ok in \(timeout)s") }
@@ -68,7 +72,7 @@ public final class RedisClusterFixture: @unchecked Sendable {
     /// it (a line with slot ranges after its 8 fixed fields).
     public func primaries() throws -> [Int] {
         let asking = servers.keys.sorted()[0]
-        let nodes = try Self.cli(port: asking, ["CLUSTER", "NODES"])
+        let nodes = try Self.cli(port: asking, ["CLUSTER", "NODES"], password: password)
         return nodes.split(separator: "\n").compactMap { line -> Int? in
             let fields = line.split(separator: " ")
             guard fields.count > 8, fields[2].contains("master"), !fields[2].contains("fail"),
@@ -82,7 +86,7 @@ public final class RedisClusterFixture: @unchecked Sendable {
     /// The primary that serves `slot`.
     public func owner(ofSlot slot: Int) throws -> Int? {
         let asking = servers.keys.sorted()[0]
-        let text = try Self.cli(port: asking, ["CLUSTER", "SLOTS"])
+        let text = try Self.cli(port: asking, ["CLUSTER", "SLOTS"], password: password)
         // redis-cli prints ranges as: start, end, host, port, id, (replicas...) one per line.
         let lines = text.split(separator: "\n").map { String($0) }
         var i = 0
@@ -99,10 +103,13 @@ public final class RedisClusterFixture: @unchecked Sendable {
 
     /// `redis-cli -p port args...`: its output (stdout and stderr).
     @discardableResult
-    public static func cli(port: Int, _ args: [String], timeout: TimeInterval = 10) throws -> String {
+    public static func cli(
+        port: Int, _ args: [String], password: String? = nil, timeout: TimeInterval = 10
+    ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-        process.arguments = ["-h", "127.0.0.1", "-p", String(port)] + args
+        let auth = password.map { ["-a", $0, "--no-auth-warning"] } ?? []
+        process.arguments = ["-h", "127.0.0.1", "-p", String(port)] + auth + args
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
