@@ -66,7 +66,6 @@ extension RedisClusterClient {
         guard fresh != map else { return updateState() }
         let changed = map.nodes != fresh.nodes || map.slotCounts != fresh.slotCounts
         map = fresh
-        mapChanges += 1
         for address in fresh.nodes { _ = connection(to: address) }
         for (address, connection) in nodes where !fresh.nodes.contains(address) && !seeds.contains(address) {
             connection.close()

@@ -42,9 +42,8 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     var refreshInFlight = false
     var lastRefresh: UInt64 = 0
     var ticker: DispatchSourceTimer?
-    /// Redirects followed and map changes applied, for the tests and the logs.
+    /// Redirects followed (MOVED and ASK), for the tests.
     public private(set) var redirectsFollowed = 0
-    public internal(set) var mapChanges = 0
 
     public init(
         queue: DispatchQueue, seeds: [ClusterNodeAddress], password: String? = nil, logger: Logger? = nil,
