@@ -57,6 +57,7 @@ extension ConfigValidator {
     private mutating func store(_ arg: ConfigArgument) -> SessionStoreConfig? {
         if arg.value == "memory" { return .memory }
         if arg.value.lowercased().hasPrefix("redis-sentinel://") { return sentinelStore(arg) }
+        if arg.value.lowercased().hasPrefix("redis-cluster://") { return clusterStore(arg) }
         let shown = Self.redactingPassword(arg.value)
         let expected =
             "\"store\" must be \"memory\" or \"redis://[:password@]host[:port][/db]\", got \"\(shown)\""

@@ -258,4 +258,6 @@ public enum SessionStoreConfig: Sendable, Hashable {
     case redis(host: String, port: Int, database: Int, password: String?)
     /// `redis-sentinel://[:password@]host:port,host:port,.../master[/db]`
     case redisSentinel(SentinelStoreConfig)
+    /// `redis-cluster://[:password@]host:port,host:port,.../`: the seeds of a Redis Cluster.
+    case redisCluster(nodes: [RedisClusterNode], password: String?)
 }

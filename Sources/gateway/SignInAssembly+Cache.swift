@@ -9,8 +9,7 @@ extension SignInAssembly {
     /// of this generation let go of its sign-in (a reload's successor has its own caches).
     func listen(caches: [(EventLoop, CachedSessionStore)], channel: [UInt8]) {
         guard let endpoint = redisEndpoint else { return }
-        let invalidation = SessionInvalidation(
-            connection: endpoint.make(SessionInvalidation.makeQueue(), nil), channel: channel, caches: caches)
+        let invalidation = endpoint.invalidation(channel, caches)
         let shared = SharedResource(invalidation) { $0.close() }
         for i in releases.indices {
             shared.retain()

@@ -31,7 +31,7 @@ final class SignInAssembly: @unchecked Sendable {
     private let store: SessionStoreConfig
     private let providerSettings: [ProviderConfig]
     private let memory: MemoryStore?
-    private let redis: [SharedResource<RedisConnection>]
+    private let redis: [SharedResource<any RedisClient>]
     let redisEndpoint: RedisEndpoint?
     private let outbound: [SharedResource<LoopProviders>]
 
@@ -72,9 +72,7 @@ final class SignInAssembly: @unchecked Sendable {
                 let redisUp = loops.map { _ in AtomicFlag() }
                 self.redisUp = redisUp
                 redis = loops.enumerated().map { index, loop in
-                    let connection = endpoint.make(loop.queue) { [unowned loop] fd, onReadable, onWritable in
-                        loop.makeSocketIO(fd: fd, onReadable: onReadable, onWritable: onWritable)
-                    }
+                    let connection = endpoint.client(loop)
                     connection.onConnectionChange = { up in redisUp[index].set(up) }
                     return SharedResource(connection) { $0.close() }
                 }

@@ -17,7 +17,10 @@
 // `identity_info:` is a separate prefix (not `identity:...:info`) because subjects may contain
 // ':', so no subject can make one key collide with the other.
 //
-// The scripts compute key names from ARGV, which a standalone Redis allows (not Cluster).
+// The scripts compute key names from ARGV. Each declares in KEYS the key that names its slot,
+// and on a cluster every other key it touches shares that slot: the identity scripts' keys all
+// carry the `{users}` hash tag there (ARGV[1] is then `{p}{users}`), and the session scripts
+// that mix sessions with indexes are split (RedisScript+Cluster.swift).
 // Replies: {kind, uid, email, name, created_at, then per identity: name, login, email,
 // verified, linked_at}, with "" for absent values; or {"notfound", why}; or {"conflict", why}.
 
@@ -25,6 +28,8 @@ enum RedisScript: Hashable, Sendable, CaseIterable {
     case signIn, link, unlink, user, userByIdentity
     case saveSession, deleteSessions, userSessions, deleteUserSessions
     case renewLease, releaseLease, updateIfTokens
+    /// Cluster only: the session scripts split into single-slot steps (RedisScript+Cluster).
+    case indexSession, takeIndex, listIndex, deleteOwnedSession
 
     var source: String {
         switch self {
@@ -35,6 +40,10 @@ enum RedisScript: Hashable, Sendable, CaseIterable {
         case .updateIfTokens: return "local p = ARGV[1]\n" + Self.updateIfTokensBody
         case .userSessions: return "local p = ARGV[1]\n" + Self.userSessionsBody
         case .deleteUserSessions: return "local p = ARGV[1]\n" + Self.deleteUserSessionsBody
+        case .indexSession: return "local p = ARGV[1]\n" + Self.indexSessionBody
+        case .takeIndex: return "local p = ARGV[1]\n" + Self.takeIndexBody
+        case .listIndex: return "local p = ARGV[1]\n" + Self.listIndexBody
+        case .deleteOwnedSession: return "local p = ARGV[1]\n" + Self.deleteOwnedSessionBody
         case .signIn: return Self.prelude + Self.signInBody
         case .link: return Self.prelude + Self.linkBody
         case .unlink: return Self.prelude + Self.unlinkBody

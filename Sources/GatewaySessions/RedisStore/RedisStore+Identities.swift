@@ -6,7 +6,7 @@ extension RedisStore {
             claims.identity, claims.verifiedEmailKey ?? "", claims.login ?? "", claims.email ?? "",
             claims.emailVerified ? "1" : "0", claims.name ?? "", String(clock.unixSeconds()), UserRecord.newID(),
         ]
-        run(.signIn, args) { result in
+        graph(.signIn, key: "identity:" + claims.identity, args) { result in
             completion(
                 result.flatMap(Self.parseUser).flatMap { kind, user in
                     switch kind {
@@ -26,7 +26,7 @@ extension RedisStore {
             claims.identity, claims.verifiedEmailKey ?? "", claims.login ?? "", claims.email ?? "",
             claims.emailVerified ? "1" : "0", String(clock.unixSeconds()), userID,
         ]
-        run(.link, args) { result in
+        graph(.link, key: "identity:" + claims.identity, args) { result in
             completion(result.flatMap(Self.parseUser).map(\.user))
         }
     }
@@ -35,19 +35,28 @@ extension RedisStore {
         provider: String, subject: String, from userID: String,
         completion: @escaping (Result<UserRecord, StoreError>) -> Void
     ) {
-        run(.unlink, [provider + ":" + subject, userID]) { result in
+        graph(.unlink, key: "identity:" + provider + ":" + subject, [provider + ":" + subject, userID]) { result in
             completion(result.flatMap(Self.parseUser).map(\.user))
         }
     }
 
     public func user(_ id: String, completion: @escaping (Result<UserRecord?, StoreError>) -> Void) {
-        run(.user, [id]) { result in
+        graph(.user, key: "user:" + id, [id]) { result in
             switch result.flatMap(Self.parseUser) {
             case .success(let parsed): completion(.success(parsed.user))
             case .failure(let error) where error.isNotFound: completion(.success(nil))
             case .failure(let error): completion(.failure(error))
             }
         }
+    }
+
+    /// An identity script: ARGV[1] is the graph prefix, and KEYS[1] the graph key `key` (after
+    /// that prefix) that the script touches: on a cluster it names the `{users}` slot.
+    func graph(
+        _ script: RedisScript, key: String, _ args: [String],
+        completion: @escaping (Result<RedisValue, StoreError>) -> Void
+    ) {
+        run(script, keys: [graphPrefix + key], args, prefix: graphPrefix, completion: completion)
     }
 
     /// Reads a script's reply (layout in `RedisScript.swift`) into its kind and the user.

@@ -18,7 +18,7 @@ extension RedisStore {
     public func user(
         provider: String, subject: String, completion: @escaping (Result<UserRecord?, StoreError>) -> Void
     ) {
-        run(.userByIdentity, [provider + ":" + subject]) { result in
+        graph(.userByIdentity, key: "identity:" + provider + ":" + subject, [provider + ":" + subject]) { result in
             switch result.flatMap(Self.parseUser) {
             case .success(let parsed): completion(.success(parsed.user))
             case .failure(let error) where error.isNotFound: completion(.success(nil))

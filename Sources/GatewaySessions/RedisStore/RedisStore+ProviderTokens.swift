@@ -20,7 +20,7 @@ extension RedisStore: ProviderTokenStore {
     public func renewRefreshLease(
         _ id: SessionID, owner: String, milliseconds: Int, completion: @escaping (Result<Bool, StoreError>) -> Void
     ) {
-        run(.renewLease, [id.value, owner, String(max(milliseconds, 1))]) { result in
+        run(.renewLease, keys: [leaseKey(id)], [id.value, owner, String(max(milliseconds, 1))]) { result in
             completion(Self.flag(result))
         }
     }
@@ -28,7 +28,7 @@ extension RedisStore: ProviderTokenStore {
     public func releaseRefreshLease(
         _ id: SessionID, owner: String, completion: @escaping (Result<Void, StoreError>) -> Void
     ) {
-        run(.releaseLease, [id.value, owner]) { result in
+        run(.releaseLease, keys: [leaseKey(id)], [id.value, owner]) { result in
             completion(Self.flag(result).map { _ in () })
         }
     }
@@ -42,7 +42,8 @@ extension RedisStore: ProviderTokenStore {
             return
         }
         let json = String(decoding: record.encodedJSON(), as: UTF8.self)
-        run(.updateIfTokens, [id.value, expectedTokens ?? "", json, String(ttlSeconds)]) { result in
+        run(.updateIfTokens, keys: [sessionKeyText(id)], [id.value, expectedTokens ?? "", json, String(ttlSeconds)]) {
+            result in
             completion(Self.flag(result))
         }
     }

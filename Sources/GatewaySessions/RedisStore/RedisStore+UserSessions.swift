@@ -2,7 +2,14 @@
 
 extension RedisStore {
     public func sessions(ofUser userID: String, completion: @escaping (Result<[StoredSession], StoreError>) -> Void) {
-        run(.userSessions, [userID]) { [self] result in
+        let list: (@escaping (Result<RedisValue, StoreError>) -> Void) -> Void = { [self] done in
+            if connection.isCluster {
+                listAcrossSlots(userID, completion: done)
+            } else {
+                run(.userSessions, keys: [graphPrefix + "user_sessions:" + userID], [userID], completion: done)
+            }
+        }
+        list { [self] result in
             switch result {
             case .success(.array(let items)) where items.count % 2 == 0:
                 let now = clock.unixSeconds()
@@ -28,7 +35,9 @@ extension RedisStore {
     ) {
         guard !ids.isEmpty else { return completion(.success(0)) }
         for id in ids { forgetDecoded(id) }
-        run(.deleteUserSessions, [userID] + ids.map(\.value)) { result in
+        if connection.isCluster { return deleteOwnedAcrossSlots(ids, ofUser: userID, completion: completion) }
+        run(.deleteUserSessions, keys: [graphPrefix + "user_sessions:" + userID], [userID] + ids.map(\.value)) {
+            result in
             switch result {
             case .success(.integer(let n)): completion(.success(Int(n)))
             case .success(let other): completion(.failure(Self.unexpected(other)))

@@ -1,7 +1,7 @@
 // Sessions, users and identities in Redis, over one pipelined connection per event loop.
 import GatewayCore
 
-/// Both stores over one `RedisConnection`; the integrator makes one per loop.
+/// Both stores over one `RedisClient` (a node, or a cluster); the integrator makes one per loop.
 ///
 /// Sessions are `{prefix}session:{id}`: one string of compact JSON with a Redis TTL, so a
 /// load is one `GET`. Users and identities follow the layout in `RedisScript.swift` and change
@@ -11,9 +11,13 @@ import GatewayCore
 /// connection's queue, which is also the only place its script cache is touched.
 /// A Redis outage (down, reconnecting, timed out) surfaces as `StoreError.unavailable`.
 public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable {
-    public let connection: RedisConnection
+    public let connection: any RedisClient
     /// Put in front of every key; "" in production, a unique one per test run.
     public let keyPrefix: String
+    /// In front of the identity graph's keys (users, identities, emails, session indexes):
+    /// `keyPrefix` on one node; on a cluster `keyPrefix` + `{users}`, one hash tag, so that
+    /// each identity script's keys share a slot (RedisStore+Cluster.swift).
+    public let graphPrefix: String
     /// Stamps new users and identities; Redis itself expires sessions by TTL.
     let clock: WallClock
     /// SHA-1 of each script as the server reported it, once loaded on this connection.
@@ -25,9 +29,10 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     private var decoded: [SessionID: (raw: [UInt8], record: SessionRecord)] = [:]
     private static let decodedLimit = 10_000
 
-    public init(connection: RedisConnection, keyPrefix: String = "", clock: WallClock = SystemClock()) {
+    public init(connection: any RedisClient, keyPrefix: String = "", clock: WallClock = SystemClock()) {
         self.connection = connection
         self.keyPrefix = keyPrefix
+        self.graphPrefix = connection.isCluster ? keyPrefix + Self.graphTag : keyPrefix
         self.clock = clock
     }
 
@@ -78,7 +83,8 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
             Self.ownerKey(SessionOwner(record)), String(indexTTL), record.userID,
             record.sid.map { record.provider + ":" + $0 } ?? "",
         ]
-        run(.saveSession, args) { result in
+        if connection.isCluster { return saveAcrossSlots(id, record, ttlSeconds: ttlSeconds, args, completion) }
+        run(.saveSession, keys: [keyPrefix + id.storageKey], args) { result in
             switch result {
             case .success(.integer): completion(.success(()))
             case .success(let other): completion(.failure(Self.unexpected(other)))
@@ -130,7 +136,8 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
 
     /// Deletes the sessions listed in the set `{prefix}{index}`, and the set.
     func deleteIndexed(_ index: String, completion: @escaping (Result<Int, StoreError>) -> Void) {
-        run(.deleteSessions, [index]) { result in
+        if connection.isCluster { return deleteIndexedAcrossSlots(index, completion: completion) }
+        run(.deleteSessions, keys: [graphPrefix + index], [index]) { result in
             switch result {
             case .success(.integer(let n)): completion(.success(Int(n)))
             case .success(let other): completion(.failure(Self.unexpected(other)))
@@ -143,6 +150,8 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     static func ownerKey(_ owner: SessionOwner) -> String {
         owner.userID + ":" + owner.provider + ":" + owner.subject
     }
+
+    func sessionKeyText(_ id: SessionID) -> String { keyPrefix + id.storageKey }
 
     func forgetDecoded(_ id: SessionID) { decoded.removeValue(forKey: id) }
 
@@ -162,11 +171,16 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
 
     /// Runs `script` with EVALSHA once its hash is known on this connection. Until then it
     /// sends SCRIPT LOAD (once) pipelined before EVAL; a NOSCRIPT answer (the server restarted
-    /// or flushed its scripts) falls back to EVAL, which caches the script again.
-    func run(_ script: RedisScript, _ args: [String], completion: @escaping (Result<RedisValue, StoreError>) -> Void) {
-        let argv = [keyPrefix] + args
+    /// or flushed its scripts, or on a cluster: this node has not seen it yet) falls back to
+    /// EVAL, which caches the script there. `keys` (KEYS) are the keys the script is declared
+    /// to touch, which a cluster routes by; ARGV[1] is `prefix` (default `keyPrefix`).
+    func run(
+        _ script: RedisScript, keys: [String], _ args: [String], prefix: String? = nil,
+        completion: @escaping (Result<RedisValue, StoreError>) -> Void
+    ) {
+        let argv = [String(keys.count)] + keys + [prefix ?? keyPrefix] + args
         if let hash = scriptHashes[script] {
-            connection.send(["EVALSHA", hash, "0"] + argv) { [self] result in
+            connection.send(["EVALSHA", hash] + argv) { [self] result in
                 if case .failure(let error) = result, error.replyMessage?.hasPrefix("NOSCRIPT") == true {
                     eval(script, argv, completion: completion)
                 } else {
@@ -190,7 +204,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     private func eval(
         _ script: RedisScript, _ argv: [String], completion: @escaping (Result<RedisValue, StoreError>) -> Void
     ) {
-        connection.send(["EVAL", script.source, "0"] + argv) { result in
+        connection.send(["EVAL", script.source] + argv) { result in
             completion(result.mapError(Self.storeError))
         }
     }
@@ -209,11 +223,12 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
         StoreError.corrupt.with(detail: "unexpected redis reply \(value)")
     }
 
-    private static let get = Array("GET".utf8)
-    private static let publish = Array("PUBLISH".utf8)
-    private static let set = Array("SET".utf8)
-    private static let del = Array("DEL".utf8)
-    private static let ex = Array("EX".utf8)
+    static let graphTag = "{users}"
+    static let get = Array("GET".utf8)
+    static let publish = Array("PUBLISH".utf8)
+    static let set = Array("SET".utf8)
+    static let del = Array("DEL".utf8)
+    static let ex = Array("EX".utf8)
     private static let xx = Array("XX".utf8)
 }
 

@@ -1,0 +1,54 @@
+// `store redis-cluster://[:password@]host:port,host:port,.../;`: the seed nodes of a Redis
+// Cluster (any of them will do; the gateway learns every primary from CLUSTER SLOTS).
+
+extension ConfigValidator {
+    /// The password is everything between `redis-cluster://:` and the last `@`, as written
+    /// (the same for every node: a cluster's nodes share `requirepass`). No database: a
+    /// cluster has only database 0.
+    mutating func clusterStore(_ arg: ConfigArgument) -> SessionStoreConfig? {
+        let item = "session"
+        let form = "\"redis-cluster://[:password@]host:port,host:port,.../\""
+        var rest = arg.value.dropFirst("redis-cluster://".count)
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            guard userInfo.hasPrefix(":") else {
+                error(
+                    arg.location, item,
+                    "\"store\" supports only a password (\"redis-cluster://:PASSWORD@host:port\"), not a user name")
+                return nil
+            }
+            password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
+            rest = rest[rest.index(after: at)...]
+        }
+        let authority = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(authority.count)
+        if path.count > 1 {
+            error(
+                arg.location, item,
+                "\"store\": a Redis Cluster has only database 0, so a cluster URL takes no database (remove \"\(path)\")"
+            )
+            return nil
+        }
+        var nodes: [RedisClusterNode] = []
+        for text in authority.split(separator: ",", omittingEmptySubsequences: false) {
+            switch ConfigValues.hostPort(String(text), defaultPort: ConfigDefaults.redisPort) {
+            case .success(let parsed) where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
+                let node = RedisClusterNode(host: parsed.host, port: parsed.port)
+                if nodes.contains(node) {
+                    error(arg.location, item, "\"store\" lists the cluster node \"\(text)\" twice")
+                    return nil
+                }
+                nodes.append(node)
+            case .failure(.invalidPort):
+                error(arg.location, item, "\"store\" cluster node \"\(text)\" has an invalid port (must be 1-65535)")
+                return nil
+            default:
+                let shown = text.isEmpty ? "an empty node" : "\"\(text)\""
+                error(arg.location, item, "\"store\" must be \(form), got \(shown) among the nodes")
+                return nil
+            }
+        }
+        return .redisCluster(nodes: nodes, password: password)
+    }
+}
