@@ -7,29 +7,12 @@ import GatewayTestSupport
 import XCTest
 
 final class IdentityProviderFaultTests: IntegrationTestCase {
-    private struct Setup {
-        var gateway: GatewayProcess
-        var base: URL
-        var issuer: JWTIssuer
-        var session: [(String, String)]
-    }
-
-    private func makeSetup() throws -> Setup {
-        let issuer = try startJWTIssuer()
-        let upstream = try startUpstream()
-        let (gateway, base) = try startSignInGateway(
-            upstreamPort: upstream.port,
-            providers: "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }",
-            store: "redis://127.0.0.1:\(try redisPort())/0")
-        let signedIn = Browser()
-        try issuer.loginAs(sub: "idp-fault-\(UUID().uuidString.prefix(8))")
-        try signInThroughIssuer(signedIn, base: base)
-        let cookie = try XCTUnwrap(signedIn.cookies(for: base)["__gateway"])
-        return Setup(gateway: gateway, base: base, issuer: issuer, session: [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")])
+    private func makeSetup() throws -> SignedInGateway {
+        try startSignedInGateway(store: "redis://127.0.0.1:\(try redisPort())/0")
     }
 
     /// A sign-in as far as the provider's redirect back: the callback URL, not yet visited.
-    private func startSignIn(_ browser: Browser, _ s: Setup) throws -> URL {
+    private func startSignIn(_ browser: Browser, _ s: SignedInGateway) throws -> URL {
         try s.issuer.loginAs(sub: "second-\(UUID().uuidString.prefix(8))")
         let start = try browser.request("GET", URL(string: "/auth/idp?next=/app/", relativeTo: s.base)!.absoluteURL)
         let back = try browser.request("GET", try XCTUnwrap(start.location, "no redirect to the provider"))
@@ -69,11 +52,7 @@ final class IdentityProviderFaultTests: IntegrationTestCase {
         let stall = try stallingListener(port: s.issuer.port)
         defer { close(stall) }
 
-        let load = FaultLoad(
-            port: s.base.port!,
-            targets: [.init(kind: "protected", path: "/app/load", headers: s.session), .init(kind: "public", path: "/public/load")],
-            clientsPerTarget: 1)
-        load.start()
+        let load = startLoad(on: s, clientsPerTarget: 1)
         defer { load.stop() }
         let start = Date()
         let hop = try browser.request("GET", callback)

@@ -24,23 +24,10 @@ final class RedisKillFaultTests: IntegrationTestCase {
         let password = "fault-pw-\(UUID().uuidString.prefix(8))"
         let redisArguments = ["--requirepass", password]
         try startRedis(port: port, appendOnly: true, directory: dataDir, arguments: redisArguments)
-        let issuer = try startJWTIssuer()
-        let upstream = try startUpstream()
-        let (gateway, base) = try startSignInGateway(
-            upstreamPort: upstream.port,
-            providers: "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }",
-            store: "redis://:\(password)@127.0.0.1:\(port)/0", sessionExtra: sessionExtra)
-        let browser = Browser()
-        try issuer.loginAs(sub: "kill-\(UUID().uuidString.prefix(8))")
-        try signInThroughIssuer(browser, base: base)
-        let cookie = try XCTUnwrap(browser.cookies(for: base)["__gateway"])
-        let session = [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")]
+        let s = try startSignedInGateway(store: "redis://:\(password)@127.0.0.1:\(port)/0", sessionExtra: sessionExtra)
+        let (gateway, cookie, session) = (s.gateway, s.cookie, s.session)
         XCTAssertEqual(try gateway.client().request("GET", "/app/x", headers: session).status, 200)
-
-        let load = FaultLoad(
-            port: base.port!,
-            targets: [.init(kind: "protected", path: "/app/load", headers: session), .init(kind: "public", path: "/public/load")])
-        load.start()
+        let load = startLoad(on: s)
         defer { load.stop() }
         // Past appendfsync's second, so the AOF holds the sign-in's writes.
         Thread.sleep(forTimeInterval: 1.5)

@@ -10,22 +10,10 @@ final class RedisSlowFaultTests: IntegrationTestCase {
     func testASleepingRedisGives503AtTheStoreTimeoutAndTheLoopServesOn() throws {
         // Redis 7 refuses DEBUG unless enabled (`local`: from loopback only).
         let port = try startRedis(port: closedPort(), arguments: ["--enable-debug-command", "local"])
-        let issuer = try startJWTIssuer()
-        let upstream = try startUpstream()
-        let (gateway, base) = try startSignInGateway(
-            upstreamPort: upstream.port,
-            providers: "provider idp { type oidc; issuer \(issuer.issuer); client_id gateway; client_secret x; }",
+        let s = try startSignedInGateway(
             store: "redis://127.0.0.1:\(port)/0", sessionExtra: "cache off;\nstore_timeout 500ms;")
-        let browser = Browser()
-        try issuer.loginAs(sub: "slow-\(UUID().uuidString.prefix(8))")
-        try signInThroughIssuer(browser, base: base)
-        let cookie = try XCTUnwrap(browser.cookies(for: base)["__gateway"])
-        let session = [("Cookie", "__gateway=\(cookie)"), ("Accept", "application/json")]
-
-        let load = FaultLoad(
-            port: base.port!,
-            targets: [.init(kind: "protected", path: "/app/load", headers: session), .init(kind: "public", path: "/public/load")])
-        load.start()
+        let (gateway, session) = (s.gateway, s.session)
+        let load = startLoad(on: s)
         defer { load.stop() }
         Thread.sleep(forTimeInterval: 1)
         // DEBUG SLEEP over a socket of the test's own, so that its start and end are known to
