@@ -85,7 +85,9 @@ final class RedisKillFaultTests: IntegrationTestCase {
         let logs = try gateway.settledLogs()
         XCTAssertTrue(logs.contains("\"msg\":\"redis connection lost\""), "no log line for the loss")
         XCTAssertTrue(logs.contains("\"msg\":\"redis connection restored\""), "no log line for the recovery")
-        XCTAssertTrue(logs.contains("\"msg\":\"session store unavailable\""))
+        // Hundreds of 503s, a few error lines: one per loop every 10 s, with the count left out.
+        let storeLines = logs.components(separatedBy: "\"msg\":\"session store unavailable\"").count - 1
+        XCTAssertTrue((1...3).contains(storeLines), "\(storeLines) \"session store unavailable\" lines")
         XCTAssertFalse(logs.contains(password), "the Redis password was logged")
         let sessionID = String(cookie.prefix { $0 != "." })
         XCTAssertFalse(logs.contains(cookie) || logs.contains(sessionID), "the session cookie was logged")
