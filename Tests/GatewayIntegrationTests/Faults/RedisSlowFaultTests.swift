@@ -16,15 +16,9 @@ final class RedisSlowFaultTests: IntegrationTestCase {
         let load = startLoad(on: s)
         defer { load.stop() }
         Thread.sleep(forTimeInterval: 1)
-        // DEBUG SLEEP over a socket of the test's own, so that its start and end are known to
-        // the millisecond: sent, then Redis answers "+OK" when it wakes.
-        let redisClient = try RawHTTPClient(port: port, timeout: 20)
-        let sleepStarted = Date()
-        try redisClient.send("DEBUG SLEEP 4\r\n")
-        var reply = [UInt8](repeating: 0, count: 64)
-        let n = recv(redisClient.fd, &reply, reply.count, 0)
-        let sleepEnded = Date()
-        XCTAssertEqual(String(decoding: reply[0..<max(n, 0)], as: UTF8.self), "+OK\r\n")
+        let sleeper = try RedisSleeper(port: port, seconds: 4)
+        let sleepStarted = sleeper.started
+        let sleepEnded = try sleeper.awaitWake()
         let recovered = waitUntil(timeout: 15, interval: 0.02) {
             load.samples("protected").contains { $0.status == 200 && $0.sentAt > sleepEnded }
         }
@@ -65,5 +59,53 @@ final class RedisSlowFaultTests: IntegrationTestCase {
         XCTAssertTrue(samples.allSatisfy { $0.status != nil }, "a request went unanswered")
         XCTAssertTrue(gateway.child.stderr.contains("a command timed out"), "the connection was not replaced")
         XCTAssertEqual(try gateway.client().request("GET", "/app/after", headers: session).status, 200)
+    }
+
+    /// A reload that changes only `store_timeout` replaces the loops' Redis connections (a
+    /// connection keeps the timeout it was made with), so the new one applies at once.
+    func testAReloadedStoreTimeoutTakesEffect() throws {
+        let port = try startRedis(port: closedPort(), arguments: ["--enable-debug-command", "local"])
+        let s = try startSignedInGateway(store: "redis://127.0.0.1:\(port)/0", sessionExtra: "cache off;\nstore_timeout 5s;")
+        let text = try String(contentsOf: s.gateway.configURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "store_timeout 5s;", with: "store_timeout 300ms;")
+            .write(to: s.gateway.configURL, atomically: false, encoding: .utf8)
+        s.gateway.child.signal(SIGHUP)
+        _ = try s.gateway.child.waitFor("the reload and its new Redis connection", in: { s.gateway.child.stderr }) {
+            $0.contains("configuration reloaded") && $0.components(separatedBy: "\"msg\":\"redis connected\"").count > 2
+                ? true : nil
+        }
+        XCTAssertEqual(try s.gateway.client().request("GET", "/app/x", headers: s.session).status, 200)
+        let sleeper = try RedisSleeper(port: port, seconds: 2)
+        Thread.sleep(forTimeInterval: 0.02)
+        let start = Date()
+        let status = try s.gateway.client().request("GET", "/app/x", headers: s.session).status
+        let elapsed = Date().timeIntervalSince(start)
+        _ = try sleeper.awaitWake()
+        print("store_timeout reloaded from 5s to 300ms: 503 after \(Int(elapsed * 1000)) ms")
+        XCTAssertEqual(status, 503)
+        XCTAssertLessThan(elapsed, 1.5, "the old connection's 5 s timeout still applied")
+    }
+}
+
+/// `DEBUG SLEEP` over a socket of the test's own, so that its start and end are known to the
+/// millisecond: sent at `started`, and Redis answers "+OK" when it wakes.
+private struct RedisSleeper {
+    let client: RawHTTPClient
+    let started: Date
+
+    init(port: Int, seconds: Int) throws {
+        client = try RawHTTPClient(port: port, timeout: 20)
+        started = Date()
+        try client.send("DEBUG SLEEP \(seconds)\r\n")
+    }
+
+    /// Waits for the "+OK"; returns when it came.
+    func awaitWake() throws -> Date {
+        var reply = [UInt8](repeating: 0, count: 64)
+        let n = recv(client.fd, &reply, reply.count, 0)
+        let woke = Date()
+        let text = String(decoding: reply[0..<max(n, 0)], as: UTF8.self)
+        guard text == "+OK\r\n" else { throw TestFailure("DEBUG SLEEP answered \(text.debugDescription)") }
+        return woke
     }
 }
