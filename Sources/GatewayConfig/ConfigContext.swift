@@ -91,7 +91,7 @@ enum ConfigContext: Sendable, CaseIterable {
 
     private static let sessionDirectives: [DirectiveSpec] = [
         .simple("store"), .simple("cookie_name"), .simple("cookie_secret"), .simple("lifetime"),
-        .simple("idle_timeout"), .simple("cache"),
+        .simple("idle_timeout"), .simple("cache"), .simple("store_timeout"),
     ]
 
     /// Every key a provider block accepts besides `type` and `display_name`.

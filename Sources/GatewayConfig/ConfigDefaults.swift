@@ -44,6 +44,11 @@ public enum ConfigDefaults {
     /// this bounds what an instance that missed the message could still serve.
     public static let maximumSessionCacheTTL = Duration.seconds(60)
     public static let redisPort = 6379
+    /// `session { store_timeout 2s; }`: how long a Redis command may wait for its reply.
+    public static let storeTimeout = Duration.seconds(2)
+    /// The accepted range: below 10ms a busy but healthy Redis would fail requests, and past
+    /// 30s a stalled one would hold them longer than any client waits.
+    public static let storeTimeoutRange = Duration.milliseconds(10)...Duration.seconds(30)
 
     public static let session = SessionConfig(
         store: .memory, cookieName: cookieName, cookieSecret: nil, lifetime: sessionLifetime,

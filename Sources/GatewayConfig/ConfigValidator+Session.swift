@@ -32,6 +32,8 @@ extension ConfigValidator {
             case "idle_timeout":
                 config.idleTimeout = duration(child, item: item) ?? config.idleTimeout
             case "cache": config.cacheTTL = cacheTTL(child, item: item, current: config.cacheTTL)
+            case "store_timeout":
+                config.storeTimeout = storeTimeout(child, item: item) ?? config.storeTimeout
             default:
                 preconditionFailure("session directive \(child.name) passed screening unhandled")
             }
@@ -50,6 +52,18 @@ extension ConfigValidator {
             return current
         }
         return ttl
+    }
+
+    /// A duration in `ConfigDefaults.storeTimeoutRange`.
+    private mutating func storeTimeout(_ node: ConfigNode, item: String) -> Duration? {
+        guard let timeout = duration(node, item: item) else { return nil }
+        guard ConfigDefaults.storeTimeoutRange.contains(timeout) else {
+            error(
+                node.args[0].location, item,
+                "\"store_timeout\" must be between 10ms and 30s, got \"\(node.args[0].value)\"")
+            return nil
+        }
+        return timeout
     }
 
     /// `memory` or `redis://[:password@]host[:port][/db]`. The password is everything between

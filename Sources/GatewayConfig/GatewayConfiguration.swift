@@ -240,6 +240,9 @@ public struct SessionConfig: Sendable, Hashable {
     /// `cache DURATION|off;` — each loop keeps sessions it read from Redis this long (evicted
     /// on every instance through Redis pub/sub when one ends); nil: off. Default 5s. Redis only.
     public var cacheTTL: Duration? = ConfigDefaults.sessionCacheTTL
+    /// `store_timeout DURATION;` — a Redis command with no reply after this long fails (the
+    /// request gets 503) and its connection is replaced. Default 2s. Redis only.
+    public var storeTimeout: Duration = ConfigDefaults.storeTimeout
     public init(
         store: SessionStoreConfig, cookieName: String, cookieSecret: String?, lifetime: Duration,
         idleTimeout: Duration

@@ -27,6 +27,9 @@ public final class LogSink: Sendable {
         var dropped = 0
         /// Why the last write failed (errno), until a write succeeds again.
         var failing: Int32 = 0
+        /// A failed write left part of a line in the file (a disk that filled mid-write): the
+        /// next write starts with a newline, so the fragment does not run into the next line.
+        var endsMidLine = false
     }
 
     public static let standardOutput = LogSink(fd: 1, path: nil)
@@ -109,34 +112,39 @@ public final class LogSink: Sendable {
             let fresh = try Self.open(path)
             defer { Glibc.close(fresh) }
             guard dup2(fresh, fd) >= 0 else { throw SystemError("dup2 \(path)") }
+            state.withLock { $0.endsMidLine = false }
         }
     }
 
     private func flush() {
-        let bytes = state.withLock { s -> [UInt8] in
+        var (bytes, cut) = state.withLock { s -> ([UInt8], Bool) in
             s.flushScheduled = false
             let b = s.buffer
             s.buffer.removeAll(keepingCapacity: true)
-            return b
+            return (b, s.endsMidLine)
         }
         if bytes.isEmpty { return }
-        let failure: (errno: Int32, lost: Int)? = bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                    continue
-                }
-                let e = n < 0 ? gw_errno() : EIO
-                if e == EINTR { continue }
-                return (e, Self.lineCount(UnsafeRawBufferPointer(rebasing: raw[offset...])))
+        if cut { bytes.insert(0x0A, at: 0) }  // rare: only after a write failed mid-line
+        var offset = 0
+        var failed: Int32 = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+            if n > 0 {
+                offset += n
+                continue
             }
-            return nil
+            let e = n < 0 ? gw_errno() : EIO
+            if e == EINTR { continue }
+            failed = e
+            break
         }
+        // The lines not (wholly) written; the newline put in front of them is not one.
+        let lost = failed == 0 ? 0 : bytes[offset...].withUnsafeBytes { Self.lineCount($0) } - (cut && offset == 0 ? 1 : 0)
+        let endsMidLine = failed != 0 && (offset > 0 ? bytes[offset - 1] != 0x0A : cut)
         state.withLock { s in
-            s.failing = failure?.errno ?? 0
-            s.dropped += failure?.lost ?? 0
+            s.failing = failed
+            s.dropped += lost
+            s.endsMidLine = endsMidLine
         }
     }
 

@@ -24,6 +24,8 @@ final class AccessLog: LoopTickable, @unchecked Sendable {
         var upstreamNanos: UInt64?
         var requestID: [UInt8]? = nil
         var traceID: [UInt8]? = nil
+        /// The response was broken off after its head (`ProxyMachine.brokenOff`).
+        var incomplete = false
     }
 
     private let sink: LogSink
@@ -64,6 +66,10 @@ final class AccessLog: LoopTickable, @unchecked Sendable {
         w.string(e.client)
         w.key("duration_ms" as StaticString)
         w.thousandths(e.durationNanos / 1000)
+        if e.incomplete {
+            w.key("incomplete" as StaticString)
+            w.bool(true)
+        }
         w.key("method" as StaticString)
         w.string(e.method)
         w.field("path", bytes: e.path)
@@ -98,7 +104,7 @@ extension AccessLog.Entry {
             client: e.clientAddress, method: e.head.methodString, path: path, status: e.status, bytes: e.bytesSent,
             durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstream : nil,
             upstreamNanos: e.upstreamHeadNanos,
-            requestID: e.trace?.requestID, traceID: e.trace.map { Array($0.traceID) })
+            requestID: e.trace?.requestID, traceID: e.trace.map { Array($0.traceID) }, incomplete: e.proxy.brokenOff)
     }
 
     /// A request refused before its head parsed: only who and the status are known.

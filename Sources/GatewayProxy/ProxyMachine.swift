@@ -42,6 +42,9 @@ struct ProxyMachine: Equatable {
     }
 
     private var startedBeforeDone = false
+    /// The response was broken off after its head (the upstream closed or sent an invalid body,
+    /// or the client's body was invalid): the client got less than the head promised.
+    private(set) var brokenOff = false
 
     /// The route chose an upstream: the request is being forwarded.
     mutating func startProxy() {
@@ -84,6 +87,7 @@ struct ProxyMachine: Equatable {
             if retryable && !(error?.isTimeout ?? false) { return .retry }
             return upstreamFailed(timedOut: error?.isTimeout ?? false, requestComplete: requestComplete)
         case .streaming, .tunnelling:
+            brokenOff = state == .streaming
             end()
             return .flushAndClose
         case .routing, .done:
@@ -99,6 +103,7 @@ struct ProxyMachine: Equatable {
             end()
             return .respond(status: status, keepAlive: false)
         case .streaming:
+            brokenOff = true
             end()
             return .close
         case .routing, .tunnelling, .done:
@@ -109,6 +114,7 @@ struct ProxyMachine: Equatable {
     /// The response could not be read after its head (an invalid body).
     mutating func responseInvalid() -> Action {
         guard state == .streaming else { preconditionFailure("an invalid body in state \(state)") }
+        brokenOff = true
         end()
         return .flushAndClose
     }

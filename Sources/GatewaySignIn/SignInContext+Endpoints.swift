@@ -167,7 +167,12 @@ extension SignInContext: LocalEndpoint {
                 onSignIn?(provider.name, error.outcome)
                 log.warning(
                     "sign-in failed", metadata: ["provider": .string(provider.name), "reason": .string(error.description)])
-                done(signInFailed(401, "Signing in did not work. Please try again.", clearing: clear))
+                // A provider that did not answer refused nobody: say so, and that a retry may work.
+                let unreachable = "\(provider.displayName) cannot be reached right now. Please try again in a moment."
+                done(
+                    error.isUnreachable
+                        ? signInFailed(503, unreachable, clearing: clear)
+                        : signInFailed(401, "Signing in did not work. Please try again.", clearing: clear))
             case .success(let identity):
                 completeSignIn(head, identity: identity, remembered: remembered, client: client, done: done)
             }

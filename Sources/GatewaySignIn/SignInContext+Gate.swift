@@ -65,7 +65,7 @@ extension SignInContext: AccessGate {
         sessions.load(id) { [self] result in
             switch result {
             case .failure(let error):
-                log.error("session store unavailable", metadata: ["error": .string(error.description)])
+                reportStoreFailure(error)
                 answer(LocalResponse.error(503, detail: "Sign-in is unavailable right now. Please retry shortly.", for: head))
             case .success(nil):
                 onMissing()

@@ -59,6 +59,8 @@ public final class SignInContext: @unchecked Sendable {
     public var assertion: IdentityAssertion?
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
+    /// "session store unavailable" lines: a Redis outage under load logs a few, not one a request.
+    var storeFailureReports = ReportInterval(seconds: 10)
 
     public init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,

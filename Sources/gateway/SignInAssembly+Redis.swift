@@ -18,7 +18,9 @@ extension SignInAssembly {
         let invalidation: (_ channel: [UInt8], _ caches: [(EventLoop, CachedSessionStore)]) -> SessionInvalidation
     }
 
-    static func redisEndpoint(_ store: SessionStoreConfig, log: Logger) -> RedisEndpoint? {
+    /// `timeout`: each command's deadline (`store_timeout`); a command past it fails with 503
+    /// and its connection is replaced.
+    static func redisEndpoint(_ store: SessionStoreConfig, timeout: Duration, log: Logger) -> RedisEndpoint? {
         switch store {
         case .memory:
             return nil
@@ -28,7 +30,7 @@ extension SignInAssembly {
                 client: { loop in
                     RedisConnection(
                         queue: loop.queue, host: host, port: port, database: database, password: password, logger: log,
-                        socketIO: socketIO(loop))
+                        commandTimeout: timeout, socketIO: socketIO(loop))
                 },
                 invalidation: { channel, caches in
                     SessionInvalidation(
@@ -43,7 +45,8 @@ extension SignInAssembly {
                 name: "sentinel master \(sentinel.master)", failover: SharedResource(failover) { $0.close() },
                 client: { loop in
                     failover.connection(
-                        queue: loop.queue, database: sentinel.database, logger: log, socketIO: socketIO(loop))
+                        queue: loop.queue, database: sentinel.database, logger: log, commandTimeout: timeout,
+                        socketIO: socketIO(loop))
                 },
                 invalidation: { channel, caches in
                     let connection = failover.connection(
@@ -56,7 +59,8 @@ extension SignInAssembly {
                 name: "cluster " + nodes.map { "\($0.host):\($0.port)" }.joined(separator: ","), failover: nil,
                 client: { loop in
                     RedisClusterClient(
-                        queue: loop.queue, seeds: seeds, password: password, logger: log, socketIO: socketIO(loop))
+                        queue: loop.queue, seeds: seeds, password: password, logger: log, commandTimeout: timeout,
+                        socketIO: socketIO(loop))
                 },
                 invalidation: { channel, caches in
                     SessionInvalidation(

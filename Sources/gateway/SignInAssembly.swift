@@ -29,6 +29,7 @@ final class SignInAssembly: @unchecked Sendable {
     /// sessions, Redis keeps one connection per loop), and the providers with their clients
     /// (so a reload does not send every provider back through discovery).
     private let store: SessionStoreConfig
+    private let storeTimeout: Duration
     private let providerSettings: [ProviderConfig]
     private let memory: MemoryStore?
     private let redis: [SharedResource<any RedisClient>]
@@ -49,8 +50,11 @@ final class SignInAssembly: @unchecked Sendable {
     ) throws {
         let store = config.session.store
         let providerSettings = config.providers.map(Self.withoutLocation)
-        (self.store, self.providerSettings) = (store, providerSettings)
-        let sameStore = previous.flatMap { $0.store == store && $0.contexts.count == loops.count ? $0 : nil }
+        let storeTimeout = config.session.storeTimeout
+        (self.store, self.storeTimeout, self.providerSettings) = (store, storeTimeout, providerSettings)
+        let sameStore = previous.flatMap {
+            $0.store == store && $0.storeTimeout == storeTimeout && $0.contexts.count == loops.count ? $0 : nil
+        }
         let sameProviders = previous.flatMap {
             $0.providerSettings == providerSettings && $0.contexts.count == loops.count ? $0 : nil
         }
@@ -62,7 +66,7 @@ final class SignInAssembly: @unchecked Sendable {
         if let memory, previous == nil, let metrics = metrics?.first?.shared {
             metrics.gauge(MetricCatalog.sessionsActive) { Double(memory.sessionCount) }
         }
-        let endpoint = sameStore?.redisEndpoint ?? Self.redisEndpoint(store, log: log)
+        let endpoint = sameStore?.redisEndpoint ?? Self.redisEndpoint(store, timeout: storeTimeout, log: log)
         redisEndpoint = endpoint
         if let endpoint {
             redisName = endpoint.name

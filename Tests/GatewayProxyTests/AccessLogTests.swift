@@ -58,4 +58,15 @@ final class AccessLogTests: XCTestCase {
                 + #""trace_id":"t1","upstream":"127.0.0.1:3000","upstream_ms":3.456}"#)
         XCTAssertTrue(lines[1].contains(#""method":"-","path":"-","status":400}"#), lines[1])
     }
+
+    func testABrokenOffAnswerIsMarkedIncomplete() throws {
+        var clock = LogTimestamp()
+        var w = JSONWriter()
+        let e = AccessLog.Entry(
+            client: "192.0.2.1", method: "GET", path: Array("/big".utf8), status: 200, bytes: 3000, durationNanos: 1_000_000,
+            upstream: "127.0.0.1:3000", upstreamNanos: 500_000, incomplete: true)
+        AccessLog.append(e, time: &clock, to: &w)
+        XCTAssertTrue(w.text.contains(#""duration_ms":1.000,"incomplete":true,"method":"GET""#), w.text)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(w.text.utf8)))
+    }
 }

@@ -33,6 +33,7 @@ final class ProxyMachineTests: XCTestCase {
             XCTAssertEqual(machine.responseComplete(keepAlive: keepAlive), .finish(keepAlive: keepAlive))
             XCTAssertEqual(machine.state, .done)
             XCTAssertTrue(machine.responseStarted, "the access log still names the upstream")
+            XCTAssertFalse(machine.brokenOff)
         }
     }
 
@@ -72,6 +73,7 @@ final class ProxyMachineTests: XCTestCase {
         var stream = streaming()
         XCTAssertEqual(stream.upstreamClosed(error: nil, retryable: true, requestComplete: true), .flushAndClose)
         XCTAssertEqual(stream.state, .done)
+        XCTAssertTrue(stream.brokenOff, "the access log marks the answer incomplete")
 
         var tunnel = awaiting()
         tunnel.tunnelOpened()
@@ -79,6 +81,7 @@ final class ProxyMachineTests: XCTestCase {
         XCTAssertEqual(
             tunnel.upstreamClosed(error: .sendTimedOut, retryable: false, requestComplete: true), .flushAndClose)
         XCTAssertTrue(tunnel.responseStarted)
+        XCTAssertFalse(tunnel.brokenOff, "a tunnel ends when either side closes")
     }
 
     func testAnInvalidRequestBodyIsRefusedBeforeTheHeadAndBreaksOffAfterIt() {
@@ -89,11 +92,13 @@ final class ProxyMachineTests: XCTestCase {
         var after = streaming()
         XCTAssertEqual(after.requestBodyInvalid(status: 400), .close)
         XCTAssertEqual(after.state, .done)
+        XCTAssertTrue(after.brokenOff)
     }
 
     func testAnInvalidBodyFlushesAndCloses() {
         var machine = streaming()
         XCTAssertEqual(machine.responseInvalid(), .flushAndClose)
         XCTAssertEqual(machine.state, .done)
+        XCTAssertTrue(machine.brokenOff)
     }
 }

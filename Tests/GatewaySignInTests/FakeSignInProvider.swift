@@ -8,6 +8,8 @@ final class FakeSignInProvider: SignInProvider {
     var identity = VerifiedIdentity(
         provider: "github", subject: "42", email: "ada@example.com", emailVerified: true, login: "ada", name: "Ada")
     private(set) var redirectURIs: [String] = []
+    /// Set: a good callback fails with this (the token endpoint down, a refused grant).
+    var finishFailure: AuthError?
     /// Set: the provider has an end_session_endpoint, and each logout URL asked for is recorded.
     var endSessionEndpoint: String?
     private(set) var endSessionRequests: [(idTokenHint: String?, postLogoutRedirectURI: String, state: String)] = []
@@ -26,6 +28,7 @@ final class FakeSignInProvider: SignInProvider {
         completion: @escaping (Result<VerifiedIdentity, AuthError>) -> Void
     ) {
         guard query["code"] == "good", remembered == Self.remembered else { return completion(.failure(.stateMismatch)) }
+        if let finishFailure { return completion(.failure(finishFailure)) }
         completion(.success(identity))
     }
 

@@ -1,4 +1,5 @@
 // The /auth/* flows and the gate as plain functions: memory store, fake provider, manual clock.
+import GatewayAuth
 import GatewayConfig
 import GatewayCore
 import GatewayHTTP
@@ -112,6 +113,24 @@ final class SignInFlowTests: XCTestCase {
         let me = try get("/auth/me", cookies: [session])
         XCTAssertEqual(me.status, 200)
         XCTAssertTrue(String(decoding: me.body, as: UTF8.self).contains("\"email\":\"ada@example.com\""))
+    }
+
+    func testAProviderThatCannotBeReachedIs503AndARefusalIs401() throws {
+        let cases: [(AuthError, Int, String)] = [
+            (.tokenExchangeFailed(status: nil), 503, "GitHub cannot be reached right now"),
+            (.keysUnavailable, 503, "GitHub cannot be reached right now"),
+            (.tokenExchangeFailed(status: 400), 401, "Signing in did not work"),
+            (.providerError("invalid_grant"), 401, "Signing in did not work"),
+        ]
+        for (failure, status, text) in cases {
+            provider.finishFailure = failure
+            let start = try get("/auth/github?next=/admin/")
+            let attempt = try XCTUnwrap(header("Set-Cookie", of: start).last)
+            let done = try get("/auth/github/callback?state=\(FakeSignInProvider.key)&code=good", cookies: [pair(attempt)])
+            XCTAssertEqual(done.status, status, "\(failure)")
+            XCTAssertTrue(String(decoding: done.body, as: UTF8.self).contains(text), "\(failure)")
+            XCTAssertFalse(header("Set-Cookie", of: done).contains { $0.hasPrefix("__gw=") }, "nobody is signed in")
+        }
     }
 
     func testTheGateAnswersWithoutASessionAndAfterTheIdleTimeout() throws {

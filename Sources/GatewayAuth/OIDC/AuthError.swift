@@ -40,6 +40,10 @@ public struct AuthError: Error, Sendable, Hashable, CustomStringConvertible {
     /// expired or already used. The session it belongs to is over.
     public var refusesGrant: Bool { base == .providerError("invalid_grant") }
 
+    /// The provider did not answer (refused, timed out, no keys to check with): nothing about
+    /// the user was refused, and a retry in a moment may work.
+    public var isUnreachable: Bool { base == .tokenExchangeFailed(status: nil) || base == .keysUnavailable }
+
     /// The ID-token rule that failed, for `invalidIDToken`.
     public var idTokenError: JWTError? {
         if case .invalidIDToken(let e) = base { return e }

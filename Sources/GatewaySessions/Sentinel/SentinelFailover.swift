@@ -52,11 +52,12 @@ public final class SentinelFailover: @unchecked Sendable {
     /// A connection to the current primary, on `queue` (a loop's), for `database`. Start it
     /// as usual; it follows the primary until closed.
     public func connection(
-        queue: DispatchQueue, database: Int, logger: Logger?, socketIO: SocketIOFactory? = nil
+        queue: DispatchQueue, database: Int, logger: Logger?,
+        commandTimeout: Duration = RedisConnection.defaultCommandTimeout, socketIO: SocketIOFactory? = nil
     ) -> RedisConnection {
         let connection = RedisConnection(
             queue: queue, host: "unresolved", port: 0, database: database, password: password, logger: logger,
-            socketIO: socketIO)
+            commandTimeout: commandTimeout, socketIO: socketIO)
         // Each failed attempt (the address refused, or ROLE not master) starts the next round
         // of discovery one sentinel further on, so one stale sentinel cannot keep answering first.
         let first = Rotation()

@@ -14,9 +14,10 @@ extension IntegrationTestCase {
         return try startRedis(port: closedPort())
     }
 
-    /// Starts redis-server on `port` (stopped by PID at teardown); `appendonly` for restart tests.
+    /// Starts redis-server on `port` (stopped by PID at teardown); `appendonly` for restart tests;
+    /// `arguments` are added (`--requirepass X`).
     @discardableResult
-    func startRedis(port: Int, appendOnly: Bool = false, directory dir: URL? = nil) throws -> Int {
+    func startRedis(port: Int, appendOnly: Bool = false, directory dir: URL? = nil, arguments: [String] = []) throws -> Int {
         let dataDir = dir ?? directory.appendingPathComponent("redis-\(port)")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         let child = try FixtureProcess(
@@ -24,7 +25,7 @@ extension IntegrationTestCase {
             arguments: [
                 "redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly",
                 appendOnly ? "yes" : "no", "--dir", dataDir.path,
-            ], directory: directory, name: "redis-\(port)-\(UUID().uuidString.prefix(4))")
+            ] + arguments, directory: directory, name: "redis-\(port)-\(UUID().uuidString.prefix(4))")
         track(child)
         redisChildren[port] = child
         _ = try child.waitFor("redis to listen", in: { child.stdout }) { $0.contains("Ready to accept connections") ? true : nil }
