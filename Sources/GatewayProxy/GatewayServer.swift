@@ -150,9 +150,11 @@ public final class GatewayServer: @unchecked Sendable {
         if shared.isDraining || shared.activeConnections.load() >= UInt64(shared.maxConnections) {
             Socket.close(fd)
             context.metrics?.shared.connectionRejected(shared.isDraining ? .draining : .maxConnections)
-            if !shared.isDraining {
+            // A flood is refused by the thousand a second: one line a second says how many.
+            if !shared.isDraining, let refused = shared.server.refusals.record(now: MonotonicClock.now()) {
                 shared.errorLog.warning(
-                    "max_connections reached; connection refused", metadata: ["client": .string(peer.host)])
+                    "max_connections reached; connection refused",
+                    metadata: ["client": .string(peer.host), "refused": .string(String(refused))])
             }
             return
         }

@@ -1,4 +1,5 @@
-// What outlives a reload: the open-connection count behind max_connections and the draining flag.
+// What outlives a reload: the open-connection count behind max_connections, its refusals' log
+// throttle, and the draining flag.
 import GatewayCore
 import Synchronization
 
@@ -7,6 +8,8 @@ import Synchronization
 final class ServerWideState: Sendable {
     let activeConnections = AtomicCounter()
     private let drainingFlag = Atomic<Bool>(false)
+    /// Connections refused at max_connections, logged once a second with their count.
+    let refusals = ThrottledCount()
 
     init() {}
 

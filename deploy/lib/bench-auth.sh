@@ -17,16 +17,11 @@ bench_auth() {
     # shellcheck source=deploy/lib/python-env.sh
     source deploy/lib/python-env.sh
     python_env
+    # shellcheck source=deploy/lib/sign-in.sh
+    source deploy/lib/sign-in.sh
     local redis_port idp_port
     read -r redis_port idp_port < <(free_ports 2)
-    redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$tmp" \
-        --logfile "$tmp/redis.log" &
-    STARTED_PIDS+=($!)
-    local deadline=$((SECONDS + 30))
-    until [[ $(redis-cli -p "$redis_port" ping 2>/dev/null) == PONG ]]; do
-        ((SECONDS < deadline)) || { echo "deploy/bench: Redis did not start" >&2; exit 1; }
-        sleep 0.1
-    done
+    start_redis "$redis_port" "$tmp" || exit 1
     "$VENV_PYTHON" -m oidc_provider_mock --port "$idp_port" >"$tmp/idp.log" 2>&1 &
     STARTED_PIDS+=($!)
     wait_for_url "http://127.0.0.1:$idp_port/.well-known/openid-configuration" "${STARTED_PIDS[-1]}" 30
@@ -88,15 +83,8 @@ CONF
     STARTED_PIDS+=($!)
     auth_pid=$!
     wait_for_url "http://127.0.0.1:$auth_port/healthz" "$auth_pid" 30 || { cat "$tmp/$name.log" >&2; exit 1; }
-    local authorize callback body
-    for _ in $(seq 50); do
-        authorize=$(curl -s -o /dev/null -w '%{redirect_url}' -c "$jar" "http://127.0.0.1:$auth_port/auth/idp?next=/index.html")
-        [[ $authorize == http://127.0.0.1:$idp_port/* ]] && break
-        sleep 0.1
-    done
-    callback=$(curl -s -o /dev/null -w '%{redirect_url}' -X POST -d sub=bench@example.com "$authorize")
-    curl -s -o /dev/null -b "$jar" -c "$jar" "$callback"
-    auth_cookie=$(awk '$6 == "__gateway" { print $7 }' "$jar")
+    local body
+    auth_cookie=$(oidc_sign_in "http://127.0.0.1:$auth_port" idp "http://127.0.0.1:$idp_port" bench@example.com "$jar")
     body=$(curl -fsS --max-time 5 -H "Cookie: __gateway=$auth_cookie" "http://127.0.0.1:$auth_port/index.html")
     [[ $body == "$expected_body" ]] || { echo "deploy/bench: signing in at $name failed" >&2; cat "$tmp/$name.log" >&2; exit 1; }
 }

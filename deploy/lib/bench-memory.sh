@@ -2,7 +2,7 @@
 # deploy/bench's memory figures for the gateway and the nginx proxy of the public rows: RSS idle
 # (read at start, before any load), after the load (after every row they served), with
 # IDLE_CONNECTIONS (default 10,000) idle keep-alive connections (each has sent one request and
-# read its answer; bench-idle-connections.py holds them), and 5 s after those close.
+# read its answer; flood-clients.py holds them), and 5 s after those close.
 # Sourced by deploy/bench after the rows; uses its variables. SKIP_MEMORY=1 skips the idle
 # connections (idle and after-load RSS are still read).
 
@@ -25,13 +25,15 @@ bench_memory() {
 idle_connections() {
     local name=$1 port=$2 pid=$3 out=$tmp/idle-$1.txt n=$idle_n
     echo "deploy/bench: $name: $n idle keep-alive connections" >&2
-    "$PYTHON" deploy/lib/bench-idle-connections.py "$port" /index.html "$n" 60 60 >"$out" 2>&1 &
+    "$PYTHON" deploy/lib/flood-clients.py --port "$port" --path /index.html --idle-done "$n" --hold 60 >"$out" 2>&1 &
     local client=$!
     STARTED_PIDS+=("$client")
     local deadline=$((SECONDS + 65))
     until grep -q '^ready ' "$out" || ((SECONDS >= deadline)) || ! alive "$client"; do sleep 0.2; done
-    local ready opened failed
-    read -r ready opened failed <"$out" || true
+    # "ready opened=O refused=R refused_max_ms=M failed=F": refused and failed both failed here.
+    local ready opened refused failed
+    read -r ready opened refused _ failed <"$out" || true
+    opened=${opened#opened=} failed=$((${refused#refused=} + ${failed#failed=}))
     if [[ $ready != ready ]]; then
         echo "deploy/bench: the idle-connection client failed:" >&2
         cat "$out" >&2

@@ -62,3 +62,20 @@ stop_started() {
     done
     STARTED_PIDS=()
 }
+
+# start_redis PORT DIR: a throwaway Redis on 127.0.0.1:PORT (no persistence, its log in DIR),
+# added to STARTED_PIDS; waits until it answers PING.
+start_redis() {
+    redis-server --bind 127.0.0.1 --port "$1" --save "" --appendonly no --dir "$2" \
+        --logfile "$2/redis-$1.log" &
+    STARTED_PIDS+=($!)
+    local pid=$! deadline=$((SECONDS + 30))
+    until [[ $(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]; do
+        if ! alive "$pid" || ((SECONDS >= deadline)); then
+            echo "redis-server did not start on 127.0.0.1:$1" >&2
+            cat "$2/redis-$1.log" >&2 || true
+            return 1
+        fi
+        sleep 0.1
+    done
+}
