@@ -9,18 +9,8 @@ extension ConfigValidator {
         let item = "session"
         let form = "\"redis-cluster://[:password@]host:port,host:port,.../\""
         var rest = arg.value.dropFirst("redis-cluster://".count)
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
-            guard userInfo.hasPrefix(":") else {
-                error(
-                    arg.location, item,
-                    "\"store\" supports only a password (\"redis-cluster://:PASSWORD@host:port\"), not a user name")
-                return nil
-            }
-            password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
-            rest = rest[rest.index(after: at)...]
-        }
+        let (password, valid) = takeRedisPassword(&rest, example: "redis-cluster://:PASSWORD@host:port", arg)
+        guard valid else { return nil }
         let authority = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(authority.count)
         if path.count > 1 {

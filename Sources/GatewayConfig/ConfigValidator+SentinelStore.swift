@@ -9,18 +9,8 @@ extension ConfigValidator {
     mutating func sentinelStore(_ arg: ConfigArgument) -> SessionStoreConfig? {
         let shown = Self.redactingPassword(arg.value)
         var rest = arg.value.dropFirst("redis-sentinel://".count)
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
-            guard userInfo.hasPrefix(":") else {
-                error(
-                    arg.location, "session",
-                    "\"store\" supports only a password (\"redis-sentinel://:PASSWORD@host\"), not a user name")
-                return nil
-            }
-            password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
-            rest = rest[rest.index(after: at)...]
-        }
+        let (password, valid) = takeRedisPassword(&rest, example: "redis-sentinel://:PASSWORD@host", arg)
+        guard valid else { return nil }
         let list = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(list.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard let sentinels = sentinelAddresses(list, arg) else { return nil }

@@ -76,23 +76,15 @@ extension ConfigValidator {
         let expected =
             "\"store\" must be \"memory\" or \"redis://[:password@]host[:port][/db]\", got \"\(shown)\""
         guard arg.value.lowercased().hasPrefix("redis://") else {
-            error(arg.location, "session", expected)
+            error(
+                arg.location, "session",
+                "\"store\" must be \"memory\", \"redis://[:password@]host[:port][/db]\", "
+                    + "\"\(Self.sentinelStoreForm)\" or \"redis-cluster://[:password@]host:port,.../\", got \"\(shown)\"")
             return nil
         }
         var rest = arg.value.dropFirst(8)
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
-            guard userInfo.hasPrefix(":") else {
-                error(
-                    arg.location, "session",
-                    "\"store\" supports only a password (\"redis://:PASSWORD@host\"), not a user name"
-                )
-                return nil
-            }
-            password = userInfo.count > 1 ? String(userInfo.dropFirst()) : nil
-            rest = rest[rest.index(after: at)...]
-        }
+        let (password, valid) = takeRedisPassword(&rest, example: "redis://:PASSWORD@host", arg)
+        guard valid else { return nil }
         let authority = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(authority.count)
         var database = 0

@@ -56,10 +56,11 @@ final class BlockValidationTests: XCTestCase {
 
     func testValidatesSession() {
         let storeRule = #""store" must be "memory" or "redis://[:password@]host[:port][/db]""#
+        let kindRule = #""store" must be "memory", "redis://[:password@]host[:port][/db]", "redis-sentinel://[:password@]host[:port],host[:port],.../master[/db]" or "redis-cluster://[:password@]host:port,.../""#
         TestConfig.check([
             ConfigCase(
                 name: "store kind", text: "session {\n  store file;\n}\n",
-                expected: [#"gateway.conf:2:9: session: \#(storeRule), got "file""#]),
+                expected: [#"gateway.conf:2:9: session: \#(kindRule), got "file""#]),
             ConfigCase(
                 name: "store never shows the password",
                 text: "session { store redis://:hunter2@/0; }\n",

@@ -49,6 +49,7 @@ final class ClusterStoreConformanceTests: XCTestCase {
 
     func testSaveLoadDeleteRoundTrip() { suite.saveLoadDeleteRoundTrip() }
     func testSessionExpiresAfterItsTTL() { suite.sessionExpiresAfterItsTTL() }
+    func testSessionPastItsAbsoluteEndIsNil() { suite.sessionPastItsAbsoluteEndIsNil() }
     func testLoadOfMissingSessionIsNil() { suite.loadOfMissingSessionIsNil() }
     func testTouchAfterDeleteLeavesNoSession() { suite.touchAfterDeleteLeavesNoSession() }
     func testDeleteSessionsEndsOnlyThoseSignedInWithThatIdentity() {
@@ -60,6 +61,7 @@ final class ClusterStoreConformanceTests: XCTestCase {
     func testClaimOnceHoldsAcrossLoopsUntilItsTTL() { suite.claimOnceHoldsAcrossLoopsUntilItsTTL() }
     func testUserOfAnIdentityIsItsLinkedUser() { suite.userOfAnIdentityIsItsLinkedUser() }
     func testFirstSignInCreatesUser() { suite.firstSignInCreatesUser() }
+    func testSecondSignInWithSameIdentityIsExisting() { suite.secondSignInWithSameIdentityIsExisting() }
     func testVerifiedEmailOnAnotherProviderLinks() { suite.verifiedEmailOnAnotherProviderLinks() }
     func testUnverifiedEmailNeverLinksOrClaims() { suite.unverifiedEmailNeverLinksOrClaims() }
     func testExplicitLinkAndRefusalToStealAnIdentity() { suite.explicitLinkAndRefusalToStealAnIdentity() }
@@ -68,5 +70,6 @@ final class ClusterStoreConformanceTests: XCTestCase {
         suite.concurrentFirstSignInsWithOneVerifiedEmailMakeOneUser()
     }
     func testRefreshLeaseHasOneHolderAcrossLoops() { suite.refreshLeaseHasOneHolderAcrossLoops() }
+    func testRefreshLeaseRunsOut() { suite.refreshLeaseRunsOut() }
     func testGuardedUpdateWritesOnlyOverTheExpectedTokens() { suite.guardedUpdateWritesOnlyOverTheExpectedTokens() }
 }
