@@ -95,6 +95,6 @@ public final class EventLoop: @unchecked Sendable {
         guard peakSinceTrim - count >= Self.trimAfterDrop else { return }
         peakSinceTrim = count
         buffers.shrink(to: buffers.limit / 8)
-        _ = gw_malloc_trim()
+        FreedMemory.returnToSystem()
     }
 }

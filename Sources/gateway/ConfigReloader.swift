@@ -1,6 +1,8 @@
 // SIGHUP: re-read gateway.conf; a valid one replaces the running configuration, an invalid one is
 // logged (as `file:line:col: message`, like --check) and the old one keeps serving.
+import Dispatch
 import GatewayConfig
+import GatewayCore
 import GatewayProxy
 import Logging
 
@@ -56,11 +58,24 @@ final class ConfigReloader: @unchecked Sendable {
                 logs.error.notice("stopped listening", metadata: ["address": .string(address)])
             }
             report(.success, nil)
+            returnFreedMemoryAfterTheDrain()
         } catch {
             logs.error.error("\(error)")
             report(.failure, "a step of the reload failed")
         }
     }
+
+    /// The old generation's requests in flight finish and its pooled connections close within
+    /// moments; what they used stays in malloc's arenas unless trimmed (`deploy/soak`: reloads
+    /// under load grew RSS by ~200 KiB each, about half of it freed memory malloc kept).
+    private func returnFreedMemoryAfterTheDrain() {
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + Self.drainAllowance) {
+            FreedMemory.returnToSystem()
+        }
+    }
+
+    /// How long after a reload the old generation is taken to have drained, for the trim.
+    static let drainAllowance: DispatchTimeInterval = .seconds(3)
 
     /// Logs the outcome and hands it to `onResult`: the single place a reload ends.
     private func report(_ result: ReloadResult, _ reason: String?) {
