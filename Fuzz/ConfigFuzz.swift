@@ -7,10 +7,11 @@ import GatewayConfig
     import Glibc
 #endif
 
-/// `include` resolves against this empty folder, so the fuzzer reads only the two files put there.
+/// `include` resolves against this folder (deploy/fuzz runs in .build-fuzz/), so the fuzzer reads
+/// only the two files put there; the same folder every run, so none is left behind.
 private let baseDirectory: String = {
-    var template = Array("/tmp/gateway-config-fuzz.XXXXXX".utf8CString)
-    let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    let dir = "config-scratch"
+    mkdir(dir, 0o755)
     write(dir + "/a.conf", "upstream extra { server 127.0.0.1:9; }\n")
     mkdir(dir + "/conf.d", 0o755)
     write(dir + "/conf.d/b.conf", "location /b/ { auth off; proxy_pass app; }\n")

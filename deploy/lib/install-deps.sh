@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Installs the Debian packages that building, testing, the demo and the benchmark need
 # (systemd for `systemd-analyze verify`, binutils for `readelf`: DeployFilesTests).
-# Sourced by deploy/test, deploy/demo and deploy/bench; call `install_deps`.
+# Sourced by deploy/test, deploy/demo, deploy/bench and deploy/fuzz; call `install_deps`.
 
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
