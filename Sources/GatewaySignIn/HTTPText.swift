@@ -1,5 +1,4 @@
 // Small text helpers for the sign-in endpoints: query strings, cookies and Set-Cookie.
-import GatewayAuth
 import GatewayHTTP
 
 enum HTTPText {

@@ -2,7 +2,7 @@
 # Installs the Debian packages that building, testing, the demo and the benchmark need
 # (systemd for `systemd-analyze verify`, binutils for `readelf`: DeployFilesTests; redis-sentinel
 # for SentinelFailoverTests).
-# Sourced by deploy/test, deploy/demo and deploy/bench; call `install_deps`.
+# Sourced by deploy/test, deploy/demo, deploy/bench, deploy/soak and deploy/fuzz; call `install_deps`.
 
 GATEWAY_APT_PACKAGES=(
     libssl-dev libcurl4-openssl-dev libhiredis-dev pkg-config
