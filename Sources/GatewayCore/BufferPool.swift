@@ -23,6 +23,8 @@ public final class BufferPool {
 
     /// Blocks waiting for a connection.
     public var freeCount: Int { free.count }
+    /// Blocks handed out so far: the loop reads it to tell a busy spell from an idle one.
+    public private(set) var taken: UInt64 = 0
 
     /// Frees blocks until at most `count` are kept (after many connections closed).
     public func shrink(to count: Int) {
@@ -30,7 +32,8 @@ public final class BufferPool {
     }
 
     public func take() -> UnsafeMutableRawPointer {
-        free.popLast() ?? UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
+        taken &+= 1
+        return free.popLast() ?? UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
     }
 
     /// A block of `blockSize` from `take()`.

@@ -79,14 +79,34 @@ public final class EventLoop: @unchecked Sendable {
     /// the memory they used goes back to the system: malloc keeps freed heap memory otherwise.
     static let trimAfterDrop = 1000
 
+    /// After a busy spell, this long with no buffer taken (no bytes read or queued by any
+    /// connection) and the loop counts as idle: what the spell left behind, the pool's free
+    /// blocks and malloc's freed pages, goes back to the system once.
+    var idleTrimDelay: UInt64 = 5_000_000_000
+    private var takenAtLastTick: UInt64 = 0
+    private var lastBusy: UInt64 = 0
+    private var busySinceTrim = false
+
     private func runTick() {
-        trimAfterClosures()
-        guard !tickables.isEmpty else { return }
         let now = MonotonicClock.now()
+        trimAfterClosures()
+        trimWhenIdle(now: now)
+        guard !tickables.isEmpty else { return }
         // Copy first: a tick may close a connection, which unregisters it.
         for tickable in Array(tickables.values) {
             tickable.tick(now: now)
         }
+    }
+
+    private func trimWhenIdle(now: UInt64) {
+        if buffers.taken != takenAtLastTick {
+            (takenAtLastTick, lastBusy, busySinceTrim) = (buffers.taken, now, true)
+            return
+        }
+        guard busySinceTrim, now &- lastBusy >= idleTrimDelay else { return }
+        busySinceTrim = false
+        buffers.shrink(to: buffers.limit / 8)
+        FreedMemory.returnToSystem()
     }
 
     private func trimAfterClosures() {
