@@ -4,9 +4,10 @@ import GatewaySessions
 
 extension SignInContext {
     func reportStoreFailure(_ error: StoreError) {
-        guard let suppressed = storeFailureReports.report(now: clock.monotonicNanoseconds()) else { return }
+        // `count` is this failure and those held back since the last line.
+        guard let count = storeFailureReports.record(now: clock.monotonicNanoseconds()) else { return }
         log.error(
             "session store unavailable",
-            metadata: ["error": .string(error.description), "suppressed": .string(String(suppressed))])
+            metadata: ["error": .string(error.description), "suppressed": .string(String(count - 1))])
     }
 }

@@ -60,7 +60,7 @@ public final class SignInContext: @unchecked Sendable {
     /// A session's last-seen time is written at most this often (sliding idle timeout).
     static let touchInterval: Int64 = 60
     /// "session store unavailable" lines: a Redis outage under load logs a few, not one a request.
-    var storeFailureReports = ReportInterval(seconds: 10)
+    let storeFailureReports = ThrottledCount(intervalNanoseconds: 10_000_000_000)
 
     public init(
         config: GatewayConfiguration, providers: [SignInProvider], sessions: SessionStore, identities: IdentityStore,

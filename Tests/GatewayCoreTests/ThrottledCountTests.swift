@@ -1,4 +1,4 @@
-// The once-a-second summary behind the max_connections warning.
+// The once-an-interval summary behind the max_connections warning and the store-failure line.
 import Dispatch
 import GatewayCore
 import Synchronization
@@ -18,6 +18,17 @@ final class ThrottledCountTests: XCTestCase {
         XCTAssertEqual(count.record(now: 11 * second), 1_000)
         XCTAssertNil(count.record(now: 11 * second + 1))
         XCTAssertEqual(count.record(now: 13 * second), 2)
+    }
+
+    /// The store-failure line's use: the first at once, then one per 10 s with the rest.
+    func testALongerIntervalHoldsEverythingUnderIt() {
+        let count = ThrottledCount(intervalNanoseconds: 10 * second)
+        XCTAssertEqual(count.record(now: 5 * second), 1)
+        for t in 6..<15 { XCTAssertNil(count.record(now: UInt64(t) * second), "quiet at \(t) s") }
+        XCTAssertEqual(count.record(now: 15 * second), 10, "nine held back, and this one")
+        XCTAssertNil(count.record(now: 16 * second))
+        XCTAssertEqual(count.record(now: 100 * second), 2)
+        XCTAssertEqual(count.record(now: 111 * second), 1)
     }
 
     func testConcurrentRecordersReportEveryEventOnce() {
