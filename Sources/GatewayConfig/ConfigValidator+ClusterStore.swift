@@ -20,11 +20,11 @@ extension ConfigValidator {
             )
             return nil
         }
-        var nodes: [RedisClusterNode] = []
+        var nodes: [RedisNodeAddress] = []
         for text in authority.split(separator: ",", omittingEmptySubsequences: false) {
             switch ConfigValues.hostPort(String(text), defaultPort: ConfigDefaults.redisPort) {
             case .success(let parsed) where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
-                let node = RedisClusterNode(host: parsed.host, port: parsed.port)
+                let node = RedisNodeAddress(host: parsed.host, port: parsed.port)
                 if nodes.contains(node) {
                     error(arg.location, item, "\"store\" lists the cluster node \"\(text)\" twice")
                     return nil

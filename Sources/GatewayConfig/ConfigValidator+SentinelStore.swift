@@ -46,17 +46,17 @@ extension ConfigValidator {
     }
 
     /// `host[:port]` items separated by commas: at least one, each valid, none twice.
-    private mutating func sentinelAddresses(_ list: Substring, _ arg: ConfigArgument) -> [SentinelStoreConfig.Address]?
+    private mutating func sentinelAddresses(_ list: Substring, _ arg: ConfigArgument) -> [RedisNodeAddress]?
     {
         guard !list.isEmpty else {
             error(arg.location, "session", "\"store\" names no sentinel: expected \"\(Self.sentinelStoreForm)\"")
             return nil
         }
-        var addresses: [SentinelStoreConfig.Address] = []
+        var addresses: [RedisNodeAddress] = []
         for item in list.split(separator: ",", omittingEmptySubsequences: false) {
             switch ConfigValues.hostPort(String(item), defaultPort: SentinelStoreConfig.defaultPort) {
             case .success(let parsed) where ConfigValues.isValidHost(parsed.host, bracketed: parsed.bracketed):
-                let address = SentinelStoreConfig.Address(host: parsed.host, port: parsed.port)
+                let address = RedisNodeAddress(host: parsed.host, port: parsed.port)
                 guard !addresses.contains(address) else {
                     error(arg.location, "session", "\"store\" lists sentinel \"\(item)\" twice")
                     return nil

@@ -262,5 +262,5 @@ public enum SessionStoreConfig: Sendable, Hashable {
     /// `redis-sentinel://[:password@]host:port,host:port,.../master[/db]`
     case redisSentinel(SentinelStoreConfig)
     /// `redis-cluster://[:password@]host:port,host:port,.../`: the seeds of a Redis Cluster.
-    case redisCluster(nodes: [RedisClusterNode], password: String?)
+    case redisCluster(nodes: [RedisNodeAddress], password: String?)
 }

@@ -6,18 +6,8 @@ public struct SentinelStoreConfig: Sendable, Hashable {
     /// The port a sentinel listens on when the URL names none.
     public static let defaultPort = 26379
 
-    public struct Address: Sendable, Hashable {
-        public var host: String
-        public var port: Int
-
-        public init(host: String, port: Int) {
-            self.host = host
-            self.port = port
-        }
-    }
-
     /// In the order the URL lists them: at least one, no repeats.
-    public var sentinels: [Address]
+    public var sentinels: [RedisNodeAddress]
     /// The name the sentinels monitor the primary under (`sentinel monitor NAME ...`).
     public var master: String
     public var database: Int
@@ -25,7 +15,7 @@ public struct SentinelStoreConfig: Sendable, Hashable {
     /// sentinel needs the same `requirepass` as the primary and its replicas.
     public var password: String?
 
-    public init(sentinels: [Address], master: String, database: Int = 0, password: String? = nil) {
+    public init(sentinels: [RedisNodeAddress], master: String, database: Int = 0, password: String? = nil) {
         self.sentinels = sentinels
         self.master = master
         self.database = database

@@ -54,7 +54,7 @@ extension SignInAssembly {
                     return SessionInvalidation(connection: connection, channel: channel, caches: caches)
                 })
         case .redisCluster(let nodes, let password):
-            let seeds = nodes.map { ClusterNodeAddress(host: $0.host, port: $0.port) }
+            let seeds = nodes.map { RedisAddress(host: $0.host, port: $0.port) }
             return RedisEndpoint(
                 name: "cluster " + nodes.map { "\($0.host):\($0.port)" }.joined(separator: ","), failover: nil,
                 client: { loop in

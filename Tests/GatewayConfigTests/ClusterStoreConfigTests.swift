@@ -14,17 +14,17 @@ final class ClusterStoreConfigTests: XCTestCase {
             try store("redis-cluster://10.0.0.1:7000,10.0.0.2:7001/"),
             .redisCluster(
                 nodes: [
-                    RedisClusterNode(host: "10.0.0.1", port: 7000), RedisClusterNode(host: "10.0.0.2", port: 7001),
+                    RedisNodeAddress(host: "10.0.0.1", port: 7000), RedisNodeAddress(host: "10.0.0.2", port: 7001),
                 ],
                 password: nil))
         XCTAssertEqual(
             try store("redis-cluster://:s3cr@t@r1.internal,[::1]:7002"),
             .redisCluster(
-                nodes: [RedisClusterNode(host: "r1.internal", port: 6379), RedisClusterNode(host: "::1", port: 7002)],
+                nodes: [RedisNodeAddress(host: "r1.internal", port: 6379), RedisNodeAddress(host: "::1", port: 7002)],
                 password: "s3cr@t"))
         XCTAssertEqual(
             try store("REDIS-CLUSTER://127.0.0.1:7000"),
-            .redisCluster(nodes: [RedisClusterNode(host: "127.0.0.1", port: 7000)], password: nil))
+            .redisCluster(nodes: [RedisNodeAddress(host: "127.0.0.1", port: 7000)], password: nil))
     }
 
     func testRefusesMalformedClusterURLs() {

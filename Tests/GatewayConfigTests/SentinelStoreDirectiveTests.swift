@@ -9,8 +9,8 @@ final class SentinelStoreDirectiveTests: XCTestCase {
         try TestConfig.load("session { store \(url); }\n").session.store
     }
 
-    private func address(_ host: String, _ port: Int) -> SentinelStoreConfig.Address {
-        SentinelStoreConfig.Address(host: host, port: port)
+    private func address(_ host: String, _ port: Int) -> RedisNodeAddress {
+        RedisNodeAddress(host: host, port: port)
     }
 
     func testParsesSentinelsInOrderWithTheDefaultPortMasterAndDatabase() throws {

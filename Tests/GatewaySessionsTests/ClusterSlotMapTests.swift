@@ -18,12 +18,12 @@ final class ClusterSlotMapTests: XCTestCase {
         ])
         let map = try XCTUnwrap(ClusterSlotMap(slotsReply: reply, askedHost: "10.0.0.9"))
         XCTAssert(map.coversEverySlot)
-        XCTAssertEqual(map.node(forSlot: 0), ClusterNodeAddress(host: "127.0.0.1", port: 7000))
-        XCTAssertEqual(map.node(forSlot: 5461), ClusterNodeAddress(host: "127.0.0.1", port: 7001))
+        XCTAssertEqual(map.node(forSlot: 0), RedisAddress(host: "127.0.0.1", port: 7000))
+        XCTAssertEqual(map.node(forSlot: 5461), RedisAddress(host: "127.0.0.1", port: 7001))
         // An empty host is the node that answered; replicas are not primaries.
-        XCTAssertEqual(map.node(forSlot: 16383), ClusterNodeAddress(host: "10.0.0.9", port: 7002))
+        XCTAssertEqual(map.node(forSlot: 16383), RedisAddress(host: "10.0.0.9", port: 7002))
         XCTAssertEqual(map.nodes.count, 3)
-        XCTAssertEqual(map.slotCounts[ClusterNodeAddress(host: "127.0.0.1", port: 7000)], 5461)
+        XCTAssertEqual(map.slotCounts[RedisAddress(host: "127.0.0.1", port: 7000)], 5461)
     }
 
     func testGapsAndMovedPatches() throws {
@@ -31,7 +31,7 @@ final class ClusterSlotMapTests: XCTestCase {
             ClusterSlotMap(slotsReply: .array([range(0, 100, "127.0.0.1", 7000)]), askedHost: "127.0.0.1"))
         XCTAssertFalse(map.coversEverySlot)
         XCTAssertNil(map.node(forSlot: 101))
-        map.assign(50, to: ClusterNodeAddress(host: "127.0.0.1", port: 7001))
+        map.assign(50, to: RedisAddress(host: "127.0.0.1", port: 7001))
         XCTAssertEqual(map.node(forSlot: 50)?.port, 7001)
         XCTAssertEqual(map.node(forSlot: 49)?.port, 7000)
     }

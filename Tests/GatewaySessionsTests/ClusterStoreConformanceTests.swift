@@ -29,7 +29,7 @@ final class ClusterStoreConformanceTests: XCTestCase {
         for i in 0..<2 {
             let queue = DispatchQueue(label: "test.cluster.loop.\(i)")
             let client = RedisClusterClient(
-                queue: queue, seeds: [ClusterNodeAddress(host: "127.0.0.1", port: cluster.ports[i])])
+                queue: queue, seeds: [RedisAddress(host: "127.0.0.1", port: cluster.ports[i])])
             client.start()
             clients.append(client)
             loops.append(StoreLoop(store: RedisStore(connection: client, keyPrefix: prefix), queue: queue))

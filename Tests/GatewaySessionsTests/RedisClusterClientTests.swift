@@ -30,7 +30,7 @@ final class RedisClusterClientTests: XCTestCase {
     private func client(seeds: [Int], wait: Bool = true) throws -> RedisClusterClient {
         let client = RedisClusterClient(
             queue: DispatchQueue(label: "test.cluster.\(clients.count)"),
-            seeds: seeds.map { ClusterNodeAddress(host: "127.0.0.1", port: $0) })
+            seeds: seeds.map { RedisAddress(host: "127.0.0.1", port: $0) })
         clients.append(client)
         client.start()
         if wait { eventually(on: client.queue, "cluster connected") { client.isConnected } }
@@ -68,12 +68,12 @@ final class RedisClusterClientTests: XCTestCase {
         let source = try XCTUnwrap(cluster.owner(ofSlot: slot))
         let target = try XCTUnwrap(cluster.primaries().first { $0 != source })
 
-        let sourceSlots = c.queue.sync { c.slotCounts }[ClusterNodeAddress(host: "127.0.0.1", port: source)]
+        let sourceSlots = c.queue.sync { c.slotCounts }[RedisAddress(host: "127.0.0.1", port: source)]
         try cluster.migrate(slot: slot, from: source, to: target, finish: false)
         XCTAssertEqual(try send(c, ["GET", key])?.get(), .string(Array("here".utf8)), "ASK followed")
         XCTAssertEqual(redirects(c), 1)
         XCTAssertEqual(
-            c.queue.sync { c.slotCounts }[ClusterNodeAddress(host: "127.0.0.1", port: source)], sourceSlots,
+            c.queue.sync { c.slotCounts }[RedisAddress(host: "127.0.0.1", port: source)], sourceSlots,
             "an ASK leaves the map alone")
 
         try cluster.migrate(slot: slot, from: source, to: target, finish: true)
@@ -141,7 +141,7 @@ final class RedisClusterClientTests: XCTestCase {
         let up = Box<Bool>()
         let queue = DispatchQueue(label: "test.cluster.subscriber")
         let subscriber = ClusterSubscriber(
-            queue: queue, seeds: seeds.map { ClusterNodeAddress(host: "127.0.0.1", port: $0) }, password: nil,
+            queue: queue, seeds: seeds.map { RedisAddress(host: "127.0.0.1", port: $0) }, password: nil,
             channel: Array("chan:test".utf8), logger: nil
         ) { payload in heard.append(String(decoding: payload, as: UTF8.self)) }
         subscriber.onConnectionChange = { up.append($0) }
@@ -166,7 +166,7 @@ extension RedisClusterClientTests {
     func testAuthenticatesToEveryNodeWithTheOnePassword() throws {
         let cluster = try RedisClusterFixture(password: "s3cret-cluster")
         defer { cluster.stop() }
-        let seeds = [ClusterNodeAddress(host: "127.0.0.1", port: cluster.ports[0])]
+        let seeds = [RedisAddress(host: "127.0.0.1", port: cluster.ports[0])]
         let queue = DispatchQueue(label: "test.cluster.auth")
         let c = RedisClusterClient(queue: queue, seeds: seeds, password: "s3cret-cluster")
         let wrong = RedisClusterClient(queue: DispatchQueue(label: "test.cluster.noauth"), seeds: seeds)

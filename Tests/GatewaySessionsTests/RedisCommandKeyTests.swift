@@ -32,9 +32,9 @@ final class RedisCommandKeyTests: XCTestCase {
     func testRedirectRepliesParse() {
         XCTAssertEqual(
             ClusterRedirect("MOVED 3999 127.0.0.1:6381"),
-            .moved(slot: 3999, ClusterNodeAddress(host: "127.0.0.1", port: 6381)))
+            .moved(slot: 3999, RedisAddress(host: "127.0.0.1", port: 6381)))
         XCTAssertEqual(
-            ClusterRedirect("ASK 3999 ::1:7000"), .ask(slot: 3999, ClusterNodeAddress(host: "::1", port: 7000)))
+            ClusterRedirect("ASK 3999 ::1:7000"), .ask(slot: 3999, RedisAddress(host: "::1", port: 7000)))
         XCTAssertNil(ClusterRedirect("MOVED 3999"))
         XCTAssertNil(ClusterRedirect("MOVED 99999 127.0.0.1:1"))
         XCTAssertNil(ClusterRedirect("ERR unknown command"))

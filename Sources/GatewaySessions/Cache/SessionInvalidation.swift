@@ -33,7 +33,7 @@ public final class SessionInvalidation: @unchecked Sendable {
     }
 
     public init(
-        cluster seeds: [ClusterNodeAddress], password: String?, channel: [UInt8],
+        cluster seeds: [RedisAddress], password: String?, channel: [UInt8],
         caches: [(EventLoop, CachedSessionStore)], logger: Logger?
     ) {
         let subscriber = ClusterSubscriber(

@@ -3,7 +3,7 @@
 /// A value: the client replaces or patches it on its queue.
 struct ClusterSlotMap: Equatable {
     /// The primaries, in the order first seen.
-    private(set) var nodes: [ClusterNodeAddress] = []
+    private(set) var nodes: [RedisAddress] = []
     /// Per slot, an index into `nodes`, or -1 while no node is known for it.
     private var owners = [Int16](repeating: -1, count: ClusterHashSlot.count)
 
@@ -21,12 +21,12 @@ struct ClusterSlotMap: Equatable {
                 case .integer(let port) = primary[1]
             else { return nil }
             guard host != "?", (1...65_535).contains(port) else { continue }
-            let address = ClusterNodeAddress(host: host.isEmpty ? askedHost : host, port: port)
+            let address = RedisAddress(host: host.isEmpty ? askedHost : host, port: port)
             for slot in start...end { assign(slot, to: address) }
         }
     }
 
-    func node(forSlot slot: Int) -> ClusterNodeAddress? {
+    func node(forSlot slot: Int) -> RedisAddress? {
         let index = owners[slot]
         return index < 0 ? nil : nodes[Int(index)]
     }
@@ -35,13 +35,13 @@ struct ClusterSlotMap: Equatable {
     var coversEverySlot: Bool { !owners.contains(-1) }
 
     /// How many slots each node serves.
-    var slotCounts: [ClusterNodeAddress: Int] {
-        var counts: [ClusterNodeAddress: Int] = [:]
+    var slotCounts: [RedisAddress: Int] {
+        var counts: [RedisAddress: Int] = [:]
         for index in owners where index >= 0 { counts[nodes[Int(index)], default: 0] += 1 }
         return counts
     }
 
-    mutating func assign(_ slot: Int, to address: ClusterNodeAddress) {
+    mutating func assign(_ slot: Int, to address: RedisAddress) {
         let index: Int
         if let known = nodes.firstIndex(of: address) {
             index = known

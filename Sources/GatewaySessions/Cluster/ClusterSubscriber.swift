@@ -14,7 +14,7 @@ public final class ClusterSubscriber: @unchecked Sendable {
     static let patience: Duration = .seconds(2)
 
     public let queue: DispatchQueue
-    private let seeds: [ClusterNodeAddress]
+    private let seeds: [RedisAddress]
     private let password: String?
     private let logger: Logger?
     private let channel: [UInt8]
@@ -28,7 +28,7 @@ public final class ClusterSubscriber: @unchecked Sendable {
     private var generation = 0
 
     public init(
-        queue: DispatchQueue, seeds: [ClusterNodeAddress], password: String?, channel: [UInt8], logger: Logger?,
+        queue: DispatchQueue, seeds: [RedisAddress], password: String?, channel: [UInt8], logger: Logger?,
         onMessage: @escaping ([UInt8]) -> Void
     ) {
         precondition(!seeds.isEmpty, "a cluster needs at least one seed node")
@@ -52,7 +52,7 @@ public final class ClusterSubscriber: @unchecked Sendable {
     }
 
     /// Which seed is listened to (for the tests).
-    public var address: ClusterNodeAddress? { current >= 0 ? seeds[current] : nil }
+    public var address: RedisAddress? { current >= 0 ? seeds[current] : nil }
 
     private func next() {
         connection?.close()

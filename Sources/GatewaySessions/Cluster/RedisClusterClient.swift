@@ -23,7 +23,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     static let connectWait: Duration = .milliseconds(500)
 
     public let queue: DispatchQueue
-    public let seeds: [ClusterNodeAddress]
+    public let seeds: [RedisAddress]
     let password: String?
     let logger: Logger?
     let commandTimeout: Duration
@@ -35,7 +35,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     public var isCluster: Bool { true }
 
     /// One connection per node this loop talks to: the map's primaries and the seeds.
-    var nodes: [ClusterNodeAddress: RedisConnection] = [:]
+    var nodes: [RedisAddress: RedisConnection] = [:]
     var map = ClusterSlotMap()
     var closed = false
     var started = false
@@ -46,7 +46,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     public private(set) var redirectsFollowed = 0
 
     public init(
-        queue: DispatchQueue, seeds: [ClusterNodeAddress], password: String? = nil, logger: Logger? = nil,
+        queue: DispatchQueue, seeds: [RedisAddress], password: String? = nil, logger: Logger? = nil,
         commandTimeout: Duration = RedisConnection.defaultCommandTimeout, socketIO: SocketIOFactory? = nil
     ) {
         precondition(!seeds.isEmpty, "a cluster needs at least one seed node")
@@ -82,7 +82,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     }
 
     /// How many slots each primary serves in the current map (for the tests).
-    public var slotCounts: [ClusterNodeAddress: Int] { map.slotCounts }
+    public var slotCounts: [RedisAddress: Int] { map.slotCounts }
 
     // MARK: Routing
 
@@ -95,7 +95,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
 
     /// `mayWait`: false once this command waited for its node, so it waits only once.
     private func route(
-        _ args: [[UInt8]], redirectsLeft: Int, asking: ClusterNodeAddress?, mayWait: Bool = true,
+        _ args: [[UInt8]], redirectsLeft: Int, asking: RedisAddress?, mayWait: Bool = true,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
     ) {
         guard !closed else { return completion(.failure(.unavailable)) }
@@ -192,7 +192,7 @@ public final class RedisClusterClient: RedisClient, @unchecked Sendable {
     }
 
     /// The node's connection, made (and started) the first time it is needed.
-    func connection(to address: ClusterNodeAddress) -> RedisConnection {
+    func connection(to address: RedisAddress) -> RedisConnection {
         if let known = nodes[address] { return known }
         let made = RedisConnection(
             queue: queue, host: address.host, port: address.port, database: 0, password: password, logger: logger,

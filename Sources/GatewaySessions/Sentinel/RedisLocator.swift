@@ -1,18 +1,5 @@
 // Where a connection that follows a moving server connects: asked anew before every attempt.
 
-/// A host and port as the sentinels name them.
-public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
 /// Set on a `RedisConnection` before `start()`. `find` is called on the connection's queue and
 /// must answer exactly once, on that queue, within a bounded time (it has its own timeouts).
 struct RedisLocator {

@@ -1,6 +1,6 @@
-// One seed node of `store redis-cluster://...;`.
+// A Redis server named in a store URL: a cluster's seed node or a sentinel.
 
-public struct RedisClusterNode: Sendable, Hashable {
+public struct RedisNodeAddress: Sendable, Hashable {
     public var host: String
     public var port: Int
 
