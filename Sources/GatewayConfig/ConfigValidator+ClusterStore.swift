@@ -2,12 +2,13 @@
 // Cluster (any of them will do; the gateway learns every primary from CLUSTER SLOTS).
 
 extension ConfigValidator {
+    static let clusterStoreForm = "redis-cluster://[:password@]host:port,host:port,.../"
+
     /// The password is everything between `redis-cluster://:` and the last `@`, as written
     /// (the same for every node: a cluster's nodes share `requirepass`). No database: a
     /// cluster has only database 0.
     mutating func clusterStore(_ arg: ConfigArgument) -> SessionStoreConfig? {
         let item = "session"
-        let form = "\"redis-cluster://[:password@]host:port,host:port,.../\""
         var rest = arg.value.dropFirst("redis-cluster://".count)
         let (password, valid) = takeRedisPassword(&rest, example: "redis-cluster://:PASSWORD@host:port", arg)
         guard valid else { return nil }
@@ -35,7 +36,7 @@ extension ConfigValidator {
                 return nil
             default:
                 let shown = text.isEmpty ? "an empty node" : "\"\(text)\""
-                error(arg.location, item, "\"store\" must be \(form), got \(shown) among the nodes")
+                error(arg.location, item, "\"store\" must be \"\(Self.clusterStoreForm)\", got \(shown) among the nodes")
                 return nil
             }
         }

@@ -66,8 +66,8 @@ extension ConfigValidator {
         return timeout
     }
 
-    /// `memory` or `redis://[:password@]host[:port][/db]`. The password is everything between
-    /// `redis://:` and the last `@`, taken as written (no percent-decoding).
+    /// `memory`, `redis://[:password@]host[:port][/db]`, or a Sentinel or Cluster URL (their
+    /// own files); the password is read by `takeRedisPassword`.
     private mutating func store(_ arg: ConfigArgument) -> SessionStoreConfig? {
         if arg.value == "memory" { return .memory }
         if arg.value.lowercased().hasPrefix("redis-sentinel://") { return sentinelStore(arg) }
@@ -79,7 +79,7 @@ extension ConfigValidator {
             error(
                 arg.location, "session",
                 "\"store\" must be \"memory\", \"redis://[:password@]host[:port][/db]\", "
-                    + "\"\(Self.sentinelStoreForm)\" or \"redis-cluster://[:password@]host:port,.../\", got \"\(shown)\"")
+                    + "\"\(Self.sentinelStoreForm)\" or \"\(Self.clusterStoreForm)\", got \"\(shown)\"")
             return nil
         }
         var rest = arg.value.dropFirst(8)

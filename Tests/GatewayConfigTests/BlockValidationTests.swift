@@ -56,7 +56,7 @@ final class BlockValidationTests: XCTestCase {
 
     func testValidatesSession() {
         let storeRule = #""store" must be "memory" or "redis://[:password@]host[:port][/db]""#
-        let kindRule = #""store" must be "memory", "redis://[:password@]host[:port][/db]", "redis-sentinel://[:password@]host[:port],host[:port],.../master[/db]" or "redis-cluster://[:password@]host:port,.../""#
+        let kindRule = #""store" must be "memory", "redis://[:password@]host[:port][/db]", "redis-sentinel://[:password@]host[:port],host[:port],.../master[/db]" or "redis-cluster://[:password@]host:port,host:port,.../""#
         TestConfig.check([
             ConfigCase(
                 name: "store kind", text: "session {\n  store file;\n}\n",

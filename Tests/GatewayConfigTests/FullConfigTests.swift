@@ -210,7 +210,7 @@ final class FullConfigTests: XCTestCase {
                 #"gateway.conf:5:12: upstream "app": server "127.0.0.1" has no port"#,
                 #"gateway.conf:6:15: upstream "app": "keepalive" must be a non-negative integer, got "many""#,
                 #"gateway.conf:8:25: environment variable "SECRET" is not set"#,
-                #"gateway.conf:8:42: session: "store" must be "memory", "redis://[:password@]host[:port][/db]", "redis-sentinel://[:password@]host[:port],host[:port],.../master[/db]" or "redis-cluster://[:password@]host:port,.../", got "memcached""#,
+                #"gateway.conf:8:42: session: "store" must be "memory", "redis://[:password@]host[:port][/db]", "redis-sentinel://[:password@]host[:port],host[:port],.../master[/db]" or "redis-cluster://[:password@]host:port,host:port,.../", got "memcached""#,
                 #"gateway.conf:9:1: provider "corp": "type" is required (one of: github, google, facebook, gitlab, microsoft, twitter, oidc, oauth2)"#,
                 #"gateway.conf:10:1: location "/": "auth required" needs sign-in, which this build does not support yet; use "auth off" for public paths"#,
                 #"gateway.conf:11:1: unknown directive "upstrem"; did you mean "upstream"?"#,
