@@ -20,8 +20,17 @@ final class EpollWaiterTests: XCTestCase {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
-    private static func openFDs() -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
+    /// The process's open fds that are an epoll set or an eventfd, by number. Only these two
+    /// kinds: other tests' sockets may close meanwhile, so a plain count is not this loop's.
+    private static func pollFDs() -> [String: String] {
+        var found: [String: String] = [:]
+        for fd in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                target == "anon_inode:[eventpoll]" || target == "anon_inode:[eventfd]"
+            else { continue }
+            found[fd] = target
+        }
+        return found
     }
 
     func testHandlersRunOnTheLoopsQueueOnItsOwnThreadNeverBesideOtherQueueWork() throws {
@@ -69,15 +78,17 @@ final class EpollWaiterTests: XCTestCase {
     func testTheThreadAndItsFdsEndWithTheLoop() throws {
         let pair = try SocketPair()
         defer { for fd in [pair.a, pair.b] { Glibc.close(fd) } }
-        let fdsBefore = Self.openFDs()
+        let before = Self.pollFDs()
         var loop: EventLoop? = EventLoop(index: 92, backend: .epoll)
         loop!.queue.sync { _ = loop!.makeSocketIO(fd: pair.b, onReadable: {}, onWritable: {}) }
         XCTAssertTrue(Self.threadNames().contains("gateway-loop-92"))
-        XCTAssertEqual(Self.openFDs(), fdsBefore + 2, "the epoll set and the wake fd")
+        let added = Self.pollFDs().filter { before[$0.key] == nil }
+        XCTAssertEqual(added.values.sorted(), ["anon_inode:[eventfd]", "anon_inode:[eventpoll]"], "the epoll set and the wake fd")
         loop = nil
         let deadline = Date().addingTimeInterval(5)
         while Self.threadNames().contains("gateway-loop-92") && Date() < deadline { usleep(10_000) }
         XCTAssertFalse(Self.threadNames().contains("gateway-loop-92"), "the waiter outlived its loop")
-        XCTAssertEqual(Self.openFDs(), fdsBefore)
+        let left = Self.pollFDs()
+        for (fd, kind) in added { XCTAssertNotEqual(left[fd], kind, "fd \(fd) (\(kind)) is still open") }
     }
 }
