@@ -8,6 +8,8 @@ import GatewayHTTP
 final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// The hot methods start with `let client = self.client`: one strong load of this unowned
+    /// reference per call instead of one (an unownedRetainStrong and a release) per use.
     private unowned let client: ClientConnection
     /// The connection the current exchange uses, from its forwarding to its end.
     private(set) var upstream: UpstreamConnection?
@@ -30,40 +32,42 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
 
     /// Forwards the exchange's request; `identity` is the signed-in user's header block, if any.
     func forward(_ route: Route, identity: [UInt8]?) {
-        guard let e = machine.exchange, let canonical = e.target else { preconditionFailure("forwarding without a target") }
-        let target = shared.upstreams[route.upstreamIndex]
-        let server = context.pool.chooseServer(upstream: route.upstreamIndex)
+        let client = self.client
+        guard let e = client.machine.exchange, let canonical = e.target else { preconditionFailure("forwarding without a target") }
+        let target = client.shared.upstreams[route.upstreamIndex]
+        let server = client.context.pool.chooseServer(upstream: route.upstreamIndex)
         let head = HeadRewriter.upstreamRequest(
             e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: client.transport.isTLS,
-            policy: shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
+            policy: client.shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
             identity: identity, trace: e.trace)
-        machine.update {
+        client.machine.update {
             $0.serverIndex = server
             $0.forwardedHead = head
         }
         if e.head.expectsContinue && !e.requestComplete {
-            output.append(Self.continueResponse)
+            client.transport.output.append(Self.continueResponse)
             client.flush()
-            guard machine.phase == .proxying else { return }
+            guard client.machine.phase == .proxying else { return }
         }
         connectUpstream(reuse: true)
     }
 
     /// Takes a pooled connection (unless retrying) or opens one, and sends the request head.
     func connectUpstream(reuse: Bool) {
-        guard let e = machine.exchange, let route = e.route else { return }
+        let client = self.client
+        guard let e = client.machine.exchange, let route = e.route else { return }
         switch context.upstreamConnection(upstream: route.upstreamIndex, server: e.serverIndex, reuse: reuse, delegate: self) {
         case .failure(let error):
-            client.apply(machine.upstreamFailed(error, draining: shared.isDraining, now: MonotonicClock.now()))
+            client.apply(client.machine.upstreamFailed(error, draining: client.shared.isDraining, now: MonotonicClock.now()))
         case .success(let (connection, reused)):
-            machine.update {
+            client.machine.update {
                 $0.reusedConnection = reused
                 $0.upstreamStart = MonotonicClock.now()
                 $0.requestQueued = false
             }
             connection.startRequest(method: e.head.methodKind)
             connection.send(e.forwardedHead)
-            if machine.exchange?.canRetry == false { machine.update { $0.forwardedHead = [] } }
+            if client.machine.exchange?.canRetry == false { client.machine.update { $0.forwardedHead = [] } }
             upstream = connection
             pumpRequestBody()
         }
@@ -73,22 +77,23 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     /// the client is decided after the flush: a flush that empties the queue at once arms no
     /// write event, so nothing else would ever resume a paused client.
     func pumpRequestBody() {
-        guard machine.phase == .proxying, let up = upstream, let e = machine.exchange, !e.requestQueued else { return }
+        let client = self.client
+        guard client.machine.phase == .proxying, let up = upstream, let e = client.machine.exchange, !e.requestQueued else { return }
         var decoder = e.requestDecoder
         while true {
-            let step = RequestBodyPump.move(from: input, decoder: &decoder, to: up.output, chunked: e.head.framing == .chunked)
-            machine.update { $0.requestDecoder = decoder }
+            let step = RequestBodyPump.move(from: client.transport.input, decoder: &decoder, to: up.output, chunked: e.head.framing == .chunked)
+            client.machine.update { $0.requestDecoder = decoder }
             switch step {
-            case .invalid(let error): return client.apply(machine.requestBodyInvalid(error))
+            case .invalid(let error): return client.apply(client.machine.requestBodyInvalid(error))
             case .complete:
-                machine.requestQueued()
+                client.machine.requestQueued()
                 up.awaitResponse()
                 return up.flush()
             case .needMore, .full:
                 up.flush()
-                guard upstream === up, machine.phase == .proxying else { return }
+                guard upstream === up, client.machine.phase == .proxying else { return }
                 if up.output.pending >= ClientTransport.highWater { return client.transport.wantRead(false) }  // drained resumes
-                if input.isEmpty || step == .needMore { return client.transport.wantRead(true) }
+                if client.transport.input.isEmpty || step == .needMore { return client.transport.wantRead(true) }
             }
         }
     }
@@ -98,7 +103,8 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     func upstreamConnected(_ upstream: UpstreamConnection) {}
 
     func upstreamDrained(_ up: UpstreamConnection) {
-        guard up === upstream, machine.exchange?.requestComplete == false else { return }
+        let client = self.client
+        guard up === upstream, client.machine.exchange?.requestComplete == false else { return }
         pumpRequestBody()
     }
 
@@ -121,19 +127,22 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     }
 
     func upstreamResponseHead(_ up: UpstreamConnection, _ response: HTTPResponseHead) {
-        guard up === upstream, machine.exchange != nil else { return }
-        let pooling = shared.upstreams[up.upstreamIndex].keepalive > 0
-        client.apply(machine.upstreamHead(response, pooling: pooling, draining: shared.isDraining, now: MonotonicClock.now()))
+        let client = self.client
+        guard up === upstream, client.machine.exchange != nil else { return }
+        let pooling = client.shared.upstreams[up.upstreamIndex].keepalive > 0
+        client.apply(client.machine.upstreamHead(response, pooling: pooling, draining: client.shared.isDraining, now: MonotonicClock.now()))
     }
 
     func upstreamCanTakeBody(_ up: UpstreamConnection) -> Bool {
-        up === upstream && machine.phase == .proxying && output.pending < ClientTransport.highWater
+        let client = self.client
+        return up === upstream && client.machine.phase == .proxying && client.transport.output.pending < ClientTransport.highWater
     }
 
     func upstreamResponseBody(_ up: UpstreamConnection, _ bytes: UnsafeRawBufferPointer) {
-        guard up === upstream, let framing = machine.exchange?.clientFraming else { return }
-        machine.update { $0.bytesSent += bytes.count }
-        output.appendBody(bytes, chunked: framing == .chunked)
+        let client = self.client
+        guard up === upstream, let framing = client.machine.exchange?.clientFraming else { return }
+        client.machine.update { $0.bytesSent += bytes.count }
+        client.transport.output.appendBody(bytes, chunked: framing == .chunked)
     }
 
     /// Decoding stopped short of the end: send what is queued, and pause the upstream while the
@@ -149,8 +158,9 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     }
 
     func upstreamResponseComplete(_ up: UpstreamConnection, reusable: Bool) {
-        guard up === upstream, machine.phase == .proxying, machine.exchange != nil else { return }
-        client.apply(machine.responseComplete(upstreamReusable: reusable))
+        let client = self.client
+        guard up === upstream, client.machine.phase == .proxying, client.machine.exchange != nil else { return }
+        client.apply(client.machine.responseComplete(upstreamReusable: reusable))
     }
 
     func upstreamResponseInvalid(_ up: UpstreamConnection, _ problem: UpstreamResponseProblem) {
