@@ -15,24 +15,51 @@ extension SignInContext: AccessGate {
         if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
             return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)
         }
+        let id = sessionID(in: head.headers)
+        if let id, let decision = immediateDecision(head, id, location: location) { return completion(decision) }
         withSession(
-            head, answer: { completion(.answer($0)) },
+            head, id, answer: { completion(.answer($0)) },
             onMissing: { [self] in completion(.answer(withBearerChallenge(unauthenticated(head), location: location))) }
         ) { [self] id, record in
-            guard AccessPolicy.admits(location.access, record) else {
-                completion(.answer(refused(head, session: record, next: RedirectTarget.sanitize(head.pathString))))
-                return
-            }
+            if let refusal = refusal(head, record, location: location) { return completion(refusal) }
             withProviderTokens(
                 head, id, record, location: location, answer: { completion(.answer($0)) },
                 onEnded: { [self] in completion(.answer(unauthenticated(head))) }
             ) { [self] tokens in
-                let block =
-                    IdentityHeaders.block(for: record, location: location, tokens: tokens)
-                    + assertionHeader(for: record, cacheKey: id.value, location: location)
-                completion(.allow(identityHeaders: block, session: SessionToken(id.value)))
+                completion(allowed(id, record, location: location, tokens: tokens))
             }
         }
+    }
+
+    /// The common case, decided on the caller's stack: a live session the store has at hand (the
+    /// local cache, the memory store), with no last-seen write due and no provider token to pass.
+    /// The same decision as the general path in `check`, without its completion closures and the
+    /// copies of the head and the location they capture. Nil: the general path decides.
+    ///
+    /// Why: on the cached authenticated path those closures' contexts and captured copies
+    /// (`LocationConfig`'s and `HTTPRequestHead`'s value witnesses) showed in the profile.
+    func immediateDecision(_ head: HTTPRequestHead, _ id: SessionID, location: LocationConfig) -> GateDecision? {
+        guard !location.passAccessToken, let immediateSessions, let record = immediateSessions.immediateRecord(id)
+        else { return nil }
+        let now = now()
+        guard !hasEnded(record, now: now), now - record.lastSeenAt < Self.touchInterval else { return nil }
+        return refusal(head, record, location: location) ?? allowed(id, record, location: location, tokens: nil)
+    }
+
+    /// The 403 when the location's rules do not admit the session's user.
+    private func refusal(_ head: HTTPRequestHead, _ record: SessionRecord, location: LocationConfig) -> GateDecision? {
+        guard !AccessPolicy.admits(location.access, record) else { return nil }
+        return .answer(refused(head, session: record, next: RedirectTarget.sanitize(head.pathString)))
+    }
+
+    /// Forwarded, with the user's identity headers (and the signed assertion, if configured).
+    private func allowed(_ id: SessionID, _ record: SessionRecord, location: LocationConfig, tokens: ProviderTokens?)
+        -> GateDecision
+    {
+        let block =
+            IdentityHeaders.block(for: record, location: location, tokens: tokens)
+            + assertionHeader(for: record, cacheKey: id.value, location: location)
+        return .allow(identityHeaders: block, session: SessionToken(id.value))
     }
 
     /// Re-loads the session a tunnel was opened with: deleted or expired ends it.
@@ -58,7 +85,15 @@ extension SignInContext: AccessGate {
         _ head: HTTPRequestHead, answer: @escaping (LocalResponse) -> Void, onMissing: @escaping () -> Void,
         then: @escaping (SessionID, SessionRecord) -> Void
     ) {
-        guard let id = sessionID(in: head.headers) else {
+        withSession(head, sessionID(in: head.headers), answer: answer, onMissing: onMissing, then: then)
+    }
+
+    /// `withSession` with the session id already read from the head (nil: none, or not valid).
+    func withSession(
+        _ head: HTTPRequestHead, _ id: SessionID?, answer: @escaping (LocalResponse) -> Void,
+        onMissing: @escaping () -> Void, then: @escaping (SessionID, SessionRecord) -> Void
+    ) {
+        guard let id else {
             onMissing()
             return
         }

@@ -32,6 +32,9 @@ public final class SignInContext: @unchecked Sendable {
     let verifyRedirect: Bool
     let providers: [SignInProvider]
     let sessions: SessionStore
+    /// `sessions` when it can answer a load at once (the local cache, the memory store): the
+    /// request gate's fast path (`SignInContext+Gate`).
+    let immediateSessions: ImmediateSessionLookup?
     let identities: IdentityStore
     let log: Logger
     /// Session stamps, expiry and sign-in attempt ages read it.
@@ -87,6 +90,7 @@ public final class SignInContext: @unchecked Sendable {
         verifyRedirect = config.verifyRedirect
         self.providers = providers
         self.sessions = sessions
+        immediateSessions = sessions as? ImmediateSessionLookup
         self.identities = identities
         self.log = log
         self.clock = clock

@@ -44,6 +44,31 @@ final class CachedSessionStoreTests: XCTestCase {
         XCTAssertEqual(cached.misses, 2)
     }
 
+    /// The gate's fast path asks `immediateRecord`: only a usable hit is an answer; a miss, a
+    /// channel that is down, or a cached record past its idle end is nil (and the last is evicted).
+    func testImmediateRecordIsOnlyAUsableHit() {
+        let id = SessionID.generate()
+        save(id, record())
+        XCTAssertNil(cached.immediateRecord(id), "not read yet")
+        _ = load(id)
+        XCTAssertNil(cached.immediateRecord(id), "the channel is down: nothing was cached")
+        cached.channelUp(true)
+        XCTAssertNil(cached.immediateRecord(id))
+        _ = load(id)
+        XCTAssertEqual(cached.immediateRecord(id)?.userID, "u_1")
+        XCTAssertEqual(cached.hits, 1)
+        // Within the cache's TTL, but past the session's idle end: not an answer, and evicted.
+        let idle = SessionID.generate()
+        var stale = record("u_2")
+        stale.lastSeenAt -= 119
+        save(idle, stale)
+        _ = load(idle)
+        XCTAssertEqual(cached.count, 2)
+        clock.advance(seconds: 2)
+        XCTAssertNil(cached.immediateRecord(idle))
+        XCTAssertEqual(cached.count, 1)
+    }
+
     func testAnInvalidationOrADeleteEvictsAtOnce() {
         cached.channelUp(true)
         let id = SessionID.generate()

@@ -145,6 +145,32 @@ final class SignInFlowTests: XCTestCase {
         XCTAssertEqual(idle.status, 401)
     }
 
+    /// A session at hand is decided at once (`immediateDecision`), with the same identity block
+    /// as the general path; once the last-seen write is due, the general path takes over and
+    /// writes it, so the sliding idle timeout still slides.
+    func testTheGateDecidesAtOnceAndStillWritesADueLastSeen() throws {
+        let session = try signInCookie()
+        let head = try XCTUnwrap(parsedHead("GET /admin/ HTTP/1.1\r\nHost: gateway.test\r\nCookie: \(session)\r\n\r\n"))
+        let id = try XCTUnwrap(signIn.sessionID(in: head.headers))
+        let location = try XCTUnwrap(config.locations.first { $0.prefix == "/admin/" })
+        guard case .allow(let fast, _)? = signIn.immediateDecision(head, id, location: location) else {
+            return XCTFail("a fresh session at hand should be decided at once")
+        }
+        clock.advance(seconds: SignInContext.touchInterval + 1)
+        XCTAssertNil(signIn.immediateDecision(head, id, location: location), "a due last-seen write takes the general path")
+        guard case .allow(let general, _) = try gate([session]) else { return XCTFail("not allowed") }
+        XCTAssertEqual(fast, general)
+        XCTAssertEqual(store.immediateRecord(id)?.lastSeenAt, clock.unixSeconds(), "the general path wrote last-seen")
+        guard case .allow = try XCTUnwrap(signIn.immediateDecision(head, id, location: location)) else {
+            return XCTFail("after the write the session is at hand again")
+        }
+        // Past the idle timeout the fast path declines, and the general path refuses.
+        clock.advance(seconds: signIn.idleTimeout + 1)
+        XCTAssertNil(signIn.immediateDecision(head, id, location: location))
+        guard case .answer(let idle) = try gate([session]) else { return XCTFail("an idle session let through") }
+        XCTAssertEqual(idle.status, 401)
+    }
+
     func testSignOutClearsTheCookieAndEndsTheSession() throws {
         let session = try signInCookie()
         guard case .allow(_, let token?) = try gate([session]) else { return XCTFail("not allowed") }

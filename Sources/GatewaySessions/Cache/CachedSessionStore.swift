@@ -17,7 +17,7 @@ import GatewayCore
 ///   must be seen at once.
 ///
 /// Thread-safety: `@unchecked Sendable`; one per loop, called and answered on its queue.
-public final class CachedSessionStore: SessionStore, @unchecked Sendable {
+public final class CachedSessionStore: SessionStore, ImmediateSessionLookup, @unchecked Sendable {
     private let inner: SessionStore
     private var cache: SessionCache
     private let clock: WallClock
@@ -65,13 +65,7 @@ public final class CachedSessionStore: SessionStore, @unchecked Sendable {
     // MARK: SessionStore
 
     public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
-        if channelIsUp, let record = cache.lookup(id, now: clock.monotonicNanoseconds()) {
-            if usable(record, now: clock.unixSeconds()) {
-                hits += 1
-                return completion(.success(record))
-            }
-            cache.evict(id)
-        }
+        if let record = immediateRecord(id) { return completion(.success(record)) }
         misses += 1
         let serial = cache.beginLoad()
         inner.load(id) { [self] result in
@@ -80,6 +74,19 @@ public final class CachedSessionStore: SessionStore, @unchecked Sendable {
             }
             completion(result)
         }
+    }
+
+    /// A hit that is still usable; a cached record past its end is evicted (and `load` asks
+    /// the store).
+    public func immediateRecord(_ id: SessionID) -> SessionRecord? {
+        if channelIsUp, let record = cache.lookup(id, now: clock.monotonicNanoseconds()) {
+            if usable(record, now: clock.unixSeconds()) {
+                hits += 1
+                return record
+            }
+            cache.evict(id)
+        }
+        return nil
     }
 
     public func save(

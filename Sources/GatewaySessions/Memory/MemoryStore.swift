@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Sessions expire by TTL and are bounded: when full, saving evicts the session that would
 /// expire soonest. Nothing survives a restart.
-public final class MemoryStore: SessionStore, IdentityStore {
+public final class MemoryStore: SessionStore, IdentityStore, ImmediateSessionLookup {
     public static let defaultMaxSessions = 100_000
 
     let sessions: Mutex<MemorySessionTable>
@@ -31,9 +31,13 @@ public final class MemoryStore: SessionStore, IdentityStore {
     // MARK: SessionStore
 
     public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
+        completion(.success(immediateRecord(id)))
+    }
+
+    /// Every record is at hand: nil means missing or past its end, which `load` answers alike.
+    public func immediateRecord(_ id: SessionID) -> SessionRecord? {
         let (ms, s) = (clock.monotonicMilliseconds(), clock.unixSeconds())
-        let record = sessions.withLock { $0.load(id, nowMilliseconds: ms, nowSeconds: s) }
-        completion(.success(record))
+        return sessions.withLock { $0.load(id, nowMilliseconds: ms, nowSeconds: s) }
     }
 
     public func save(
