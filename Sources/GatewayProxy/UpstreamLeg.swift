@@ -56,7 +56,7 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     func connectUpstream(reuse: Bool) {
         let client = self.client
         guard let e = client.machine.exchange, let route = e.route else { return }
-        switch context.upstreamConnection(upstream: route.upstreamIndex, server: e.serverIndex, reuse: reuse, delegate: self) {
+        switch client.context.upstreamConnection(upstream: route.upstreamIndex, server: e.serverIndex, reuse: reuse, delegate: self) {
         case .failure(let error):
             client.apply(client.machine.upstreamFailed(error, draining: client.shared.isDraining, now: MonotonicClock.now()))
         case .success(let (connection, reused)):
@@ -103,8 +103,7 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     func upstreamConnected(_ upstream: UpstreamConnection) {}
 
     func upstreamDrained(_ up: UpstreamConnection) {
-        let client = self.client
-        guard up === upstream, client.machine.exchange?.requestComplete == false else { return }
+        guard up === upstream, machine.exchange?.requestComplete == false else { return }
         pumpRequestBody()
     }
 
