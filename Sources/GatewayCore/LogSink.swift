@@ -21,8 +21,14 @@ public final class LogSink: Sendable {
     /// Past this many queued bytes, new lines are dropped (and counted) instead of growing memory.
     private static let maxQueued = 4 * 1024 * 1024
 
+    /// The most a drained buffer keeps for reuse; one that grew past it (a burst) is freed.
+    static let spareCapacity = 256 * 1024
+
     private struct State {
         var buffer: [UInt8] = []
+        /// The buffer the last flush wrote, emptied, for the next flush to swap in: lines are
+        /// queued into storage that already exists, and a flush never allocates.
+        var spare: [UInt8] = []
         var flushScheduled = false
         var dropped = 0
         /// Why the last write failed (errno), until a write succeeds again.
@@ -116,14 +122,26 @@ public final class LogSink: Sendable {
         }
     }
 
+    /// Takes the queued bytes by swapping in the spare buffer, writes them with the lock
+    /// released, and keeps their storage as the next spare.
+    ///
+    /// Why swap and not copy: `let b = buffer; buffer.removeAll(keepingCapacity: true)` made a
+    /// new buffer of the old capacity on every flush (the old storage was still shared), and
+    /// that capacity crept up a page per flush. Under load that was a fresh mmap and munmap of
+    /// tens of MiB per flush, page faults and TLB shootdowns on the loops, and address space
+    /// that grew without bound.
     private func flush() {
         var (bytes, cut) = state.withLock { s -> ([UInt8], Bool) in
             s.flushScheduled = false
-            let b = s.buffer
-            s.buffer.removeAll(keepingCapacity: true)
-            return (b, s.endsMidLine)
+            var taken: [UInt8] = []
+            swap(&taken, &s.spare)
+            swap(&taken, &s.buffer)
+            return (taken, s.endsMidLine)
         }
-        if bytes.isEmpty { return }
+        if bytes.isEmpty {
+            recycle(&bytes)
+            return
+        }
         if cut { bytes.insert(0x0A, at: 0) }  // rare: only after a write failed mid-line
         var offset = 0
         var failed: Int32 = 0
@@ -141,12 +159,29 @@ public final class LogSink: Sendable {
         // The lines not (wholly) written; the newline put in front of them is not one.
         let lost = failed == 0 ? 0 : bytes[offset...].withUnsafeBytes { Self.lineCount($0) } - (cut && offset == 0 ? 1 : 0)
         let endsMidLine = failed != 0 && (offset > 0 ? bytes[offset - 1] != 0x0A : cut)
+        recycle(&bytes)
         state.withLock { s in
             s.failing = failed
             s.dropped += lost
             s.endsMidLine = endsMidLine
         }
     }
+
+    /// Keeps a written buffer's storage as the spare, unless a burst made it larger than
+    /// `spareCapacity`.
+    private func recycle(_ bytes: inout [UInt8]) {
+        guard bytes.capacity <= Self.spareCapacity else { return }
+        bytes.removeAll(keepingCapacity: true)
+        var drained = bytes
+        bytes = []
+        state.withLock { s in
+            if s.spare.capacity < drained.capacity { swap(&s.spare, &drained) }
+        }
+    }
+
+    /// The capacity of the queue's two buffers (queued lines and the spare), for tests: it
+    /// stays bounded however many batches go through.
+    var bufferCapacity: Int { state.withLock { $0.buffer.capacity + $0.spare.capacity } }
 
     /// Newlines in `bytes`: the lines a batch holds (a line cut by a failed write counts once).
     static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {

@@ -40,6 +40,35 @@ final class LogSinkTests: XCTestCase {
         XCTAssertEqual(sink.droppedLines, 6)
     }
 
+    func testFlushesReuseTheQueuesStorageAndItsCapacityStaysPut() throws {
+        // What two loops' batches add up to when the sink's queue is a little late: past glibc's
+        // mmap threshold, where a gateway under load saw the old flush map a fresh buffer, a
+        // page larger each time, on every flush.
+        let sink = try LogSink.file("/dev/null")
+        let batch = [UInt8](repeating: UInt8(ascii: "a"), count: 200 * 1024 - 1) + [0x0A]
+        var capacities: [Int] = []
+        for _ in 0..<300 {
+            batch.withUnsafeBytes { sink.write(lines: $0) }
+            sink.flushNow()
+            capacities.append(sink.bufferCapacity)
+        }
+        XCTAssertEqual(capacities[10], capacities.last, "the buffers grew from \(capacities[10]) to \(capacities.last!) bytes")
+        XCTAssertLessThanOrEqual(capacities.last!, 2 * LogSink.spareCapacity)
+        XCTAssertGreaterThanOrEqual(capacities.last!, batch.count, "the drained buffer is kept for reuse")
+        XCTAssertEqual(sink.droppedLines, 0)
+    }
+
+    func testABurstLargerThanTheSpareIsNotKeptAfterItIsWritten() throws {
+        let sink = try LogSink.file("/dev/null")
+        let burst = [UInt8](repeating: UInt8(ascii: "b"), count: 3 * LogSink.spareCapacity - 1) + [0x0A]
+        burst.withUnsafeBytes { sink.write(lines: $0) }
+        sink.flushNow()
+        sink.write("after")
+        sink.flushNow()
+        XCTAssertLessThan(sink.bufferCapacity, 2 * LogSink.spareCapacity)
+        XCTAssertEqual(sink.droppedLines, 0)
+    }
+
     func testLinesOnAWorkingFileAreNotCountedAndTheFailureClears() throws {
         let path = directory.appendingPathComponent("access.log").path
         let sink = try LogSink.file(path)
