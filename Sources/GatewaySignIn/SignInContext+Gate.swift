@@ -56,9 +56,13 @@ extension SignInContext: AccessGate {
     private func allowed(_ id: SessionID, _ record: SessionRecord, location: LocationConfig, tokens: ProviderTokens?)
         -> GateDecision
     {
-        let block =
-            IdentityHeaders.block(for: record, location: location, tokens: tokens)
-            + assertionHeader(for: record, cacheKey: id.value, location: location)
+        // With a provider token the block is the request's own; without, the loop's cached one.
+        let identity =
+            tokens == nil
+            ? identityBlocks.block(for: record, session: id.value, location: location)
+            : IdentityHeaders.block(for: record, location: location, tokens: tokens)
+        let assertion = assertionHeader(for: record, cacheKey: id.value, location: location)
+        let block = assertion.isEmpty ? identity : identity + assertion
         return .allow(identityHeaders: block, session: SessionToken(id.value))
     }
 

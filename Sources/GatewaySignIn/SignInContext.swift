@@ -36,6 +36,8 @@ public final class SignInContext: @unchecked Sendable {
     /// request gate's fast path (`SignInContext+Gate`).
     let immediateSessions: ImmediateSessionLookup?
     let identities: IdentityStore
+    /// The identity header blocks of this loop's recent sessions (`IdentityBlockCache`).
+    let identityBlocks = IdentityBlockCache()
     let log: Logger
     /// Session stamps, expiry and sign-in attempt ages read it.
     let clock: WallClock
