@@ -46,7 +46,7 @@ public struct JSONWriter {
     /// `value / 1000` with exactly three decimals (`12.034`), for milliseconds from microseconds.
     public mutating func thousandths(_ value: UInt64) {
         separate()
-        bytes.append(contentsOf: String(value / 1000).utf8)
+        appendDigits(value / 1000)
         let fraction = value % 1000
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
@@ -56,7 +56,8 @@ public struct JSONWriter {
 
     public mutating func number(_ n: Int64) {
         separate()
-        bytes.append(contentsOf: String(n).utf8)
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(n.magnitude)
     }
 
     /// Integral values below 2^53 without a fraction (`1700000000`, not `1.7e9`); JSON has no NaN
@@ -81,10 +82,23 @@ public struct JSONWriter {
         bytes.append(contentsOf: json.utf8)
     }
 
+    /// The same from an array (a log line's timestamp): one copy, not a byte at a time.
+    public mutating func raw(bytes json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
     /// Bytes that are already JSON (a number, a quoted literal the caller made).
     public mutating func raw(utf8 json: some Sequence<UInt8>) {
         separate()
         bytes.append(contentsOf: json)
+    }
+
+    /// JSON laid out by the caller, written as it is with no comma before it: the fixed parts of
+    /// a line whose shape is known when the program is written (`,"status":`, `}`). It must be
+    /// valid where it goes; what follows a piece ending in `:` or `{` gets no comma either.
+    public mutating func piece(_ json: StaticString) {
+        json.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Ends a line of JSON Lines: what follows starts a new value, with no comma before it.
@@ -160,6 +174,26 @@ public struct JSONWriter {
 
     // MARK: Bytes
 
+    /// Decimal digits, written straight into `bytes` (no String in between: on every access line).
+    private mutating func appendDigits(_ value: UInt64) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes; UInt64.max has 20 digits
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var start = digits.count
+            var rest = value
+            while rest > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    @inline(__always)
     private mutating func separate() {
         guard let last = bytes.last else { return }
         if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") && last != 0x0A {

@@ -35,4 +35,25 @@ final class JSONWriterBytesTests: XCTestCase {
                 $0.endObject()
             }, #"{"a":1.500,"b":"c"}"#)
     }
+
+    func testIntegersAreWrittenDigitByDigitAsStringWouldWriteThem() {
+        let values: [Int64] = [0, 7, 9, 10, 99, 100, 1_234_567, -1, -10, -9_007_199_254_740_993, .max, .min]
+        for n in values { XCTAssertEqual(written { $0.number(n) }, String(n)) }
+        XCTAssertEqual(written { $0.thousandths(.max) }, String(UInt64.max / 1000) + ".615")
+        XCTAssertEqual(written { $0.thousandths(10_000_001) }, "10000.001")
+    }
+
+    func testPiecesGetNoCommaAndValuesAfterThemNone() {
+        let text = written {
+            $0.piece(#"{"a":"#)
+            $0.number(Int64(1))
+            $0.piece(#","b":"#)
+            $0.string("x")
+            $0.piece("}\n")
+            $0.piece(#"{"c":"#)
+            $0.bool(true)
+            $0.piece("}")
+        }
+        XCTAssertEqual(text, "{\"a\":1,\"b\":\"x\"}\n{\"c\":true}")
+    }
 }
