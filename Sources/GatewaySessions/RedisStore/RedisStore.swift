@@ -47,7 +47,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
                 completion(.success(nil))
             case .success(.string(let json)):
                 let record: SessionRecord
-                if let known = self.decoded[id], known.raw == json {
+                if let known = self.decoded[id], known.raw.sameBytes(as: json) {
                     record = known.record
                 } else {
                     guard let parsed = SessionRecord(json: json) else {
