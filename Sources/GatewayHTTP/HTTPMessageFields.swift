@@ -5,6 +5,7 @@ struct HTTPMessageFields: Sendable {
     var sawTransferEncoding = false
     var hostCount = 0
     var host: [UInt8]?
+    /// Lowercased, except `keep-alive` (its field is always hop-by-hop; `connectionKeepAlive`).
     var connectionTokens: [[UInt8]] = []
     var connectionClose = false
     var connectionKeepAlive = false
@@ -90,7 +91,10 @@ struct HTTPMessageFields: Sendable {
             if HTTPBytes.equalsLowercased(buffer, token, "close") {
                 connectionClose = true
             } else if HTTPBytes.equalsLowercased(buffer, token, "keep-alive") {
+                // Names the Keep-Alive field, which is hop-by-hop whatever Connection says: no
+                // token to keep (nor to allocate, on nearly every response from an upstream).
                 connectionKeepAlive = true
+                continue
             } else if HTTPBytes.equalsLowercased(buffer, token, "upgrade") {
                 connectionUpgrade = true
             }

@@ -21,7 +21,8 @@ public struct HTTPRequestHead: Sendable {
     public var keepAlive: Bool
     /// "Expect: 100-continue" on an HTTP/1.1 request.
     public var expectsContinue: Bool
-    /// Lowercased tokens from every Connection field, in order.
+    /// Lowercased tokens from every Connection field, in order; not `keep-alive`, whose field
+    /// is hop-by-hop anyway (`keepAlive` has what it says).
     public var connectionTokens: [[UInt8]]
     /// An HTTP/1.1 request with `Upgrade: websocket` and "upgrade" in Connection. Other protocols
     /// (h2c, ...) are never upgraded to: their requests go on as plain ones.

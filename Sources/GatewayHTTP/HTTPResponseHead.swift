@@ -9,7 +9,7 @@ public struct HTTPResponseHead: Sendable {
     public var framing: BodyFraming
     /// False when the body runs until close, on "Connection: close", and on HTTP/1.0 without keep-alive.
     public var keepAlive: Bool
-    /// Lowercased tokens from every Connection field, in order.
+    /// Lowercased tokens from every Connection field, in order; not `keep-alive` (see the request head's).
     public var connectionTokens: [[UInt8]]
 
     public init(

@@ -28,15 +28,30 @@ public enum TraceContext {
     public static func traceParent(trace: (UInt64, UInt64), parent: UInt64) -> [UInt8] {
         // `00-` 32 hex `-` 16 hex `-00`: written in place, one allocation.
         [UInt8](unsafeUninitializedCapacity: 55) { out, count in
-            let p = out.baseAddress!
-            (p[0], p[1], p[2]) = (0x30, 0x30, 0x2D)
-            writeHex(trace.0, to: p + 3)
-            writeHex(trace.1, to: p + 19)
-            p[35] = 0x2D
-            writeHex(parent, to: p + 36)
-            (p[52], p[53], p[54]) = (0x2D, 0x30, 0x30)
+            writeTraceParent(trace: trace, parent: parent, to: out.baseAddress!)
             count = 55
         }
+    }
+
+    /// A new request's id and its trace's `traceparent`, in one allocation: the 32 hex digits of
+    /// `trace` (the request id), then the 55 bytes of `traceParent(trace:parent:)`.
+    public static func requestIDAndTraceParent(trace: (UInt64, UInt64), parent: UInt64) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32 + 55) { out, count in
+            let p = out.baseAddress!
+            writeHex(trace.0, to: p)
+            writeHex(trace.1, to: p + 16)
+            writeTraceParent(trace: trace, parent: parent, to: p + 32)
+            count = 32 + 55
+        }
+    }
+
+    private static func writeTraceParent(trace: (UInt64, UInt64), parent: UInt64, to p: UnsafeMutablePointer<UInt8>) {
+        (p[0], p[1], p[2]) = (0x30, 0x30, 0x2D)
+        writeHex(trace.0, to: p + 3)
+        writeHex(trace.1, to: p + 19)
+        p[35] = 0x2D
+        writeHex(parent, to: p + 36)
+        (p[52], p[53], p[54]) = (0x2D, 0x30, 0x30)
     }
 
     /// 32 lowercase hex digits of a 128-bit id.

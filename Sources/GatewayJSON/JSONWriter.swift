@@ -36,11 +36,18 @@ public struct JSONWriter {
     /// The same from contiguous bytes, without making a String when they are all ASCII (a
     /// request target, a request id: the common case on every access-log line).
     public mutating func string(bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard !buffer.contains(where: { $0 >= 0x80 }) else { return string(utf8: buffer) }
-            separate()
-            appendQuoted(buffer)
-        }
+        bytes.withUnsafeBufferPointer { string(contiguous: $0) }
+    }
+
+    /// The same from part of an array (a trace id inside its `traceparent`), without copying it out.
+    public mutating func string(bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBufferPointer { string(contiguous: $0) }
+    }
+
+    private mutating func string(contiguous buffer: UnsafeBufferPointer<UInt8>) {
+        guard !buffer.contains(where: { $0 >= 0x80 }) else { return string(utf8: buffer) }
+        separate()
+        appendQuoted(buffer)
     }
 
     /// `value / 1000` with exactly three decimals (`12.034`), for milliseconds from microseconds.

@@ -22,8 +22,9 @@ final class AccessLog: LoopTickable, @unchecked Sendable {
         var durationNanos: UInt64
         var upstream: String?
         var upstreamNanos: UInt64?
-        var requestID: [UInt8]? = nil
-        var traceID: [UInt8]? = nil
+        var requestID: ArraySlice<UInt8>? = nil
+        /// A slice of the request's `traceparent`: logged without a copy of its own.
+        var traceID: ArraySlice<UInt8>? = nil
         /// The response was broken off after its head (`ProxyMachine.brokenOff`).
         var incomplete = false
     }
@@ -107,7 +108,7 @@ extension AccessLog.Entry {
             client: e.clientAddress, method: e.head.methodString, path: path, status: e.status, bytes: e.bytesSent,
             durationNanos: now &- e.start, upstream: e.responseHeadDone ? upstream : nil,
             upstreamNanos: e.upstreamHeadNanos,
-            requestID: e.trace?.requestID, traceID: e.trace.map { Array($0.traceID) }, incomplete: e.proxy.brokenOff)
+            requestID: e.trace?.requestID, traceID: e.trace?.traceID, incomplete: e.proxy.brokenOff)
     }
 
     /// A request refused before its head parsed: only who and the status are known.

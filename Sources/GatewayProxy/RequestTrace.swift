@@ -3,10 +3,11 @@
 import GatewayHTTP
 
 struct RequestTrace {
-    /// Sent upstream as `X-Request-Id` and logged as `request_id`.
-    let requestID: [UInt8]
+    /// Sent upstream as `X-Request-Id` and logged as `request_id`. For a new trace it and
+    /// `traceParent` are parts of one array (`TraceContext.requestIDAndTraceParent`).
+    let requestID: ArraySlice<UInt8>
     /// Sent upstream as `traceparent`; its trace id is logged as `trace_id`.
-    let traceParent: [UInt8]
+    let traceParent: ArraySlice<UInt8>
     /// A trusted proxy's `tracestate`, passed on with the `traceparent` it belongs to.
     let traceState: [UInt8]?
 
@@ -37,12 +38,19 @@ struct RequestTrace {
             if let tp = traceParent, !TraceContext.isValidTraceParent(tp) { traceParent = nil }
         }
         let random = ids.next()
-        let id = requestID.map { Array($0) } ?? TraceContext.hex(random)
-        guard let traceParent else {
+        switch (requestID, traceParent) {
+        case (nil, nil):
+            // The common case, in one allocation: the trace's id is the request's.
+            let both = TraceContext.requestIDAndTraceParent(trace: random, parent: ids.next().0)
+            return RequestTrace(requestID: both[..<32], traceParent: both[32...], traceState: nil)
+        case (let id?, nil):
+            let tp = TraceContext.traceParent(trace: random, parent: ids.next().0)
+            return RequestTrace(requestID: Array(id)[...], traceParent: tp[...], traceState: nil)
+        case (let id, let tp?):
             return RequestTrace(
-                requestID: id, traceParent: TraceContext.traceParent(trace: random, parent: ids.next().0), traceState: nil)
+                requestID: id.map { Array($0)[...] } ?? TraceContext.hex(random)[...], traceParent: Array(tp)[...],
+                traceState: traceState)
         }
-        return RequestTrace(requestID: id, traceParent: Array(traceParent), traceState: traceState)
     }
 }
 

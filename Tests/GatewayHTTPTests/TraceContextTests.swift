@@ -32,6 +32,16 @@ final class TraceContextTests: XCTestCase {
         XCTAssertTrue(TraceContext.isValidTraceParent(tp[...]))
     }
 
+    func testANewRequestsIdAndTraceParentInOneArrayAreTheTwoMadeApart() {
+        let trace: (UInt64, UInt64) = (0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)
+        let both = TraceContext.requestIDAndTraceParent(trace: trace, parent: 0xa)
+        XCTAssertEqual(both.count, 87)
+        XCTAssertEqual(Array(both[..<32]), TraceContext.hex(trace))
+        XCTAssertEqual(Array(both[32...]), TraceContext.traceParent(trace: trace, parent: 0xa))
+        XCTAssertTrue(TraceContext.isValidTraceParent(both[32...]))
+        XCTAssertEqual(TraceContext.traceID(both[32...]), both[..<32], "the trace's id is the request id")
+    }
+
     func testA128BitIdIsThirtyTwoLowercaseHexDigits() {
         XCTAssertEqual(
             String(decoding: TraceContext.hex((0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)), as: UTF8.self),

@@ -44,7 +44,7 @@ final class AccessLogTests: XCTestCase {
         var w = JSONWriter()
         let e = AccessLog.Entry(
             client: "192.0.2.1", method: "GET", path: Array("/a?b=1".utf8), status: 502, bytes: 17, durationNanos: 12_000_000,
-            upstream: "127.0.0.1:3000", upstreamNanos: 3_456_000, requestID: Array("r1".utf8), traceID: Array("t1".utf8))
+            upstream: "127.0.0.1:3000", upstreamNanos: 3_456_000, requestID: Array("r1".utf8)[...], traceID: Array("t1".utf8)[...])
         AccessLog.append(e, time: &clock, to: &w)
         AccessLog.append(AccessLog.Entry.rejected(client: "192.0.2.2", status: 400), time: &clock, to: &w)
         let lines = w.text.split(separator: "\n").map(String.init)
