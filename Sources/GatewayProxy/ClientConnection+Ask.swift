@@ -31,6 +31,9 @@ extension ClientConnection {
                     draining: shared.isDraining,
                     now: MonotonicClock.now()))
         }
+        if let decision = gate.decideAtOnce(head, location: route.location) {
+            return apply(machine.gateDecided(decision, route: route, draining: shared.isDraining, now: MonotonicClock.now()))
+        }
         let serial = machine.serial
         gate.check(head, location: route.location) { [self] decision in
             guard machine.isCurrent(serial) else { return }

@@ -22,9 +22,16 @@ extension LocalEndpoint {
 
 /// Decides protected requests: let through with an identity header block, or answer here.
 public protocol AccessGate: AnyObject {
+    /// The decision when the gate can give it on the caller's stack (a session at hand); nil
+    /// when only `check` can tell. Asked first, so the common case allocates no completion.
+    func decideAtOnce(_ head: HTTPRequestHead, location: LocationConfig) -> GateDecision?
     func check(_ head: HTTPRequestHead, location: LocationConfig, completion: @escaping (GateDecision) -> Void)
     /// Whether the session a tunnel was opened with still stands (re-checked while it is open).
     func recheck(_ session: SessionToken, completion: @escaping (SessionCheck) -> Void)
+}
+
+extension AccessGate {
+    public func decideAtOnce(_ head: HTTPRequestHead, location: LocationConfig) -> GateDecision? { nil }
 }
 
 /// A request a `LocalEndpoint` claimed, with what its flows need from the connection.

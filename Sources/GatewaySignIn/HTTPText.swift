@@ -39,8 +39,13 @@ enum HTTPText {
     /// The value of cookie `name` from every Cookie field of the request (scanned as bytes:
     /// this runs on every protected request).
     static func cookie(_ name: String, in headers: HTTPHeaders) -> String? {
-        let wanted = Array(name.utf8)
-        for i in headers.indices(of: "cookie") {
+        cookie(Array(name.utf8), in: headers)
+    }
+
+    /// The same with the name as bytes, made once by the caller (the session cookie's, on every
+    /// request): no array of the name nor of the Cookie fields' indices per call.
+    static func cookie(_ wanted: [UInt8], in headers: HTTPHeaders) -> String? {
+        for i in headers.fields.indices where headers.nameEquals(at: i, "cookie") {
             let value = headers.value(at: i)
             var start = value.startIndex
             while start < value.endIndex {

@@ -11,6 +11,15 @@ extension SignInContext: AccessGate {
     /// `auth required`: a session and the location's rules give the identity header block.
     /// With `accept bearer`, a request carrying `Authorization: Bearer` is judged by the token
     /// alone (`SignInContext+Bearer`); without one, by its session.
+    /// The fast path's decision (`immediateDecision`) before any completion is made: only for a
+    /// store with sessions at hand, and never for a bearer request (judged by its token).
+    public func decideAtOnce(_ head: HTTPRequestHead, location: LocationConfig) -> GateDecision? {
+        guard immediateSessions != nil else { return nil }
+        if location.bearer != nil, BearerCredential(head.headers) != .absent { return nil }
+        guard let id = sessionID(in: head.headers) else { return nil }
+        return immediateDecision(head, id, location: location)
+    }
+
     public func check(_ head: HTTPRequestHead, location: LocationConfig, completion: @escaping (GateDecision) -> Void) {
         if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
             return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)

@@ -14,6 +14,8 @@ public final class SignInContext: @unchecked Sendable {
     let prefixBytes: [UInt8]
     let publicURL: PublicURL
     let cookieName: String
+    /// `cookieName` as bytes, for finding the cookie on every request.
+    let cookieNameBytes: [UInt8]
     let sessionCodec: SignedValue
     /// Sign-in attempts travel sealed in the browser; the gateway keeps nothing per start.
     let stateCookies: SignInStateCookies
@@ -76,6 +78,7 @@ public final class SignInContext: @unchecked Sendable {
         publicURL = config.publicURL ?? PublicURL(isHTTPS: false, host: "127.0.0.1", port: nil)
         let names = Self.cookieNames(config.session.cookieName, https: config.publicURL?.isHTTPS ?? false)
         cookieName = names.session
+        cookieNameBytes = Array(names.session.utf8)
         let secret = config.session.cookieSecret ?? ""
         sessionCodec = SignedValue(secret: secret, purpose: "session")
         stateCookies = SignInStateCookies(
@@ -139,7 +142,7 @@ public final class SignInContext: @unchecked Sendable {
 
     /// The session id inside a request's cookie, when its MAC holds.
     func sessionID(in headers: HTTPHeaders) -> SessionID? {
-        guard let cookie = HTTPText.cookie(cookieName, in: headers) else { return nil }
+        guard let cookie = HTTPText.cookie(cookieNameBytes, in: headers) else { return nil }
         if let known = verifiedCookies[cookie] { return known }
         guard let value = sessionCodec.verify(cookie), let id = SessionID(value) else { return nil }
         if verifiedCookies.count >= Self.verifiedCookieLimit { verifiedCookies.removeAll(keepingCapacity: true) }

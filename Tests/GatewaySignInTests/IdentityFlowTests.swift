@@ -97,6 +97,39 @@ final class IdentityFlowTests: XCTestCase {
         XCTAssertTrue(String(decoding: keys.body, as: UTF8.self).hasPrefix("{\"keys\":[{\"kty\":\"EC\""))
     }
 
+    func testTheGateDecidesAtOnceOnlyForASessionAtHandAndNeverForABearer() throws {
+        let id = SessionID.generate()
+        let now = clock.unixSeconds()
+        let record = SessionRecord(
+            userID: "u_1", provider: "github", subject: "1", identities: ["github:1"], createdAt: now,
+            expiresAt: now + 3600, lastSeenAt: now)
+        store.save(id, record, ttlSeconds: 3600) { _ in }
+        let cookie = "Cookie: __gw=\(signIn.sessionCodec.sign(id.value))\r\n"
+        func head(_ path: String, _ fields: String) throws -> HTTPRequestHead {
+            try XCTUnwrap(parsedHead("GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(fields)\r\n"))
+        }
+        guard case .allow(let once, _)? = signIn.decideAtOnce(try head("/x", cookie), location: try location("/")) else {
+            return XCTFail("a session at hand is decided at once")
+        }
+        guard case .allow(let checked, _) = try gate("/x", cookie) else { return XCTFail("not allowed") }
+        XCTAssertEqual(once, checked, "the same identity block either way")
+        // On a bearer location a request with a token is the token's to judge, cookie or not.
+        // (This harness has no verifier, so the general path is shown with a malformed credential.)
+        let bearer = cookie + "Authorization: Bearer not-a-jwt\r\n"
+        XCTAssertNil(signIn.decideAtOnce(try head("/api/x", bearer), location: try location("/api/")))
+        let malformed = cookie + "Authorization: Bearer\r\n"
+        XCTAssertNil(signIn.decideAtOnce(try head("/api/x", malformed), location: try location("/api/")))
+        guard case .answer(let refused) = try gate("/api/x", malformed) else { return XCTFail("a bad token let through") }
+        XCTAssertEqual(refused.status, 401)
+        XCTAssertNotNil(signIn.decideAtOnce(try head("/api/x", cookie), location: try location("/api/")), "no token: the session")
+        // No cookie, or a forged one: nothing is decided at once, and the general path refuses.
+        XCTAssertNil(signIn.decideAtOnce(try head("/x", ""), location: try location("/")))
+        let forged = "Cookie: __gw=\(id.value).AAAA\r\n"
+        XCTAssertNil(signIn.decideAtOnce(try head("/x", forged), location: try location("/")))
+        guard case .answer(let unsigned) = try gate("/x", forged) else { return XCTFail("a forged cookie let through") }
+        XCTAssertEqual(unsigned.status, 302, "a browser without a session is sent to sign in")
+    }
+
     func testWithoutAnAssertionThereIsNoKeySet() throws {
         XCTAssertEqual(try answer("GET /auth/jwks.json HTTP/1.1\r\nHost: gateway.test\r\n\r\n").status, 404)
     }
