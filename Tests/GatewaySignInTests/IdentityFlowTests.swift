@@ -59,6 +59,17 @@ final class IdentityFlowTests: XCTestCase {
         return try XCTUnwrap(answers.first)
     }
 
+    /// A live session of user u_1 in the memory store, and the Cookie field line that names it.
+    private func storedSession() -> (SessionID, String) {
+        let id = SessionID.generate()
+        let now = clock.unixSeconds()
+        let record = SessionRecord(
+            userID: "u_1", provider: "github", subject: "1", identities: ["github:1"], createdAt: now,
+            expiresAt: now + 3600, lastSeenAt: now)
+        store.save(id, record, ttlSeconds: 3600) { _ in }
+        return (id, "Cookie: __gw=\(signIn.sessionCodec.sign(id.value))\r\n")
+    }
+
     private func header(_ name: String, _ response: LocalResponse) -> String? {
         response.headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
@@ -79,13 +90,7 @@ final class IdentityFlowTests: XCTestCase {
         signIn.assertion = IdentityAssertion(
             key: try ES256SigningKey(derivedFrom: "0123456789abcdef0123456789abcdef-test"),
             audience: "http://gateway.test", enabledByDefault: true)
-        let id = SessionID.generate()
-        let now = clock.unixSeconds()
-        let record = SessionRecord(
-            userID: "u_1", provider: "github", subject: "1", identities: ["github:1"], createdAt: now,
-            expiresAt: now + 3600, lastSeenAt: now)
-        store.save(id, record, ttlSeconds: 3600) { _ in }
-        let cookie = "Cookie: __gw=\(signIn.sessionCodec.sign(id.value))\r\n"
+        let (_, cookie) = storedSession()
         guard case .allow(let block, _) = try gate("/x", cookie) else { return XCTFail("not allowed") }
         XCTAssertTrue(String(decoding: block, as: UTF8.self).contains("\r\nX-Auth-Assertion: ey"))
         guard case .allow(let plain, _) = try gate("/plain/x", cookie) else { return XCTFail("not allowed") }
@@ -98,13 +103,7 @@ final class IdentityFlowTests: XCTestCase {
     }
 
     func testTheGateDecidesAtOnceOnlyForASessionAtHandAndNeverForABearer() throws {
-        let id = SessionID.generate()
-        let now = clock.unixSeconds()
-        let record = SessionRecord(
-            userID: "u_1", provider: "github", subject: "1", identities: ["github:1"], createdAt: now,
-            expiresAt: now + 3600, lastSeenAt: now)
-        store.save(id, record, ttlSeconds: 3600) { _ in }
-        let cookie = "Cookie: __gw=\(signIn.sessionCodec.sign(id.value))\r\n"
+        let (id, cookie) = storedSession()
         func head(_ path: String, _ fields: String) throws -> HTTPRequestHead {
             try XCTUnwrap(parsedHead("GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(fields)\r\n"))
         }
