@@ -22,10 +22,10 @@ enum HeadRewriter {
         out.reserveCapacity(
             h.bytes.count + 384 + peerIP.utf8.count + defaultHost.utf8.count + (identity?.count ?? 0)
                 + (trace?.traceState?.count ?? 0))
-        out.append(contentsOf: h.bytes[head.method])
+        out.append(h.bytes, range: head.method)
         out.append(0x20)
         out.append(contentsOf: target)
-        out.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        out.append(literal: " HTTP/1.1\r\n")
 
         var priorForwardedFor: [UInt8] = []
         var trustedProto: ArraySlice<UInt8>?
@@ -40,7 +40,7 @@ enum HeadRewriter {
                 guard peerTrusted && forwarded.exact else { continue }
                 switch forwarded.field {
                 case .forwardedFor:
-                    if !priorForwardedFor.isEmpty { priorForwardedFor.append(contentsOf: ", ".utf8) }
+                    if !priorForwardedFor.isEmpty { priorForwardedFor.append(literal: ", ") }
                     priorForwardedFor.append(contentsOf: h.value(at: i))
                     continue
                 case .forwardedProto:
@@ -66,64 +66,64 @@ enum HeadRewriter {
                 case .unchanged: break
                 case .empty: continue
                 case .filtered(let rest):
-                    out.append(contentsOf: "Cookie: ".utf8)
+                    out.append(literal: "Cookie: ")
                     out.append(contentsOf: rest)
-                    out.append(contentsOf: "\r\n".utf8)
+                    out.append(literal: "\r\n")
                     continue
                 }
             }
-            out.append(contentsOf: h.bytes[h.fields[i].line])
+            out.append(h.bytes, range: h.fields[i].line)
         }
         if !hasHost {
-            out.append(contentsOf: "Host: ".utf8)
+            out.append(literal: "Host: ")
             if let authority = head.absoluteFormAuthority {
                 out.append(contentsOf: authority)
             } else {
                 out.append(contentsOf: defaultHost.utf8)
             }
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(literal: "\r\n")
         }
-        out.append(contentsOf: "X-Forwarded-For: ".utf8)
+        out.append(literal: "X-Forwarded-For: ")
         if !priorForwardedFor.isEmpty {
             out.append(contentsOf: priorForwardedFor)
-            out.append(contentsOf: ", ".utf8)
+            out.append(literal: ", ")
         }
         out.append(contentsOf: peerIP.utf8)
-        out.append(contentsOf: "\r\nX-Forwarded-Proto: ".utf8)
+        out.append(literal: "\r\nX-Forwarded-Proto: ")
         if let trustedProto {
             out.append(contentsOf: trustedProto)
         } else {
-            out.append(contentsOf: isTLS ? "https".utf8 : "http".utf8)
+            out.append(literal: isTLS ? "https" : "http")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(literal: "\r\n")
         if let host = trustedHost ?? head.host.map({ $0[...] }) {
-            out.append(contentsOf: "X-Forwarded-Host: ".utf8)
+            out.append(literal: "X-Forwarded-Host: ")
             out.append(contentsOf: host)
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(literal: "\r\n")
         }
         if head.framing == .chunked {
-            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+            out.append(literal: "Transfer-Encoding: chunked\r\n")
         }
         if let trace {
-            out.append(contentsOf: "X-Request-Id: ".utf8)
+            out.append(literal: "X-Request-Id: ")
             out.append(contentsOf: trace.requestID)
-            out.append(contentsOf: "\r\ntraceparent: ".utf8)
+            out.append(literal: "\r\ntraceparent: ")
             out.append(contentsOf: trace.traceParent)
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(literal: "\r\n")
             if let state = trace.traceState {
-                out.append(contentsOf: "tracestate: ".utf8)
+                out.append(literal: "tracestate: ")
                 out.append(contentsOf: state)
-                out.append(contentsOf: "\r\n".utf8)
+                out.append(literal: "\r\n")
             }
         }
         if let identity { out.append(contentsOf: identity) }
         if head.isUpgrade {
             // Only websocket is ever upgraded to; any other Upgrade was dropped above.
-            out.append(contentsOf: "Connection: upgrade\r\nUpgrade: websocket\r\n".utf8)
+            out.append(literal: "Connection: upgrade\r\nUpgrade: websocket\r\n")
         } else if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            out.append(literal: "Connection: close\r\n")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(literal: "\r\n")
         return out
     }
 
@@ -156,31 +156,31 @@ enum HeadRewriter {
         var out: [UInt8] = []
         out.reserveCapacity(h.bytes.count + 64 + (hsts?.count ?? 0))
         let statusLineEnd = h.fields.first?.line.lowerBound ?? (h.bytes.count - 2)
-        out.append(contentsOf: "HTTP/1.1".utf8)
-        out.append(contentsOf: h.bytes[8..<statusLineEnd])
+        out.append(literal: "HTTP/1.1")
+        out.append(h.bytes, range: 8..<statusLineEnd)
         var sendsHSTS = hsts != nil
         for i in h.fields.indices {
             if sendsHSTS && h.nameEquals(at: i, "strict-transport-security") { sendsHSTS = false }
             if h.isHopByHop(at: i, connectionTokens: response.connectionTokens) {
                 if upgrade && h.nameEquals(at: i, "upgrade") {
-                    out.append(contentsOf: h.bytes[h.fields[i].line])
+                    out.append(h.bytes, range: h.fields[i].line)
                 }
                 continue
             }
-            out.append(contentsOf: h.bytes[h.fields[i].line])
+            out.append(h.bytes, range: h.fields[i].line)
         }
         if sendsHSTS, let hsts { out.append(contentsOf: hsts) }
         if upgrade {
-            out.append(contentsOf: "Connection: upgrade\r\n".utf8)
+            out.append(literal: "Connection: upgrade\r\n")
         } else {
-            if framing == .chunked { out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+            if framing == .chunked { out.append(literal: "Transfer-Encoding: chunked\r\n") }
             if !keepAlive {
-                out.append(contentsOf: "Connection: close\r\n".utf8)
+                out.append(literal: "Connection: close\r\n")
             } else if clientVersion.minor == 0 {
-                out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+                out.append(literal: "Connection: keep-alive\r\n")
             }
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(literal: "\r\n")
         return (out, framing, keepAlive)
     }
 }

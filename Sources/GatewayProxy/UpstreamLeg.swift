@@ -34,11 +34,16 @@ final class UpstreamLeg: UpstreamConnectionDelegate, @unchecked Sendable {
     func forward(_ route: Route, identity: [UInt8]?) {
         let client = self.client
         guard let e = client.machine.exchange, let canonical = e.target else { preconditionFailure("forwarding without a target") }
-        let target = client.shared.upstreams[route.upstreamIndex]
-        let server = client.context.pool.chooseServer(upstream: route.upstreamIndex)
+        // The shared state once, and the upstream's fields in place: a copy of the whole
+        // UpstreamTarget (and of the forwarding policy through the computed `shared`) retained
+        // and released each of their arrays and strings on every request.
+        let context = client.context
+        let shared = context.shared
+        let server = context.pool.chooseServer(upstream: route.upstreamIndex)
         let head = HeadRewriter.upstreamRequest(
             e.head, target: canonical.forwarded, peerIP: client.peerHost, peerTrusted: client.peerTrusted, isTLS: client.transport.isTLS,
-            policy: client.shared.forwarding, defaultHost: target.serverNames[server], keepAlive: target.keepalive > 0 && !e.head.isUpgrade,
+            policy: shared.forwarding, defaultHost: shared.upstreams[route.upstreamIndex].serverNames[server],
+            keepAlive: shared.upstreams[route.upstreamIndex].keepalive > 0 && !e.head.isUpgrade,
             identity: identity, trace: e.trace)
         client.machine.update {
             $0.serverIndex = server
