@@ -18,11 +18,20 @@ import GatewaySessions
 final class IdentityBlockCache {
     static let limit = 10_000
 
-    private struct Entry {
-        var record: SessionRecord
-        var names: [IdentityField: String]
-        var preset: HeaderPreset
-        var block: [UInt8]
+    /// A class: a dictionary lookup then hands out one reference, where a struct entry was a
+    /// copy of the whole record (fifteen retains, and as many releases, per request).
+    private final class Entry {
+        let record: SessionRecord
+        let names: [IdentityField: String]
+        let preset: HeaderPreset
+        let block: [UInt8]
+
+        init(record: SessionRecord, names: [IdentityField: String], preset: HeaderPreset, block: [UInt8]) {
+            self.record = record
+            self.names = names
+            self.preset = preset
+            self.block = block
+        }
     }
 
     private var entries: [String: Entry] = [:]
