@@ -96,7 +96,13 @@ extension SignInContext {
 
     /// An API client without any credential at a bearer location learns the scheme (§3.1).
     func withBearerChallenge(_ response: LocalResponse, location: LocationConfig) -> LocalResponse {
-        guard location.bearer != nil, response.status == 401 else { return response }
+        withBearerChallenge(response, acceptsBearer: location.bearer != nil)
+    }
+
+    /// The same from whether the location has `accept bearer`: what a completion closure then
+    /// captures is a Bool, not a copy of the whole location.
+    func withBearerChallenge(_ response: LocalResponse, acceptsBearer: Bool) -> LocalResponse {
+        guard acceptsBearer, response.status == 401 else { return response }
         return response.adding([("WWW-Authenticate", BearerCredential.challenge(realm: publicURL.description))])
     }
 

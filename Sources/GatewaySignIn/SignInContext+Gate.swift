@@ -8,9 +8,6 @@ import GatewayProxy
 import GatewaySessions
 
 extension SignInContext: AccessGate {
-    /// `auth required`: a session and the location's rules give the identity header block.
-    /// With `accept bearer`, a request carrying `Authorization: Bearer` is judged by the token
-    /// alone (`SignInContext+Bearer`); without one, by its session.
     /// The fast path's decision (`immediateDecision`) before any completion is made: only for a
     /// store with sessions at hand, and never for a bearer request (judged by its token).
     public func decideAtOnce(_ head: HTTPRequestHead, location: LocationConfig) -> GateDecision? {
@@ -20,17 +17,25 @@ extension SignInContext: AccessGate {
         return immediateDecision(head, id, location: location)
     }
 
+    /// `auth required`: a session and the location's rules give the identity header block.
+    /// With `accept bearer`, a request carrying `Authorization: Bearer` is judged by the token
+    /// alone (`SignInContext+Bearer`); without one, by its session.
     public func check(_ head: HTTPRequestHead, location: LocationConfig, completion: @escaping (GateDecision) -> Void) {
         if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
             return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)
         }
         let id = sessionID(in: head.headers)
         if let id, let decision = immediateDecision(head, id, location: location) { return completion(decision) }
+        let acceptsBearer = location.bearer != nil
         withSession(
             head, id, answer: { completion(.answer($0)) },
-            onMissing: { [self] in completion(.answer(withBearerChallenge(unauthenticated(head), location: location))) }
+            onMissing: { [self] in completion(.answer(withBearerChallenge(unauthenticated(head), acceptsBearer: acceptsBearer))) }
         ) { [self] id, record in
             if let refusal = refusal(head, record, location: location) { return completion(refusal) }
+            // Without provider tokens to pass, no closures: each of the three below captured a
+            // copy of the record and of the location (uprobes on the uncached row: their copies
+            // and destroys were over 150 of the 670 retains and releases per request).
+            guard location.passAccessToken else { return completion(allowed(id, record, location: location, tokens: nil)) }
             withProviderTokens(
                 head, id, record, location: location, answer: { completion(.answer($0)) },
                 onEnded: { [self] in completion(.answer(unauthenticated(head))) }
