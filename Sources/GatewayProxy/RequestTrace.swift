@@ -37,20 +37,19 @@ struct RequestTrace {
             if let id = requestID, !TraceContext.isAcceptableRequestID(id) { requestID = nil }
             if let tp = traceParent, !TraceContext.isValidTraceParent(tp) { traceParent = nil }
         }
+        // A trusted proxy's values stay slices of the head's bytes, which the exchange keeps.
         let random = ids.next()
-        switch (requestID, traceParent) {
-        case (nil, nil):
-            // The common case, in one allocation: the trace's id is the request's.
-            let both = TraceContext.requestIDAndTraceParent(trace: random, parent: ids.next().0)
-            return RequestTrace(requestID: both[..<32], traceParent: both[32...], traceState: nil)
-        case (let id?, nil):
+        guard let traceParent else {
+            guard let requestID else {
+                // The common case, in one allocation: the trace's id is the request's.
+                let both = TraceContext.requestIDAndTraceParent(trace: random, parent: ids.next().0)
+                return RequestTrace(requestID: both[..<32], traceParent: both[32...], traceState: nil)
+            }
             let tp = TraceContext.traceParent(trace: random, parent: ids.next().0)
-            return RequestTrace(requestID: Array(id)[...], traceParent: tp[...], traceState: nil)
-        case (let id, let tp?):
-            return RequestTrace(
-                requestID: id.map { Array($0)[...] } ?? TraceContext.hex(random)[...], traceParent: Array(tp)[...],
-                traceState: traceState)
+            return RequestTrace(requestID: requestID, traceParent: tp[...], traceState: nil)
         }
+        return RequestTrace(
+            requestID: requestID ?? TraceContext.hex(random)[...], traceParent: traceParent, traceState: traceState)
     }
 }
 

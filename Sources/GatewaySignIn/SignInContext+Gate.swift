@@ -24,8 +24,9 @@ extension SignInContext: AccessGate {
         if let bearer = location.bearer, case let credential = BearerCredential(head.headers), credential != .absent {
             return checkBearer(credential, config: bearer, head: head, location: location, completion: completion)
         }
+        // The fast path was asked first (`decideAtOnce`, by the connection): here it declined,
+        // so this goes straight to the store's general answer.
         let id = sessionID(in: head.headers)
-        if let id, let decision = immediateDecision(head, id, location: location) { return completion(decision) }
         let acceptsBearer = location.bearer != nil
         withSession(
             head, id, answer: { completion(.answer($0)) },
