@@ -13,10 +13,12 @@ public final class DispatchSocketIO: SocketIO, @unchecked Sendable {
     private var writeResumed = false
     public private(set) var isClosed = false
     private var pendingCancels = 2
+    private let queue: DispatchQueue
 
     /// `onReadable` and `onWritable` run on `queue`. They are released when the socket closes.
     public init(fd: Int32, queue: DispatchQueue, onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) {
         self.fd = fd
+        self.queue = queue
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         readSource.setEventHandler(handler: onReadable)
@@ -44,6 +46,11 @@ public final class DispatchSocketIO: SocketIO, @unchecked Sendable {
     }
 
     public var isReading: Bool { readResumed }
+
+    /// A later turn of the queue: every source event is a turn of its own here.
+    public func afterBatch(_ work: @escaping @Sendable () -> Void) {
+        queue.async(execute: work)
+    }
 
     /// Cancels both sources; the fd closes after their cancel handlers run.
     public func close() {

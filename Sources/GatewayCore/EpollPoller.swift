@@ -17,8 +17,14 @@ final class EpollPoller: @unchecked Sendable {
     /// (the waiter collects a batch off the queue, so a socket may close before it is delivered).
     private var sockets: [EpollSocketIO?] = []
     private var generation: UInt32 = 0
+    private let queue: DispatchQueue
+    /// True while `deliver` runs a batch.
+    private var delivering = false
+    /// What the batch's handlers asked to run once it is done (`afterBatch`).
+    private var batchEnd: [@Sendable () -> Void] = []
 
     init(queue: DispatchQueue, name: String) {
+        self.queue = queue
         epfd = gw_epoll_create()
         precondition(epfd >= 0, "epoll_create1 failed: \(SystemError("epoll_create1"))")
         wakeFD = gw_eventfd()
@@ -63,12 +69,32 @@ final class EpollPoller: @unchecked Sendable {
     /// One batch from the waiter, on the loop's queue. Level-triggered: a handler that leaves
     /// data unread is called again with the next batch.
     func deliver(events: [UInt32], data: [UInt64], count: Int) {
+        delivering = true
+        defer { delivering = false }
         for i in 0..<count {
             let data = data[i]
             let fd = Int(UInt32(truncatingIfNeeded: data))
             let generation = UInt32(truncatingIfNeeded: data >> 32)
             guard fd < sockets.count, let io = sockets[fd], io.generation == generation else { continue }
             io.deliver(events[i])
+        }
+        // Work queued by work that ran here (a flush whose reply callback queues more) runs too.
+        while !batchEnd.isEmpty {
+            let work = batchEnd
+            batchEnd.removeAll(keepingCapacity: true)
+            for run in work { run() }
+        }
+    }
+
+    /// Runs `work` at the end of the batch being delivered, on this thread and still inside the
+    /// queue, instead of a later `queue.async` turn (which wakes a pool thread, and makes the next
+    /// batch's `queue.sync` wait for it). Outside a batch (a timer, an `execute` block) it is
+    /// such a later turn.
+    func afterBatch(_ work: @escaping @Sendable () -> Void) {
+        if delivering {
+            batchEnd.append(work)
+        } else {
+            queue.async(execute: work)
         }
     }
 }

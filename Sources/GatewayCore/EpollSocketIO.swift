@@ -44,6 +44,10 @@ final class EpollSocketIO: SocketIO, @unchecked Sendable {
         }
     }
 
+    func afterBatch(_ work: @escaping @Sendable () -> Void) {
+        poller.afterBatch(work)
+    }
+
     func close() {
         guard !isClosed else { return }
         isClosed = true

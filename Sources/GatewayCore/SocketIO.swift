@@ -12,6 +12,11 @@ public protocol SocketIO: AnyObject {
     func wantWrite(_ on: Bool)
     /// Stops events and closes the fd.
     func close()
+    /// Runs `work` on the loop's queue once the events being handled now are all handled: the
+    /// end of the epoll batch, so that what every event of the batch queued leaves in one write,
+    /// on the loop's own thread. Outside a batch (and on the `dispatch` backend) it runs on a
+    /// later turn of the queue.
+    func afterBatch(_ work: @escaping @Sendable () -> Void)
 }
 
 /// Makes a `SocketIO` for an fd (taking ownership of it), with its two event handlers.

@@ -91,4 +91,65 @@ final class EpollWaiterTests: XCTestCase {
         let left = Self.pollFDs()
         for (fd, kind) in added { XCTAssertNotEqual(left[fd], kind, "fd \(fd) (\(kind)) is still open") }
     }
+
+    /// What a batch's handlers hand to `afterBatch` runs once every handler of the batch has
+    /// returned, on the loop's own thread, before the thread waits again (work that work queues
+    /// too); outside a batch it is a later turn of the queue, not a call on the spot.
+    func testWorkAfterTheBatchRunsOnTheLoopsThreadOnceItsHandlersHaveReturned() throws {
+        let pair = try SocketPair()
+        defer { Glibc.close(pair.a) }
+        let loop = EventLoop(index: 93, backend: .epoll)
+        final class Trace: @unchecked Sendable {
+            var steps: [String] = []
+            var threads: Set<String> = []
+            var io: SocketIO!
+            var ranOnTheSpot = false
+        }
+        let trace = Trace()
+        @Sendable func thread() -> String {
+            ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let done = expectation(description: "the batch's work ran")
+        loop.queue.sync {
+            trace.io = loop.makeSocketIO(
+                fd: pair.b,
+                onReadable: {
+                    _ = pair.readAvailable(pair.b)
+                    trace.steps.append("read")
+                    trace.io.afterBatch {
+                        trace.steps.append("first")
+                        trace.threads.insert(thread())
+                        trace.io.afterBatch {
+                            trace.steps.append("queued by work")
+                            trace.threads.insert(thread())
+                            done.fulfill()
+                        }
+                    }
+                    trace.io.afterBatch {
+                        trace.steps.append("second")
+                        trace.threads.insert(thread())
+                    }
+                    trace.steps.append("handler returns")
+                }, onWritable: {})
+            trace.io.wantRead(true)
+        }
+        XCTAssertEqual(pair.write([1], to: pair.a), 1)
+        wait(for: [done], timeout: 5)
+        loop.queue.sync {
+            XCTAssertEqual(trace.steps, ["read", "handler returns", "first", "second", "queued by work"])
+            XCTAssertEqual(trace.threads, ["gateway-loop-93"], "batch work ran off the loop's thread")
+        }
+        // Outside a batch (here a block of the test's own on the queue): not run on the spot.
+        let later = expectation(description: "work asked for outside a batch ran")
+        loop.queue.sync {
+            trace.io.afterBatch {
+                trace.ranOnTheSpot = true
+                later.fulfill()
+            }
+            XCTAssertFalse(trace.ranOnTheSpot, "afterBatch ran its work inside the caller's block")
+        }
+        wait(for: [later], timeout: 5)
+        loop.queue.sync { trace.io.close() }
+    }
 }

@@ -24,8 +24,8 @@ final class RedisDispatchAdapter: @unchecked Sendable {
     let connection: RedisConnection
     private let queue: DispatchQueue
     private var io: SocketIO!
-    /// Writes wait for the end of the loop's turn, so every command queued in one batch of
-    /// events leaves in one send, without arming and disarming write events.
+    /// Writes wait for the end of the loop's batch of events (`SocketIO.afterBatch`), so every
+    /// command queued in one batch leaves in one send, without arming and disarming write events.
     private var flushScheduled = false
     private var flushing = false
     private var writeArmed = false
@@ -96,7 +96,7 @@ final class RedisDispatchAdapter: @unchecked Sendable {
         }
         guard !flushScheduled else { return }
         flushScheduled = true
-        queue.async { [weak self] in self?.flush() }
+        io.afterBatch { [weak self] in self?.flush() }
     }
 
     private func flush() {
