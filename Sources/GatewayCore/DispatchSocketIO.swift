@@ -48,8 +48,8 @@ public final class DispatchSocketIO: SocketIO, @unchecked Sendable {
     public var isReading: Bool { readResumed }
 
     /// A later turn of the queue: every source event is a turn of its own here.
-    public func afterBatch(_ work: @escaping @Sendable () -> Void) {
-        queue.async(execute: work)
+    public func afterBatch(_ work: AfterBatchWork) {
+        queue.async { [weak work] in work?.runAfterBatch() }
     }
 
     /// Cancels both sources; the fd closes after their cancel handlers run.

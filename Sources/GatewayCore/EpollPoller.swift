@@ -21,7 +21,7 @@ final class EpollPoller: @unchecked Sendable {
     /// True while `deliver` runs a batch.
     private var delivering = false
     /// What the batch's handlers asked to run once it is done (`afterBatch`).
-    private var batchEnd: [@Sendable () -> Void] = []
+    private var batchEnd: [AfterBatchWork] = []
 
     init(queue: DispatchQueue, name: String) {
         self.queue = queue
@@ -78,23 +78,26 @@ final class EpollPoller: @unchecked Sendable {
             guard fd < sockets.count, let io = sockets[fd], io.generation == generation else { continue }
             io.deliver(events[i])
         }
-        // Work queued by work that ran here (a flush whose reply callback queues more) runs too.
-        while !batchEnd.isEmpty {
-            let work = batchEnd
-            batchEnd.removeAll(keepingCapacity: true)
-            for run in work { run() }
+        // Work queued by work that ran here runs too: the loop reads `count` afresh each time.
+        // By index, and emptied only at the end, so the array keeps its buffer from batch to batch.
+        var next = 0
+        while next < batchEnd.count {
+            let work = batchEnd[next]
+            next += 1
+            work.runAfterBatch()
         }
+        batchEnd.removeAll(keepingCapacity: true)
     }
 
     /// Runs `work` at the end of the batch being delivered, on this thread and still inside the
     /// queue, instead of a later `queue.async` turn (which wakes a pool thread, and makes the next
     /// batch's `queue.sync` wait for it). Outside a batch (a timer, an `execute` block) it is
     /// such a later turn.
-    func afterBatch(_ work: @escaping @Sendable () -> Void) {
+    func afterBatch(_ work: AfterBatchWork) {
         if delivering {
             batchEnd.append(work)
         } else {
-            queue.async(execute: work)
+            queue.async { [weak work] in work?.runAfterBatch() }
         }
     }
 }

@@ -44,7 +44,7 @@ final class EpollSocketIO: SocketIO, @unchecked Sendable {
         }
     }
 
-    func afterBatch(_ work: @escaping @Sendable () -> Void) {
+    func afterBatch(_ work: AfterBatchWork) {
         poller.afterBatch(work)
     }
 

@@ -12,11 +12,17 @@ public protocol SocketIO: AnyObject {
     func wantWrite(_ on: Bool)
     /// Stops events and closes the fd.
     func close()
-    /// Runs `work` on the loop's queue once the events being handled now are all handled: the
-    /// end of the epoll batch, so that what every event of the batch queued leaves in one write,
-    /// on the loop's own thread. Outside a batch (and on the `dispatch` backend) it runs on a
-    /// later turn of the queue.
-    func afterBatch(_ work: @escaping @Sendable () -> Void)
+    /// Calls `work.runAfterBatch()` on the loop's queue once the events being handled now are
+    /// all handled: the end of the epoll batch, so that what every event of the batch queued
+    /// leaves in one write, on the loop's own thread. Outside a batch (and on the `dispatch`
+    /// backend) it runs on a later turn of the queue, if `work` is still alive then.
+    func afterBatch(_ work: AfterBatchWork)
+}
+
+/// Something to run at the end of a batch of events (`SocketIO.afterBatch`). An object, not a
+/// closure: a closure kept in the poller's list is re-wrapped, an allocation per call.
+public protocol AfterBatchWork: AnyObject, Sendable {
+    func runAfterBatch()
 }
 
 /// Makes a `SocketIO` for an fd (taking ownership of it), with its two event handlers.

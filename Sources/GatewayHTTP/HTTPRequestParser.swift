@@ -26,8 +26,7 @@ public struct HTTPRequestParser: Sendable {
                     let headStart = scanner.headStart
                     guard requestLine != nil else {
                         requestLine = try HTTPRequestLine(buffer, line, headStart: headStart)
-                        // One allocation for the fields of a typical head, not one per doubling.
-                        fields.reserveCapacity(24)
+                        fields.reserveCapacity(HTTPHeaderField.typicalCount)
                         continue
                     }
                     let (name, value) = try HTTPFieldLine.parse(buffer, line, controlsChecked: true)

@@ -25,8 +25,7 @@ public struct HTTPResponseParser: Sendable {
                 case .line(let line):
                     guard statusLine != nil else {
                         statusLine = try Self.parseStatusLine(buffer, line)
-                        // One allocation for the fields of a typical head, not one per doubling.
-                        fields.reserveCapacity(24)
+                        fields.reserveCapacity(HTTPHeaderField.typicalCount)
                         continue
                     }
                     let (name, value) = try HTTPFieldLine.parse(buffer, line, controlsChecked: true)

@@ -95,6 +95,12 @@ final class EpollWaiterTests: XCTestCase {
     /// What a batch's handlers hand to `afterBatch` runs once every handler of the batch has
     /// returned, on the loop's own thread, before the thread waits again (work that work queues
     /// too); outside a batch it is a later turn of the queue, not a call on the spot.
+    private final class Work: AfterBatchWork, @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+        func runAfterBatch() { body() }
+    }
+
     func testWorkAfterTheBatchRunsOnTheLoopsThreadOnceItsHandlersHaveReturned() throws {
         let pair = try SocketPair()
         defer { Glibc.close(pair.a) }
@@ -104,6 +110,7 @@ final class EpollWaiterTests: XCTestCase {
             var threads: Set<String> = []
             var io: SocketIO!
             var ranOnTheSpot = false
+            var keep: [Work] = []
         }
         let trace = Trace()
         @Sendable func thread() -> String {
@@ -117,19 +124,22 @@ final class EpollWaiterTests: XCTestCase {
                 onReadable: {
                     _ = pair.readAvailable(pair.b)
                     trace.steps.append("read")
-                    trace.io.afterBatch {
+                    trace.keep.append(Work {
                         trace.steps.append("first")
                         trace.threads.insert(thread())
-                        trace.io.afterBatch {
+                        trace.keep.append(Work {
                             trace.steps.append("queued by work")
                             trace.threads.insert(thread())
                             done.fulfill()
-                        }
-                    }
-                    trace.io.afterBatch {
+                        })
+                        trace.io.afterBatch(trace.keep.last!)
+                    })
+                    trace.io.afterBatch(trace.keep.last!)
+                    trace.keep.append(Work {
                         trace.steps.append("second")
                         trace.threads.insert(thread())
-                    }
+                    })
+                    trace.io.afterBatch(trace.keep.last!)
                     trace.steps.append("handler returns")
                 }, onWritable: {})
             trace.io.wantRead(true)
@@ -143,10 +153,11 @@ final class EpollWaiterTests: XCTestCase {
         // Outside a batch (here a block of the test's own on the queue): not run on the spot.
         let later = expectation(description: "work asked for outside a batch ran")
         loop.queue.sync {
-            trace.io.afterBatch {
+            trace.keep.append(Work {
                 trace.ranOnTheSpot = true
                 later.fulfill()
-            }
+            })
+            trace.io.afterBatch(trace.keep.last!)
             XCTAssertFalse(trace.ranOnTheSpot, "afterBatch ran its work inside the caller's block")
         }
         wait(for: [later], timeout: 5)

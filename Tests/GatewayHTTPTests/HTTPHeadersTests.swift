@@ -21,6 +21,20 @@ final class HTTPHeadersTests: XCTestCase {
         XCTAssertFalse(headers.nameEquals(at: 0, "hose"))
     }
 
+    /// The parsers reserve room for a typical head's fields in one block small enough for
+    /// glibc's per-thread cache (requests up to 1032 bytes; an array adds a 32-byte header),
+    /// and a longer head still gets every field.
+    func testTheFieldReservationFitsMallocsThreadCacheAndLongerHeadsKeepEveryField() throws {
+        XCTAssertLessThanOrEqual(32 + HTTPHeaderField.typicalCount * MemoryLayout<HTTPHeaderField>.stride, 1032)
+        XCTAssertGreaterThanOrEqual(HTTPHeaderField.typicalCount, 16, "a browser's head would need a second block")
+        let count = 43  // past twice the reservation: the array had to grow
+        XCTAssertGreaterThan(count, HTTPHeaderField.typicalCount * 2)
+        let fields = (0..<count).map { "X-Field-\($0): v\($0)\r\n" }.joined()
+        let headers = try XCTUnwrap(requestHead("GET / HTTP/1.1\r\nHost: a\r\n" + fields + "\r\n")).headers
+        XCTAssertEqual(headers.count, count + 1)
+        XCTAssertTrue(headers.nameEquals(at: count, "x-field-42"), "the last field")
+    }
+
     func testDoesNotConfuseNonLetterBytesWhenIgnoringCase() throws {
         // "^" | 0x20 == "~": only letters may be folded.
         let headers = try XCTUnwrap(requestHead("GET / HTTP/1.1\r\nHost: a\r\nX^: 1\r\n\r\n")).headers

@@ -18,7 +18,7 @@ import Glibc
 ///
 /// Thread-safety: `@unchecked Sendable`; touched only on `queue`. hiredis calls the hooks from
 /// the `redisAsync*` functions, which are called only on `queue`.
-final class RedisDispatchAdapter: @unchecked Sendable {
+final class RedisDispatchAdapter: AfterBatchWork, @unchecked Sendable {
     /// The hiredis context; nil from `cleanup` on, after which it must not be touched.
     private(set) var context: UnsafeMutablePointer<redisAsyncContext>?
     let connection: RedisConnection
@@ -96,10 +96,11 @@ final class RedisDispatchAdapter: @unchecked Sendable {
         }
         guard !flushScheduled else { return }
         flushScheduled = true
-        io.afterBatch { [weak self] in self?.flush() }
+        io.afterBatch(self)
     }
 
-    private func flush() {
+    /// The flush `setWriting` asked for: what the batch's commands left in hiredis's buffer.
+    func runAfterBatch() {
         flushScheduled = false
         guard let context else { return }
         flushing = true
