@@ -10,7 +10,10 @@ extension Array where Element == UInt8 {
     public func sameBytes(as other: [UInt8]) -> Bool {
         guard count == other.count else { return false }
         return withUnsafeBytes { a in
-            other.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            other.withUnsafeBytes { b in
+                // One storage (a reply that reused the cached array): equal without reading it.
+                a.count == 0 || a.baseAddress == b.baseAddress || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+            }
         }
     }
 }

@@ -82,6 +82,29 @@ final class RedisConnectionTests: XCTestCase {
         XCTAssertTrue(error?.replyMessage?.hasPrefix("ERR unknown command") == true, "\(String(describing: error))")
     }
 
+    /// A reply with the bytes the sender said it knows is that very array, not a copy; any
+    /// other reply (other bytes of the same length, a null, an integer) is itself.
+    func testAReplyEqualToTheKnownBytesIsTheKnownArrayItself() {
+        let (redis, _) = connect()
+        let known = Array("{\"userID\":\"u_1\"}".utf8)
+        let sameLength = Array("{\"userID\":\"u_2\"}".utf8)
+        func get(reusing: [UInt8]?) -> Result<RedisValue, RedisError>? {
+            waitFor(on: redis.queue) { done in redis.send([Array("GET".utf8), Array("k".utf8)], reusing: reusing, completion: done) }
+        }
+        func storage(_ bytes: [UInt8]) -> UnsafeRawPointer? { bytes.withUnsafeBytes { $0.baseAddress } }
+        XCTAssertEqual(send(redis, [Array("SET".utf8), Array("k".utf8), known]), .success(.status("OK")))
+        guard case .success(.string(let same))? = get(reusing: known) else { return XCTFail("no string reply") }
+        XCTAssertEqual(same, known)
+        XCTAssertEqual(storage(same), storage(known), "the known array was copied")
+        guard case .success(.string(let plain))? = get(reusing: nil) else { return XCTFail("no string reply") }
+        XCTAssertEqual(plain, known)
+        XCTAssertNotEqual(storage(plain), storage(known))
+        XCTAssertEqual(send(redis, [Array("SET".utf8), Array("k".utf8), sameLength]), .success(.status("OK")))
+        XCTAssertEqual(get(reusing: known), .success(.string(sameLength)), "other bytes of the same length")
+        XCTAssertEqual(send(redis, ["DEL", "k"]), .success(.integer(1)))
+        XCTAssertEqual(get(reusing: known), .success(.null))
+    }
+
     func testThousandPipelinedCommandsCompleteInOrder() {
         let (redis, _) = connect()
         let replies = Box<Int>()

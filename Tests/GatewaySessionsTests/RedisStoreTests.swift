@@ -91,6 +91,23 @@ final class RedisStoreTests: XCTestCase {
         XCTAssertTrue(counted.first?.hasPrefix("cmdstat_get:calls=1,") == true, "\(commands)")
     }
 
+    /// The store reuses the decoding of bytes it has seen, and only of exactly those bytes: a
+    /// record rewritten behind its back (here one of the same length) is read anew.
+    func testARecordChangedInRedisIsDecodedAgainEvenAtTheSameLength() {
+        let id = SessionID.generate()
+        loop.save(id, record("u_aaa"), ttl: 60)
+        XCTAssertEqual(loop.load(id)?.ok()??.userID, "u_aaa")
+        XCTAssertEqual(loop.load(id)?.ok()??.userID, "u_aaa", "the second load, from the reused decoding")
+        let key = fixture.prefix + id.storageKey
+        guard let json = send(["GET", key])?.text else { return XCTFail("no stored record") }
+        let changed = json.replacingOccurrences(of: "u_aaa", with: "u_bbb")
+        XCTAssertEqual(changed.utf8.count, json.utf8.count)
+        XCTAssertEqual(send(["SET", key, changed, "KEEPTTL"]), .status("OK"))
+        XCTAssertEqual(loop.load(id)?.ok()??.userID, "u_bbb")
+        XCTAssertEqual(send(["DEL", key]), .integer(1))
+        XCTAssertEqual(loop.load(id)?.ok(), .some(nil), "gone from Redis, gone")
+    }
+
     func testScriptsSurviveAFlushedScriptCache() {
         XCTAssertNotNil(loop.signIn(IdentityClaims(provider: "github", subject: "s1"))?.ok())
         XCTAssertNotNil(loop.signIn(IdentityClaims(provider: "github", subject: "s2"))?.ok())

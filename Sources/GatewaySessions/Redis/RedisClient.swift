@@ -17,9 +17,20 @@ public protocol RedisClient: AnyObject, Sendable {
     /// One command; `completion` runs on `queue` exactly once. A cluster routes it by its key
     /// (`RedisCommandKey`).
     func send(_ args: [[UInt8]], completion: @escaping (Result<RedisValue, RedisError>) -> Void)
+    /// `send`, for a reply expected to repeat: a bulk string equal to `known` comes back as
+    /// `known` itself, compared where hiredis parsed it, so its bytes are not copied again.
+    /// A cluster does not do this (the default sends as `send` does).
+    func send(
+        _ args: [[UInt8]], reusing known: [UInt8]?, completion: @escaping (Result<RedisValue, RedisError>) -> Void)
 }
 
 extension RedisClient {
+    public func send(
+        _ args: [[UInt8]], reusing known: [UInt8]?, completion: @escaping (Result<RedisValue, RedisError>) -> Void
+    ) {
+        send(args, completion: completion)
+    }
+
     /// `send` with UTF-8 text arguments.
     public func send(_ args: [String], completion: @escaping (Result<RedisValue, RedisError>) -> Void) {
         send(args.map { Array($0.utf8) }, completion: completion)

@@ -12,6 +12,14 @@ extension RedisConnection {
     /// Not for SUBSCRIBE, MONITOR or blocking commands: one connection carries every command
     /// of its loop, in order.
     public func send(_ args: [[UInt8]], completion: @escaping (Result<RedisValue, RedisError>) -> Void) {
+        send(args, reusing: nil, completion: completion)
+    }
+
+    /// `send`; a bulk string reply with the bytes of `known` is delivered as `known` itself
+    /// (`RedisClient.send(_:reusing:completion:)`).
+    public func send(
+        _ args: [[UInt8]], reusing known: [UInt8]?, completion: @escaping (Result<RedisValue, RedisError>) -> Void
+    ) {
         #if DEBUG
             dispatchPrecondition(condition: .onQueue(queue))
         #endif
@@ -23,7 +31,7 @@ extension RedisConnection {
             completion(.failure(.protocolError))
             return
         }
-        enqueue(args, on: context, completion: completion)
+        enqueue(args, on: context, reusing: known, completion: completion)
     }
 
     /// `send` with UTF-8 text arguments.
@@ -34,7 +42,7 @@ extension RedisConnection {
     /// Hands the command to hiredis and remembers its completion. The command id travels as
     /// hiredis's privdata, so no allocation is retained per command.
     func enqueue(
-        _ args: [[UInt8]], on context: UnsafeMutablePointer<redisAsyncContext>,
+        _ args: [[UInt8]], on context: UnsafeMutablePointer<redisAsyncContext>, reusing known: [UInt8]? = nil,
         completion: @escaping RedisPendingQueue.Completion
     ) {
         lastCommandID = lastCommandID == UInt.max ? 1 : lastCommandID + 1
@@ -53,7 +61,8 @@ extension RedisConnection {
             completion(.failure(.unavailable))
             return
         }
-        pending.append(id: id, deadline: DispatchTime.now().uptimeNanoseconds + commandTimeout, completion: completion)
+        pending.append(
+            id: id, deadline: DispatchTime.now().uptimeNanoseconds + commandTimeout, known: known, completion: completion)
         if timerDeadline == nil { armTimer() }
     }
 
@@ -66,8 +75,9 @@ extension RedisConnection {
             pending.popFirst(id: id)?(.failure(.unavailable))
             return
         }
+        let known = pending.firstKnown
         guard let completion = pending.popFirst(id: id) else { return }  // it timed out already
-        switch RedisValue(reply: reply) {
+        switch RedisValue(reply: reply, reusing: known) {
         case .error(let message)?:
             completion(.failure(.replyError(message)))
             // The primary this connection found was turned into a replica: find the new one.

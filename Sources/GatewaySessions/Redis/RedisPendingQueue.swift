@@ -8,6 +8,8 @@ struct RedisPendingQueue {
     private struct Entry {
         let id: UInt
         let deadline: UInt64
+        /// The bytes the sender expects back (`send(_:reusing:completion:)`).
+        var known: [UInt8]?
         var completion: Completion?
     }
 
@@ -19,9 +21,12 @@ struct RedisPendingQueue {
     var count: Int { entries.count - head }
     var isEmpty: Bool { head == entries.count }
 
-    mutating func append(id: UInt, deadline: UInt64, completion: @escaping Completion) {
-        entries.append(Entry(id: id, deadline: deadline, completion: completion))
+    mutating func append(id: UInt, deadline: UInt64, known: [UInt8]? = nil, completion: @escaping Completion) {
+        entries.append(Entry(id: id, deadline: deadline, known: known, completion: completion))
     }
+
+    /// The bytes the oldest command's sender expects back, if it said.
+    var firstKnown: [UInt8]? { head < entries.count ? entries[head].known : nil }
 
     /// Removes the oldest entry, which must be `id`; returns its completion, or nil when it
     /// already timed out.
@@ -30,6 +35,7 @@ struct RedisPendingQueue {
         let entry = entries[head]
         precondition(entry.id == id, "redis reply for command \(id) arrived before command \(entry.id)")
         entries[head].completion = nil
+        entries[head].known = nil
         head += 1
         if expiredCount > 0 { expiredCount -= 1 }
         if head == entries.count {
@@ -50,6 +56,7 @@ struct RedisPendingQueue {
         while i < entries.count, entries[i].deadline <= now {
             if let completion = entries[i].completion { due.append(completion) }
             entries[i].completion = nil
+            entries[i].known = nil
             i += 1
         }
         expiredCount = i - head

@@ -1,5 +1,6 @@
 // A Redis reply as a Swift value, converted from hiredis's `redisReply` tree.
 import CHiredis
+import Glibc
 
 /// One RESP2 reply. A top-level error reply reaches callers as `RedisError.replyError`;
 /// `.error` appears only nested, inside an array (EXEC, Lua tables).
@@ -21,8 +22,15 @@ public enum RedisValue: Sendable, Equatable {
 extension RedisValue {
     /// Copies a reply out of hiredis's memory (hiredis frees it once the callback returns).
     /// Nil for a type this client does not know, which the caller treats as a protocol error.
-    init?(reply: UnsafePointer<redisReply>) {
+    ///
+    /// `known`: a top-level bulk string with exactly these bytes is `.string(known)`, sharing
+    /// its storage instead of copying (a session read again and again).
+    init?(reply: UnsafePointer<redisReply>, reusing known: [UInt8]? = nil) {
         let r = reply.pointee
+        if let known, r.type == REDIS_REPLY_STRING, Self.equal(known, r.str, r.len) {
+            self = .string(known)
+            return
+        }
         switch r.type {
         case REDIS_REPLY_NIL:
             self = .null
@@ -45,6 +53,13 @@ extension RedisValue {
         default:
             return nil
         }
+    }
+
+    private static func equal(_ known: [UInt8], _ pointer: UnsafeMutablePointer<CChar>?, _ count: Int) -> Bool {
+        guard known.count == count else { return false }
+        guard count > 0 else { return true }
+        guard let pointer else { return false }
+        return known.withUnsafeBytes { memcmp($0.baseAddress!, pointer, count) == 0 }
     }
 
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, _ count: Int) -> [UInt8] {

@@ -26,7 +26,16 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     /// The last decoded value of recently loaded sessions. Every load still asks Redis (which
     /// stays the only truth); when the bytes it returns are the ones seen last time, their
     /// decoding is reused instead of parsing the JSON again.
-    private var decoded: [SessionID: (raw: [UInt8], record: SessionRecord)] = [:]
+    private var decoded: [SessionID: Decoded] = [:]
+    /// A class, so that a load carries it to its reply with one retain and one lookup.
+    private final class Decoded {
+        let raw: [UInt8]
+        let record: SessionRecord
+        init(raw: [UInt8], record: SessionRecord) {
+            self.raw = raw
+            self.record = record
+        }
+    }
     private static let decodedLimit = 10_000
 
     public init(connection: any RedisClient, keyPrefix: String = "", clock: WallClock = SystemClock()) {
@@ -41,13 +50,16 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
     // MARK: SessionStore
 
     public func load(_ id: SessionID, completion: @escaping (Result<SessionRecord?, StoreError>) -> Void) {
-        connection.send([Self.get, sessionKey(id)]) { result in
+        // The bytes decoded last time go along: when Redis returns them again, the reply is
+        // that very array (no copy) and the comparison below finds it at once.
+        let known = decoded[id]
+        connection.send([Self.get, sessionKey(id)], reusing: known?.raw) { result in
             switch result {
             case .success(.null):
                 completion(.success(nil))
             case .success(.string(let json)):
                 let record: SessionRecord
-                if let known = self.decoded[id], known.raw.sameBytes(as: json) {
+                if let known, known.raw.sameBytes(as: json) {
                     record = known.record
                 } else {
                     guard let parsed = SessionRecord(json: json) else {
@@ -55,7 +67,7 @@ public final class RedisStore: SessionStore, IdentityStore, @unchecked Sendable 
                         return
                     }
                     if self.decoded.count >= Self.decodedLimit { self.decoded.removeAll(keepingCapacity: true) }
-                    self.decoded[id] = (json, parsed)
+                    self.decoded[id] = Decoded(raw: json, record: parsed)
                     record = parsed
                 }
                 completion(.success(record.expiresAt > self.clock.unixSeconds() ? record : nil))
