@@ -134,6 +134,9 @@ def main():
             By.XPATH, "//section[@aria-labelledby='sessions']//tbody/tr[not(contains(., '(this session)'))]"
                       "//button[normalize-space()='Sign out this session']")
         other.click()
+        # The page being left has the same heading: wait until it is gone, or the rows read
+        # next may be the old page's, going stale under the reader.
+        run.wait.until(EC.staleness_of(other))
         run.on_account()
         result["after_sign_out"] = {"sessions": run.sessions(),
                                     "only": "This is your only active session." in driver.page_source}
