@@ -130,6 +130,9 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         return storage
     }
 
+    /// The same storage: equal, and `==` says so without comparing a field.
+    public func sharesStorage(with other: SessionRecord) -> Bool { storage === other.storage }
+
     /// Records that share their storage are equal without comparing a field.
     public static func == (a: SessionRecord, b: SessionRecord) -> Bool {
         a.storage === b.storage || a.storage.sameFields(as: b.storage)

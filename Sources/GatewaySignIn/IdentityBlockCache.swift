@@ -21,7 +21,8 @@ final class IdentityBlockCache {
     /// A class: a dictionary lookup then hands out one reference, where a struct entry was a
     /// copy of the whole record (fifteen retains, and as many releases, per request).
     private final class Entry {
-        let record: SessionRecord
+        /// Swapped for an equal record in other storage when one arrives (`block`).
+        var record: SessionRecord
         let names: [IdentityField: String]
         let preset: HeaderPreset
         let block: [UInt8]
@@ -40,12 +41,19 @@ final class IdentityBlockCache {
 
     var count: Int { entries.count }
 
+    /// The record the entry for `session` was last checked against, for tests.
+    func record(for session: String) -> SessionRecord? { entries[session]?.record }
+
     /// The block `IdentityHeaders.block(for: record, location: location)` would build, from
     /// the cache when the entry for `session` was built from an equal record under the same names.
     func block(for record: SessionRecord, session: String, location: LocationConfig) -> [UInt8] {
         if let hit = entries[session], hit.preset == location.headerPreset, hit.record == record,
             hit.names == location.identityHeaders
         {
+            // An equal record in storage of its own (the session read back after a last-seen
+            // write, or decoded again) is kept instead, so that the next request's comparison
+            // is one pointer check and not every field.
+            if !hit.record.sharesStorage(with: record) { hit.record = record }
             return hit.block
         }
         let block = IdentityHeaders.block(for: record, location: location)

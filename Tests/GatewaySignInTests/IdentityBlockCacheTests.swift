@@ -30,6 +30,19 @@ final class IdentityBlockCacheTests: XCTestCase {
         XCTAssertEqual(cache.builds, 1, "the second request reused the block")
     }
 
+    /// An equal record from other storage (read back from the store) is a hit, and the entry
+    /// keeps it, so that the next request compares storage, not fields.
+    func testAnEqualRecordInOtherStorageIsAHitAndBecomesTheOneKept() {
+        let cache = IdentityBlockCache()
+        let first = record()
+        let reread = record()  // equal fields, storage of its own
+        XCTAssertFalse(first.sharesStorage(with: reread))
+        _ = cache.block(for: first, session: "s1", location: location)
+        XCTAssertEqual(cache.block(for: reread, session: "s1", location: location), IdentityHeaders.block(for: first, location: location))
+        XCTAssertEqual(cache.builds, 1)
+        XCTAssertEqual(cache.record(for: "s1")?.sharesStorage(with: reread), true)
+    }
+
     func testAChangedRecordIsBuiltAgainAndNeverServedTheOldBlock() {
         let cache = IdentityBlockCache()
         _ = cache.block(for: record(), session: "s1", location: location)
