@@ -24,21 +24,27 @@ public struct CookieFilter: Sendable {
     public enum Result: Equatable {
         /// No gateway cookie in the value: forward the field line as it is.
         case unchanged
-        /// The remaining cookies joined by "; ".
+        /// The remaining cookies, each after the `;` the client wrote before it, with the
+        /// whitespace there cut to one space: never longer than the field it came from.
         case filtered([UInt8])
         /// Nothing is left: drop the field.
         case empty
     }
 
     /// Splits on `;` (RFC 6265 §4.2.1 cookie-string), trimming SP/HTAB around each pair; the
-    /// common case (no gateway cookie) is one scan and no allocation.
+    /// common case (no gateway cookie) is one scan and no allocation. A kept pair after the first
+    /// is written after `;`, or `; ` when the client put whitespace there: joining every pair
+    /// with `; ` would make `a;b;c;...` half as long again.
     public func filter(_ value: ArraySlice<UInt8>) -> Result {
         guard !names.isEmpty || !prefixes.isEmpty, containsGatewayCookie(value) else { return .unchanged }
         var out: [UInt8] = []
         out.reserveCapacity(value.count)
-        forEachPair(value) { pair, isGateway in
+        forEachPair(value) { pair, spaced, isGateway in
             guard !isGateway, !pair.isEmpty else { return }
-            if !out.isEmpty { out.append(contentsOf: [0x3B, 0x20]) }
+            if !out.isEmpty {
+                out.append(0x3B)
+                if spaced { out.append(0x20) }
+            }
             out.append(contentsOf: pair)
         }
         return out.isEmpty ? .empty : .filtered(out)
@@ -46,11 +52,12 @@ public struct CookieFilter: Sendable {
 
     private func containsGatewayCookie(_ value: ArraySlice<UInt8>) -> Bool {
         var found = false
-        forEachPair(value) { _, isGateway in found = found || isGateway }
+        forEachPair(value) { _, _, isGateway in found = found || isGateway }
         return found
     }
 
-    private func forEachPair(_ value: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>, Bool) -> Void) {
+    /// `body(pair, spaced, isGateway)`: `spaced` when whitespace came before the pair.
+    private func forEachPair(_ value: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>, Bool, Bool) -> Void) {
         var start = value.startIndex
         while start <= value.endIndex {
             let end = value[start...].firstIndex(of: 0x3B) ?? value.endIndex
@@ -62,7 +69,7 @@ public struct CookieFilter: Sendable {
             let nameEnd = pair.firstIndex(of: 0x3D) ?? pair.endIndex
             var name = pair[..<nameEnd]
             while let last = name.last, HTTPBytes.isWhitespace(last) { name = name.dropLast() }
-            body(pair, isGatewayName(name))
+            body(pair, lo > start, isGatewayName(name))
             start = end + 1
         }
     }
