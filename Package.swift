@@ -133,3 +133,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds of the gateway's own modules (what `deploy/bench`, `deploy/demo`, the container
+// and the systemd unit run):
+// - No dynamic exclusivity checks. The compiler's static checks still run. The dynamic ones
+//   cost 61 `swift_beginAccess` calls per proxied request (a thread-local access set each), about
+//   5% of the CPU per request. Debug builds keep them, and every test and fuzz target runs in one.
+// - The Swift runtime linked statically: `swift_retain`/`swift_release` are called directly
+//   instead of through the PLT, about 3% of the CPU per request, and idle RSS drops by a MiB.
+//   The binary then needs no Swift toolchain on the host, only the C libraries.
+for target in package.targets where [.regular, .executable].contains(target.type) && !target.name.hasPrefix("C") {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+    ]
+}
+for target in package.targets where target.type == .executable {
+    target.linkerSettings = (target.linkerSettings ?? []) + [
+        .unsafeFlags(["-static-stdlib"], .when(configuration: .release))
+    ]
+}
