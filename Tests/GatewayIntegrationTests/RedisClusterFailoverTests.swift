@@ -32,7 +32,9 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
             try signInThroughIssuer(browser, base: base)
             return try XCTUnwrap(browser.cookies(for: base)["__gateway"])
         }
-        // The victim: a primary holding sessions (every primary holds some with 24).
+        // The victim: a primary holding sessions (every primary holds some with 24), whose
+        // replica is linked and in sync, so that there is one to take over.
+        try cluster.waitForReplicas(timeout: 20)
         let primaries = try cluster.primaries()
         var onVictim = 0
         let victim = try XCTUnwrap(
@@ -43,7 +45,12 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
                 return onVictim > 0
             })
         // Let the replicas catch up with the sign-ins (replication is asynchronous).
-        for port in primaries { _ = try RedisClusterFixture.cli(port: port, ["WAIT", "1", "2000"]) }
+        for port in primaries {
+            let acked = try RedisClusterFixture.cli(port: port, ["WAIT", "1", "5000"])
+            XCTAssertEqual(
+                Int(acked.trimmingCharacters(in: .whitespacesAndNewlines)), 1,
+                "the replica of \(port) did not catch up\n\(cluster.diagnostics())")
+        }
 
         let load = ClusterLoad(port: base.port!, cookies: cookies)
         XCTAssertTrue(waitUntil(timeout: 10) { load.counts[200, default: 0] >= 50 }, "the load runs")
@@ -54,7 +61,8 @@ final class RedisClusterFailoverTests: IntegrationTestCase {
             (try? self.cluster.primaries().count) == 3
                 && (try? self.cluster.waitForState(ok: true, timeout: 0.1)) != nil
         }
-        XCTAssertTrue(promoted, "no replica took over from \(victim)")
+        XCTAssertTrue(promoted, "no replica took over from \(victim)\n\(promoted ? "" : cluster.diagnostics())")
+        guard promoted else { _ = load.stop(); return }
         Thread.sleep(forTimeInterval: 2)
         let samples = load.stop()
         let failures = samples.filter { $0.status != 200 }

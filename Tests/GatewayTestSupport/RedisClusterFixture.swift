@@ -9,6 +9,8 @@ public final class RedisClusterFixture: @unchecked Sendable {
     /// `requirepass` (and `masterauth`) on every node, when set.
     public let password: String?
     private var servers: [Int: FixtureProcess] = [:]
+    /// Nodes ended by `kill`, kept for their logs.
+    private var killed: [Int: FixtureProcess] = [:]
     /// Short, so that a killed primary's replica takes over within a few seconds.
     public static let nodeTimeoutMilliseconds = 1_500
 
@@ -35,6 +37,7 @@ public final class RedisClusterFixture: @unchecked Sendable {
                 throw TestFailure("redis-cli --cluster create failed:\n\(output)")
             }
             try waitForState(ok: true, timeout: 30)
+            try waitForReplicas(timeout: 30)
         } catch {
             stop()
             throw error
@@ -50,7 +53,10 @@ public final class RedisClusterFixture: @unchecked Sendable {
                 "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file",
                 dir.appendingPathComponent("nodes.conf").path, "--cluster-node-timeout",
                 String(Self.nodeTimeoutMilliseconds), "--dir", dir.path, "--save", "", "--appendonly", "no",
-                "--daemonize", "no", "--loglevel", "warning",
+                "--daemonize", "no", "--loglevel", "notice",
+                // A replica whose link to its primary was down for a while still takes over: the
+                // tests kill primaries on a loaded machine, where a link can lag for seconds.
+                "--cluster-replica-validity-factor", "0",
             ] + (password.map { ["--requirepass", $0, "--masterauth", $0] } ?? []), directory: dir,
             name: "redis-\(port)")
         servers[port] = server
@@ -66,6 +72,35 @@ public final class RedisClusterFixture: @unchecked Sendable {
             return ok ? states.allSatisfy { $0.contains("cluster_state:ok") } : true
         }
         if !done { throw TestFailure("the cluster did not reach cluster_state:ok in \(timeout)s") }
+    }
+
+    /// Waits until every primary that serves slots has a replica whose link is up and in sync
+    /// (`redis-cli --cluster create` returns before the replicas' first full sync ends).
+    public func waitForReplicas(timeout: TimeInterval) throws {
+        let done = waitUntil(timeout: timeout, interval: 0.1) {
+            guard let primaries = try? self.primaries(), !primaries.isEmpty else { return false }
+            return primaries.allSatisfy { port in
+                let info = (try? Self.cli(port: port, ["INFO", "replication"], password: self.password)) ?? ""
+                return info.contains("state=online")
+            }
+        }
+        if !done { throw TestFailure("not every primary had an online replica in \(timeout)s\n\(diagnostics())") }
+    }
+
+    /// What every node, running or killed, says about the cluster: CLUSTER NODES, its replication
+    /// state, and the end of its log. For a failure message.
+    public func diagnostics() -> String {
+        var out = ""
+        for port in servers.keys.sorted() {
+            let nodes = (try? Self.cli(port: port, ["CLUSTER", "NODES"], password: password, timeout: 2)) ?? "?"
+            let replication = (try? Self.cli(port: port, ["INFO", "replication"], password: password, timeout: 2)) ?? "?"
+            out += "--- node \(port)\n\(nodes)\(replication.split(separator: "\r\n").prefix(8).joined(separator: " "))\n"
+        }
+        for (port, server) in servers.merging(killed, uniquingKeysWith: { a, _ in a }).sorted(by: { $0.key < $1.key }) {
+            let log = (server.stdout + server.stderr).split(separator: "\n").suffix(25).joined(separator: "\n")
+            out += "--- log of \(port)\(killed[port] != nil ? " (killed)" : "")\n\(log)\n"
+        }
+        return out
     }
 
     /// The running primaries that serve slots, from CLUSTER NODES as the first running node sees
@@ -126,12 +161,14 @@ public final class RedisClusterFixture: @unchecked Sendable {
         guard let server = servers.removeValue(forKey: port) else { return }
         server.signal(SIGKILL)
         server.waitForExit(timeout: 10)
+        killed[port] = server
     }
 
     public func stop() {
         for server in servers.values { server.signal(SIGKILL) }
         for server in servers.values { server.waitForExit(timeout: 10) }
         servers = [:]
+        killed = [:]
         try? FileManager.default.removeItem(at: directory)
     }
 
