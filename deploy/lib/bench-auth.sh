@@ -5,8 +5,9 @@
 #     the three-rule row (bench-rules.sh);
 #   - sessions in Redis with `cache off;` (a Redis round trip per request);
 #   - sessions in the memory store.
-# The Redis rows report Redis commands per request over their measured run. Sourced by
-# deploy/bench; uses its variables, bench_target and compare. SKIP_AUTH=1 skips them.
+# The Redis rows report Redis commands per request over their measured run; the two Redis
+# gateways and their nginx reference are then measured again in rounds (bench-rounds.sh).
+# Sourced by deploy/bench; uses its variables, bench_target and compare. SKIP_AUTH=1 skips them.
 
 auth_cache_row='' auth_nocache_row='' auth_memory_row=''
 # The nginx proxy measured again just before the authenticated rows, which are compared with it.
@@ -41,10 +42,13 @@ bench_auth() {
     auth_gateway_row auth-cache "$redis" "$(rules_location)" "Redis, cache 5s" "Redis, cache 5s: the default"
     auth_cache_row=$auth_last_row auth_row=$auth_last_row
     bench_rules "$auth_port" "$auth_pid" "$auth_cookie"
-    stop_pid "$auth_pid"
+    # Left running for the target rounds (bench-rounds.sh), beside the uncached gateway.
+    local cache_port=$auth_port cache_pid=$auth_pid cache_cookie=$auth_cookie
     auth_gateway_row auth-nocache "$redis cache off;" "" "Redis, cache off" "Redis, cache off"
     auth_nocache_row=$auth_last_row
+    bench_auth_rounds "$cache_port" "$cache_pid" "$cache_cookie" "$auth_port" "$auth_pid" "$auth_cookie" "$redis_port"
     redis_stats_port=
+    stop_pid "$cache_pid"
     stop_pid "$auth_pid"
     auth_gateway_row auth-memory "store memory;" "" "memory store" "memory store"
     auth_memory_row=$auth_last_row

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# deploy/bench's --json output: the settings, the machine, every row, the memory figures and
-# the gateway/nginx comparisons, to the file --json names (or stdout with `--json` alone).
-# Sourced by deploy/bench at the end; uses its variables. Numbers that could not be measured
-# ("nan", "-") are null.
+# deploy/bench's --json output: the settings, the machine, every row, the memory figures, the
+# gateway/nginx comparisons and the target rounds with their medians, to the file --json names
+# (or stdout with `--json` alone). Sourced by deploy/bench at the end; uses its variables.
+# Numbers that could not be measured ("nan", "-") are null.
 
 # json_str VALUE: a JSON string (the bench's names hold no control characters).
 json_str() {
@@ -27,6 +27,17 @@ row_server() {
 # ratio A B: A / B with two decimals, or null.
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else printf "null" }'
+}
+
+# json_round_entries KEY: bench-rounds.sh's tab-separated lines (label, KEY's number, then the
+# req/s, CPU and p99 ratios) from stdin as JSON objects, comma-separated.
+json_round_entries() {
+    local label n q_rps q_cpu q_p99 sep=
+    while IFS=$'\t' read -r label n q_rps q_cpu q_p99; do
+        printf '%s    {"name": %s, "%s": %s, "requests_per_s": %s, "cpu_per_request": %s, "p99": %s}' \
+            "$sep" "$(json_str "$label")" "$1" "$n" "$(json_num "$q_rps")" "$(json_num "$q_cpu")" "$(json_num "$q_p99")"
+        sep=$',\n'
+    done
 }
 
 json_document() {
@@ -67,6 +78,10 @@ json_document() {
             "$(ratio "${row_p99[row]}" "${row_p99[ref]}")"
         sep=$',\n'
     done
+    printf '\n  ],\n  "target_rounds": [\n'
+    ((${#round_pairs[@]})) && round_lines | json_round_entries round
+    printf '\n  ],\n  "target_medians": [\n'
+    ((${#round_pairs[@]})) && round_medians | json_round_entries rounds
     printf '\n  ]\n}\n'
 }
 
