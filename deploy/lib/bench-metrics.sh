@@ -53,12 +53,9 @@ print_metrics_ratio() {
         read -r off on <<<"$pair"
         lines+=("${row_rps[on]} ${row_rps[off]} ${row_cpu[on]} ${row_cpu[off]}")
     done
-    printf '%s\n' "${lines[@]}" | awk '
+    printf '%s\n' "${lines[@]}" | awk "$awk_median"'
         { rps[NR] = $1 / $2; cpu[NR] = $3 / $4; con[NR] = $3; coff[NR] = $4
           printf "metrics on/off, round %d: req/s %.3f, CPU per request %.3f (%.1f vs %.1f µs)\n", NR, rps[NR], cpu[NR], $3, $4 }
-        function median(a, n,   i, j, t) {
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
         END { n = NR
               printf "metrics on/off, median of %d: req/s %.3f, CPU per request %.3f (%.1f vs %.1f µs)\n",
                   n, median(rps, n), median(cpu, n), median(con, n), median(coff, n) }'

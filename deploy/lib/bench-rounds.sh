@@ -6,7 +6,7 @@
 # A shared machine drifts by a quarter over minutes, more than the targets' margins, so a
 # single pair says little; the median of the rounds' ratios is what the targets are read from.
 # Every round's rows stay in the table. Sourced by deploy/bench; uses its variables,
-# bench_target and compare. TARGET_ROUNDS=1 measures each pair once.
+# bench_target and awk_median (bench-run.sh). TARGET_ROUNDS=1 measures each pair once.
 
 target_rounds=${TARGET_ROUNDS:-3}
 if ! [[ $target_rounds =~ ^[0-9]+$ ]] || ((target_rounds < 1 || target_rounds > 9)); then
@@ -95,15 +95,12 @@ round_lines() {
 # round_medians: "LABEL<TAB>ROUNDS<TAB>median req/s<TAB>median CPU<TAB>median p99" per pair,
 # in the order the pairs were first measured.
 round_medians() {
-    round_lines | awk -F'\t' '
-        function median(list,   a, n, i, j, t) {
-            n = split(list, a, " ")
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return n % 2 ? a[(n + 1) / 2] : sprintf("%.3f", (a[n / 2] + a[n / 2 + 1]) / 2) }
+    round_lines | awk -F'\t' "$awk_median"'
+        function list_median(list,   a) { return sprintf("%.3f", median(a, split(list, a, " "))) }
         !($1 in count) { order[++labels] = $1 }
         { count[$1]++; rps[$1] = rps[$1] " " $3; cpu[$1] = cpu[$1] " " $4; p99[$1] = p99[$1] " " $5 }
         END { for (i = 1; i <= labels; i++) { l = order[i]
-            printf "%s\t%d\t%s\t%s\t%s\n", l, count[l], median(rps[l]), median(cpu[l]), median(p99[l]) } }'
+            printf "%s\t%d\t%s\t%s\t%s\n", l, count[l], list_median(rps[l]), list_median(cpu[l]), list_median(p99[l]) } }'
 }
 
 # Prints every round's ratios and their medians.

@@ -76,6 +76,12 @@ bench_target() {
     row_requests+=("$requests")
 }
 
+# An awk function for the rows' summaries: median(A, N) of A[1..N], sorting A in place.
+awk_median='
+    function median(a, n,   i, j, t) {
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }'
+
 # compare LABEL ROW REFERENCE_ROW: a gateway row against the nginx row doing the same work.
 comparisons=() # "ROW REFERENCE_ROW LABEL"
 compare() {
